@@ -1,0 +1,89 @@
+//! The two languages Lingyan speaks, and how a browser's preference picks one.
+
+use crate::error::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// A user-interface and document language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Locale {
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[default]
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::En];
+
+    /// The BCP 47 tag, which is also the translation file's locale name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    /// Accepts `zh-CN`, `zh`, `zh_cn`, `zh-Hans`, `en`, `en-US`, ... .
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let s = input.trim().to_ascii_lowercase().replace('_', "-");
+        let primary = s.split('-').next().unwrap_or("");
+        match primary {
+            "zh" => Ok(Locale::ZhCn),
+            "en" => Ok(Locale::En),
+            _ => Err(FieldError::new("locale", "unknown_locale").with("value", input.trim())),
+        }
+    }
+
+    /// Picks the language from an `Accept-Language` header: zh-CN when the
+    /// browser prefers Chinese over English, otherwise English.
+    pub fn negotiate(accept_language: &str) -> Self {
+        let mut best: Option<(f32, usize, Locale)> = None;
+        for (pos, part) in accept_language.split(',').enumerate() {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let q = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .filter_map(|v| v.trim().parse::<f32>().ok())
+                .next()
+                .unwrap_or(1.0);
+            if q <= 0.0 {
+                continue;
+            }
+            if let Ok(loc) = Locale::parse(tag) {
+                // Higher q wins; on equal q the earlier entry wins.
+                let better = match best {
+                    None => true,
+                    Some((bq, bpos, _)) => q > bq || (q == bq && pos < bpos),
+                };
+                if better {
+                    best = Some((q, pos, loc));
+                }
+            }
+        }
+        best.map(|(_, _, l)| l).unwrap_or(Locale::En)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(Locale::negotiate("zh-CN,zh;q=0.9,en;q=0.8"), Locale::ZhCn);
+        assert_eq!(Locale::negotiate("en-US,en;q=0.9,zh-CN;q=0.8"), Locale::En);
+        assert_eq!(Locale::negotiate("fr-FR,zh;q=0.5"), Locale::ZhCn);
+        assert_eq!(Locale::negotiate("fr-FR"), Locale::En);
+        assert_eq!(Locale::negotiate(""), Locale::En);
+        assert_eq!(Locale::negotiate("en;q=0.2, zh-Hans;q=0.7"), Locale::ZhCn);
+        assert_eq!(Locale::negotiate("zh;q=0"), Locale::En);
+    }
+
+    #[test]
+    fn parse_codes() {
+        assert_eq!(Locale::parse("zh_CN").unwrap(), Locale::ZhCn);
+        assert_eq!(Locale::parse("EN").unwrap(), Locale::En);
+        assert_eq!(Locale::parse("de").unwrap_err().code, "unknown_locale");
+    }
+}

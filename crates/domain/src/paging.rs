@@ -1,0 +1,88 @@
+//! Pagination: every list in Lingyan is read a page at a time.
+
+use serde::Serialize;
+
+/// Which page of a list to read. Pages are numbered from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl PageRequest {
+    pub const DEFAULT_PER_PAGE: u64 = 50;
+    pub const MAX_PER_PAGE: u64 = 500;
+
+    /// Clamps what a client asked for into a sane request: page ≥ 1,
+    /// 1 ≤ per_page ≤ 500, default 50.
+    pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page
+                .unwrap_or(Self::DEFAULT_PER_PAGE)
+                .clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(&self) -> u64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::new(None, None)
+    }
+}
+
+/// One page of a list, with the total so a client can show "page 2 of 7".
+#[derive(Debug, Clone, Serialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Paged<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page).max(1)
+    }
+
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
+        Paged {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clamps() {
+        let p = PageRequest::new(Some(0), Some(10_000));
+        assert_eq!((p.page, p.per_page), (1, 500));
+        assert_eq!(PageRequest::new(Some(3), Some(20)).offset(), 40);
+        let paged = Paged {
+            items: vec![1],
+            total: 41,
+            page: 3,
+            per_page: 20,
+        };
+        assert_eq!(paged.pages(), 3);
+        assert!(paged.has_prev() && !paged.has_next());
+    }
+}

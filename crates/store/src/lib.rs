@@ -1,0 +1,144 @@
+//! Lingyan's persistence and the application services that write through it.
+//!
+//! One code path serves SQLite (the embedded default) and PostgreSQL. Every
+//! operation on tenant data takes a [`Scope`] — the authenticated caller —
+//! and scopes its queries through it; there is no other way in.
+//! Each state change is written together with its audit record in one
+//! transaction.
+
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod districts;
+mod entity;
+mod error;
+mod migration;
+pub mod schools;
+mod scope;
+pub mod secrets;
+pub mod sessions;
+pub mod stats;
+pub mod tokens;
+pub mod users;
+
+pub use error::{Error, Result};
+pub use scope::{Actor, Scope};
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+use std::path::Path;
+use std::time::Duration;
+
+pub use auth::LoginPolicy;
+
+/// A handle on the database. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    login_policy: LoginPolicy,
+}
+
+/// Which database a URL points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Store {
+    /// The SQLite URL for the default file under `data_dir`
+    /// (`DATA_DIR/lingyan.db`), creating the directory if needed.
+    pub fn sqlite_url_in(data_dir: &Path) -> std::io::Result<String> {
+        std::fs::create_dir_all(data_dir)?;
+        let path = data_dir.join("lingyan.db");
+        Ok(format!("sqlite://{}?mode=rwc", path.display()))
+    }
+
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite runs in WAL
+    /// mode with foreign keys on and a busy timeout, so concurrent readers and
+    /// a writer do not fail with "database is locked".
+    pub async fn connect(url: &str) -> Result<Self> {
+        let mut opts = ConnectOptions::new(url.to_string());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        if url.starts_with("sqlite:") {
+            opts.max_connections(8).min_connections(1);
+            opts.map_sqlx_sqlite_opts(|o| {
+                use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .create_if_missing(true)
+            });
+        } else {
+            opts.max_connections(16).min_connections(1);
+        }
+        let db = Database::connect(opts).await?;
+        Ok(Self {
+            db,
+            login_policy: LoginPolicy::default(),
+        })
+    }
+
+    /// Sets how failed logins are throttled.
+    pub fn with_login_policy(mut self, policy: LoginPolicy) -> Self {
+        self.login_policy = policy;
+        self
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<()> {
+        migration::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Names of migrations not yet applied.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>> {
+        Ok(migration::Migrator::get_pending_migrations(&self.db)
+            .await?
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect())
+    }
+
+    /// Names of every migration this build knows, oldest first (tests use
+    /// them to name a migrated template database).
+    pub fn migration_names() -> Vec<String> {
+        migration::Migrator::migrations()
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect()
+    }
+
+    /// A round trip to the database, for `/readyz`.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// Closes the pool (used at shutdown and by tests before dropping a
+    /// database).
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+
+    pub(crate) fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Runs a raw statement; used by tests and maintenance commands only.
+    pub async fn execute_unprepared(&self, sql: &str) -> Result<()> {
+        self.db.execute_unprepared(sql).await?;
+        Ok(())
+    }
+}

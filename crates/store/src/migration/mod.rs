@@ -1,0 +1,16 @@
+//! The one migration history for SQLite and PostgreSQL. Migrations are
+//! written with SeaQuery builders, never raw SQL, so each runs unchanged on
+//! both databases. Never edit a migration that has shipped; add a new one.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,128 @@
+//! The JSON API under `/api/v1`, documented with OpenAPI (served at
+//! `/api/openapi.json`, browsable at `/api/docs`). Authenticate with the
+//! session cookie (plus `X-CSRF-Token` on changes) or with a personal access
+//! token in `Authorization: Bearer lyt_…`.
+
+mod audit;
+mod auth;
+mod dto;
+mod me;
+mod orgs;
+mod users;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Lingyan API",
+        description = "Backbone-teacher cultivation and school-based training. \
+All endpoints are scoped to the caller's tenant and roles. Errors are JSON \
+`{\"error\": {\"code\", \"message\", \"field\"?}}` with the message in the \
+caller's language (their saved language, else Accept-Language)."
+    ),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    tags(
+        (name = "auth", description = "Sessions and CSRF"),
+        (name = "me", description = "The caller's own account and tokens"),
+        (name = "users", description = "Accounts and roles"),
+        (name = "organisation", description = "Districts and schools"),
+        (name = "audit", description = "The audit log")
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal access token (lyt_…) created on the account page or with POST /api/v1/me/tokens"))
+                    .build(),
+            ),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::SESSION_COOKIE,
+                "The session cookie set by POST /api/v1/auth/login; state-changing requests also need the X-CSRF-Token header from GET /api/v1/auth/csrf",
+            ))),
+        );
+    }
+}
+
+fn openapi_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(users::router())
+        .merge(orgs::router())
+        .merge(audit::router())
+}
+
+/// The API routes.
+pub fn router() -> Router<AppState> {
+    openapi_router().split_for_parts().0
+}
+
+/// The OpenAPI document for the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    openapi_router().split_for_parts().1
+}
+
+/// `GET /api/openapi.json` and the Swagger UI at `/api/docs` (vendored, no
+/// CDN).
+pub fn docs_router() -> Router<AppState> {
+    Router::new()
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi()))
+        .layer(SetResponseHeaderLayer::overriding(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            axum::http::HeaderValue::from_static(crate::security::CSP_DOCS),
+        ))
+}
+
+/// JSON body whose rejection is an [`ApiError`] in the caller's language.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Json::<T>::from_request(req, state)
+            .await
+            .map(|j| ApiJson(j.0))
+            .map_err(|e| ApiError::BadRequest(e.body_text()))
+    }
+}
+
+/// Query string whose rejection is an [`ApiError`].
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| ApiError::BadRequest(e.body_text()))
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

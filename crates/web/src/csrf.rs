@@ -1,0 +1,140 @@
+//! Cross-site request forgery protection, enforced in one middleware for
+//! every state-changing request.
+//!
+//! axum_csrf keeps a random token in an encrypted cookie; pages embed the
+//! HMAC of it (`csrf_token` form field, or the `X-CSRF-Token` header that
+//! htmx sends for every request from `hx-headers` on `<body>`). A POST,
+//! PUT, PATCH or DELETE is let through only if it carries a matching value,
+//! or if it cannot carry ambient credentials: a bearer-token request, or the
+//! JSON login (browsers cannot send cross-site JSON without a CORS preflight,
+//! which Lingyan never grants).
+
+use crate::auth::has_bearer;
+use crate::error::{ApiError, PageError};
+use crate::i18n;
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_csrf::{CsrfConfig, CsrfToken, Key, SameSite};
+
+/// Form field carrying the token.
+pub const FIELD: &str = "csrf_token";
+/// Header carrying the token (htmx, API clients with a session).
+pub const HEADER: &str = "x-csrf-token";
+/// Cookie holding the encrypted token.
+pub const COOKIE: &str = "lingyan_csrf";
+
+/// The axum_csrf configuration: an encrypted, HttpOnly, SameSite=Lax cookie
+/// keyed by the installation secret.
+pub fn config(secret: &[u8], secure: bool) -> CsrfConfig {
+    let salt: String = secret.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    CsrfConfig::default()
+        .with_cookie_name(COOKIE)
+        .with_cookie_path("/")
+        .with_http_only(true)
+        .with_secure(secure)
+        .with_cookie_same_site(SameSite::Lax)
+        .with_lifetime(time::Duration::days(7))
+        .with_key(Some(Key::from(secret)))
+        .with_salt(salt)
+}
+
+/// The token to embed in a page's forms.
+pub fn form_token(token: &CsrfToken) -> String {
+    token.authenticity_token().unwrap_or_default()
+}
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"))
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/x-www-form-urlencoded"))
+}
+
+fn from_query(req: &Request) -> Option<String> {
+    form_urlencoded::parse(req.uri().query()?.as_bytes())
+        .find(|(k, _)| k == FIELD)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn reject(path: &str) -> Response {
+    if path.starts_with("/api/") {
+        ApiError::Csrf.into_response()
+    } else {
+        PageError::Csrf.into_response()
+    }
+}
+
+/// Middleware: checks the token on unsafe requests and (re)sets the CSRF
+/// cookie on pages and on any response to a request that had none.
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(token) = req.extensions().get::<CsrfToken>().cloned() else {
+        tracing::error!("CsrfLayer is missing");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let path = req.uri().path().to_string();
+    let had_cookie = crate::auth::cookie(req.headers(), COOKIE).is_some();
+
+    let req = if is_safe(req.method())
+        || has_bearer(req.headers())
+        || (path == "/api/v1/auth/login" && is_json(req.headers()))
+    {
+        req
+    } else {
+        let mut provided = req
+            .headers()
+            .get(HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| from_query(&req));
+        let req = if provided.is_none() && is_form(req.headers()) {
+            let (parts, body) = req.into_parts();
+            let bytes = match axum::body::to_bytes(body, state.config.limits.body_bytes).await {
+                Ok(b) => b,
+                Err(_) => {
+                    let msg = i18n::t(i18n::current(), "errors.too_large");
+                    return (StatusCode::PAYLOAD_TOO_LARGE, msg).into_response();
+                }
+            };
+            provided = form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == FIELD)
+                .map(|(_, v)| v.into_owned());
+            Request::from_parts(parts, Body::from(bytes))
+        } else {
+            req
+        };
+        match provided {
+            Some(p) if token.verify(&p).is_ok() => req,
+            _ => {
+                tracing::info!(path, "request refused: missing or invalid CSRF token");
+                return reject(&path);
+            }
+        }
+    };
+
+    let resp = next.run(req).await;
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html || !had_cookie {
+        (token, resp).into_response()
+    } else {
+        resp
+    }
+}

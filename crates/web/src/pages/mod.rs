@@ -1,0 +1,266 @@
+//! Server-rendered pages. Each area has its own module and `router()`;
+//! handlers are named `view_<page>_<get|post>` and render one template
+//! struct. Pages call the same services as the JSON API, never the API.
+
+mod account;
+mod audit;
+mod districts;
+mod home;
+mod login;
+mod schools;
+mod users;
+
+use crate::auth::Identity;
+use crate::i18n::{self, Tr};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_csrf::CsrfToken;
+use lingyan_domain::{Capability, Paged, Role};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(login::router())
+        .merge(home::router())
+        .merge(account::router())
+        .merge(users::router())
+        .merge(schools::router())
+        .merge(districts::router())
+        .merge(audit::router())
+}
+
+/// Which menu entries the caller sees.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub users: bool,
+    pub schools: bool,
+    pub districts: bool,
+    pub audit: bool,
+}
+
+/// The signed-in user, as the layout shows them.
+#[derive(Debug, Clone)]
+pub struct Me {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub nav: Nav,
+}
+
+/// A one-time message shown after a redirect.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    /// `ok` or `error`
+    pub kind: String,
+    pub message: String,
+}
+
+const FLASH_KEY: &str = "flash";
+
+/// Stores a message for the next page the user sees.
+pub async fn flash(session: &Session, kind: &str, message: String) {
+    let f = Flash {
+        kind: kind.to_string(),
+        message,
+    };
+    if let Err(e) = session.insert(FLASH_KEY, f).await {
+        tracing::warn!(error = %e, "could not store flash message");
+    }
+}
+
+/// What every page's layout needs.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub tr: Tr,
+    /// Token for this page's forms (empty on error pages).
+    pub csrf: String,
+    pub me: Option<Me>,
+    pub flash: Option<Flash>,
+    /// Path and query of this page, for "come back here" links.
+    pub here: String,
+}
+
+impl PageCtx {
+    /// A context for pages rendered without a request (error pages).
+    pub fn bare(tr: Tr) -> Self {
+        Self {
+            tr,
+            csrf: String::new(),
+            me: None,
+            flash: None,
+            here: "/".into(),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let identity = parts.extensions.get::<Identity>().cloned();
+        let tr = Tr(identity
+            .as_ref()
+            .map(|i| i.locale)
+            .unwrap_or_else(|| crate::auth::negotiated_locale(&parts.headers)));
+        let csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(crate::csrf::form_token)
+            .unwrap_or_default();
+        let me = identity.and_then(|i| {
+            let (a, s) = (i.account?, i.scope?);
+            let access = s.access();
+            let nav = Nav {
+                users: !access.tenants(Capability::ManageUsers).is_empty()
+                    || access.has_role(Role::Inspector),
+                schools: !access.tenants(Capability::ManageSchools).is_empty()
+                    || access.has_role(Role::Inspector),
+                districts: access.is_system_admin(),
+                audit: !access.tenants(Capability::ReadAudit).is_empty(),
+            };
+            Some(Me {
+                id: a.id,
+                username: a.username,
+                display_name: a.display_name,
+                roles: access.roles().into_iter().collect(),
+                nav,
+            })
+        });
+        let flash = match Session::from_request_parts(parts, state).await {
+            Ok(session) => session.remove::<Flash>(FLASH_KEY).await.ok().flatten(),
+            Err(_) => None,
+        };
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        Ok(PageCtx {
+            tr,
+            csrf,
+            me,
+            flash,
+            here,
+        })
+    }
+}
+
+/// Renders a template, or a plain 500 if it fails.
+pub fn render<T: Template>(t: &T) -> Response {
+    render_status(StatusCode::OK, t)
+}
+
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: PageCtx,
+    status: u16,
+    title: String,
+    message: String,
+}
+
+/// A full error page in the request's language.
+pub fn error_page(tr: Tr, status: StatusCode, message: String) -> Response {
+    let title = match status {
+        StatusCode::NOT_FOUND => tr.t("errors.title_not_found"),
+        StatusCode::FORBIDDEN => tr.t("errors.title_forbidden"),
+        s if s.is_server_error() => tr.t("errors.title_internal"),
+        _ => tr.t("errors.title_generic"),
+    };
+    render_status(
+        status,
+        &ErrorPage {
+            ctx: PageCtx::bare(tr),
+            status: status.as_u16(),
+            title,
+            message,
+        },
+    )
+}
+
+/// The error message for a failed service call, in the current language.
+pub fn message_for(e: &lingyan_store::Error) -> String {
+    crate::error::describe(e).message
+}
+
+/// A local path to return to: only paths on this site, never `//host`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub fn redirect(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Links for a paginated list.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `base` is the list's URL with its filters, without `page`.
+    pub fn new<T>(p: &Paged<T>, base: &str) -> Self {
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let link = |n: u64| format!("{base}{sep}page={n}");
+        Self {
+            page: p.page,
+            pages: p.pages(),
+            total: p.total,
+            prev: p.has_prev().then(|| link(p.page - 1)),
+            next: p.has_next().then(|| link(p.page + 1)),
+        }
+    }
+}
+
+/// Builds `path?k=v&…` from the non-empty pairs.
+pub fn url_with(path: &str, pairs: &[(&str, String)]) -> String {
+    let q: Vec<(&str, &String)> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (*k, v))
+        .collect();
+    if q.is_empty() {
+        return path.to_string();
+    }
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in q {
+        s.append_pair(k, v);
+    }
+    format!("{path}?{}", s.finish())
+}
+
+/// Form checkbox: present means true.
+pub fn checkbox(v: &Option<String>) -> bool {
+    v.as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Translated "field: reason" for a page form.
+pub fn field_message(tr: Tr, e: &lingyan_domain::FieldError) -> String {
+    i18n::field_error(tr.0, e)
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real server on port 0, over SQLite and over
+//! PostgreSQL (every test runs on both).
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod csrf;
+mod i18n;
+mod platform;
+mod tenancy;
+mod tokens;
+mod users;
