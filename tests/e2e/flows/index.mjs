@@ -1,0 +1,5 @@
+// The browser flows, in order. Later features add theirs here.
+import { login } from "./login.mjs";
+import { people } from "./people.mjs";
+
+export const flows = [login, people];
