@@ -183,7 +183,10 @@ pub async fn router(config: Config, store: Store) -> anyhow::Result<Router> {
         .layer(auth_layer)
         .merge(api::docs_router())
         .route("/static/{*path}", get(assets::serve))
-        .route("/favicon.ico", get(|| async { axum::response::Redirect::permanent("/static/favicon.svg") }))
+        .route(
+            "/favicon.ico",
+            get(|| async { axum::response::Redirect::permanent("/static/favicon.svg") }),
+        )
         .merge(health::router())
         .with_state(state);
 
