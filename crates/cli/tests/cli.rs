@@ -1,0 +1,272 @@
+//! The `lingyan` binary end to end, on SQLite and PostgreSQL: migrate, demo,
+//! admin create-user (good and bad input), and serve printing its address.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_lingyan");
+
+/// A database for one test: a SQLite file in `dir`, or a fresh PostgreSQL
+/// database on the test server.
+fn database(dir: &std::path::Path, postgres: bool) -> String {
+    if !postgres {
+        return format!("sqlite://{}/cli.db?mode=rwc", dir.display());
+    }
+    let admin = std::env::var("LINGYAN_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("lingyan_t_cli_{:016x}", rand::random::<u64>());
+    let ok = Command::new("psql")
+        .args([admin.as_str(), "-qc", &format!("CREATE DATABASE {name}")])
+        .status()
+        .expect("psql is needed for the PostgreSQL tests (scripts/test provides it)");
+    assert!(ok.success(), "cannot create a PostgreSQL database at {admin}");
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    format!("{base}/{name}")
+}
+
+fn lingyan(db: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--database-url")
+        .arg(db)
+        .args(args)
+        .env("LINGYAN_LANG", "en")
+        .env("LINGYAN_LOG", "warn");
+    c
+}
+
+fn run(db: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    let mut child = lingyan(db, args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run lingyan");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn admin_commands(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path(), postgres);
+
+    let (ok, out, _) = run(&db, &["migrate"], None);
+    assert!(
+        ok && out.contains("Database up to date (1 migration(s) applied)"),
+        "{out}"
+    );
+    let (ok, out, _) = run(&db, &["migrate"], None);
+    assert!(ok && out.contains("(0 migration(s) applied)"));
+
+    let (ok, out, _) = run(&db, &["demo"], None);
+    assert!(
+        ok && out.contains("director") && out.contains("lingyan-demo"),
+        "{out}"
+    );
+    let (ok, out, _) = run(&db, &["demo"], None);
+    assert!(ok && out.contains("already has accounts"));
+
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "zhang.wei",
+            "--name",
+            "张伟",
+            "--role",
+            "teacher",
+            "--role",
+            "mentor",
+            "--school",
+            "gfsy",
+            "--password-stdin",
+        ],
+        Some("a-long-password\n"),
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Created account zhang.wei"));
+
+    // Bad input is named, in the chosen language, and nothing is written.
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "ab",
+            "--role",
+            "teacher",
+            "--school",
+            "GFSY",
+            "--password-stdin",
+        ],
+        Some("a-long-password\n"),
+    );
+    assert!(
+        !ok && err.contains("Username: must be at least 3 characters"),
+        "{err}"
+    );
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "li.na",
+            "--role",
+            "teacher",
+            "--school",
+            "NOPE",
+            "--password-stdin",
+        ],
+        Some("a-long-password\n"),
+    );
+    assert!(!ok && err.contains("No school with code NOPE"), "{err}");
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "li.na",
+            "--role",
+            "dean",
+            "--school",
+            "GFSY",
+            "--password-stdin",
+        ],
+        Some("a-long-password\n"),
+    );
+    assert!(!ok && err.contains("is not a role"), "{err}");
+    let mut zh = lingyan(
+        &db,
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "zhang.wei",
+            "--role",
+            "teacher",
+            "--school",
+            "GFSY",
+            "--password-stdin",
+        ],
+    );
+    zh.env("LINGYAN_LANG", "zh-CN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = zh.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-password\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("用户名：“zhang.wei”已被使用"),
+        "{err}"
+    );
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "district2",
+            "--role",
+            "district_admin",
+            "--district",
+            "GF",
+            "--password-stdin",
+        ],
+        Some("a-long-password\n"),
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "admin",
+            "create-user",
+            "--username",
+            "li.na",
+            "--role",
+            "teacher",
+            "--school",
+            "GFSY",
+            "--password-stdin",
+        ],
+        Some("short\n"),
+    );
+    assert!(
+        !ok && err.contains("Password: must be at least 8 characters"),
+        "{err}"
+    );
+}
+
+#[test]
+fn admin_commands_on_sqlite() {
+    admin_commands(false);
+}
+
+#[test]
+fn admin_commands_on_postgres() {
+    admin_commands(true);
+}
+
+fn serve_prints_address_and_stops_on_sigterm(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path(), postgres);
+    let mut child = lingyan(&db, &["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines.next().expect("server output").unwrap();
+        if let Some(u) = line.strip_prefix("Lingyan listening on ") {
+            break u.to_string();
+        }
+    };
+    let addr = url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut resp = String::new();
+    std::io::Read::read_to_string(&mut s, &mut resp).unwrap();
+    assert!(
+        resp.starts_with("HTTP/1.1 200") && resp.ends_with("ready"),
+        "{resp}"
+    );
+    // Graceful shutdown on SIGTERM.
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exits cleanly after SIGTERM: {status:?}");
+}
+
+#[test]
+fn serve_on_sqlite() {
+    serve_prints_address_and_stops_on_sigterm(false);
+}
+
+#[test]
+fn serve_on_postgres() {
+    serve_prints_address_and_stops_on_sigterm(true);
+}
