@@ -57,6 +57,103 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Schools: add and list.
+    School {
+        #[command(subcommand)]
+        command: SchoolCommand,
+    },
+    /// Import data from spreadsheets.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export data to spreadsheets.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+    /// Produce reports.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SchoolCommand {
+    /// Add a school (and its district, if the district code is new).
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// kindergarten, primary, junior, senior, nine_year, vocational (or 小学 …)
+        #[arg(long = "type")]
+        school_type: String,
+        /// District code (default: the only district, if there is one).
+        #[arg(long)]
+        district: Option<String>,
+        /// The district's name, when the district is new (default: its code).
+        #[arg(long)]
+        district_name: Option<String>,
+        #[arg(long)]
+        name_en: Option<String>,
+    },
+    /// List schools.
+    List,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a roster (.xlsx, .xls, .csv) into a school: all rows or none.
+    Roster {
+        file: PathBuf,
+        #[arg(long)]
+        school: String,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// A school's roster as .xlsx (the import template's columns).
+    Roster {
+        #[arg(long)]
+        school: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Docx,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// The status analysis (情况分析) of a school, or a district with --district.
+    Status {
+        #[arg(long, conflicts_with = "district")]
+        school: Option<String>,
+        #[arg(long)]
+        district: Option<String>,
+        /// Ages are measured on this date (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// zh-CN or en (default: the CLI's language).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Write here instead of standard output (required for docx).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -280,6 +377,344 @@ async fn main() -> Result<()> {
                     &[("username", u.username), ("id", u.id.to_string())]
                 )
             );
+        }
+        Command::School { command } => school(loc, &config, command).await?,
+        Command::Import {
+            command:
+                ImportCommand::Roster {
+                    file,
+                    school,
+                    dry_run,
+                },
+        } => import_roster(loc, &config, &file, &school, dry_run).await?,
+        Command::Export {
+            command: ExportCommand::Roster { school, output },
+        } => {
+            let store = open_store(&config).await?;
+            let scope = Scope::system("cli");
+            let s = find_school(loc, &store, &scope, &school).await?;
+            let rows = lingyan_store::roster::export_rows(&store, &scope, s.id)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            let headers: Vec<(&str, &str)> = lingyan_store::roster::COLUMNS
+                .iter()
+                .map(|(_, zh, en, _)| (*zh, *en))
+                .collect();
+            let bytes = lingyan_reports::roster::workbook(&t(loc, "roster.sheet"), &headers, &rows)?;
+            std::fs::write(&output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
+            println!(
+                "{}",
+                t_args(
+                    loc,
+                    "cli.exported",
+                    &[
+                        ("n", rows.len().to_string()),
+                        ("file", output.display().to_string())
+                    ]
+                )
+            );
+        }
+        Command::Report { command } => report(loc, &config, command).await?,
+    }
+    Ok(())
+}
+
+async fn find_school(
+    loc: Locale,
+    store: &Store,
+    scope: &Scope,
+    code: &str,
+) -> Result<lingyan_store::schools::School> {
+    lingyan_store::schools::get_by_code(store, scope, code)
+        .await
+        .map_err(|e| match e {
+            lingyan_store::Error::NotFound => {
+                anyhow!(t_args(loc, "cli.no_school", &[("code", code.to_string())]))
+            }
+            e => explain(loc, e),
+        })
+}
+
+async fn school(loc: Locale, config: &Config, command: SchoolCommand) -> Result<()> {
+    let store = open_store(config).await?;
+    let scope = Scope::system("cli");
+    match command {
+        SchoolCommand::Add {
+            code,
+            name,
+            school_type,
+            district,
+            district_name,
+            name_en,
+        } => {
+            let existing = lingyan_store::districts::list(&store, &scope).await?;
+            let d = match &district {
+                Some(dc) => match lingyan_store::districts::find_by_code(&store, dc)
+                    .await
+                    .map_err(|e| explain(loc, e))?
+                {
+                    Some(d) => d,
+                    None => {
+                        let d = lingyan_store::districts::create(
+                            &store,
+                            &scope,
+                            lingyan_store::districts::DistrictChanges {
+                                code: Some(dc.clone()),
+                                name: Some(district_name.clone().unwrap_or_else(|| dc.clone())),
+                                name_en: None,
+                            },
+                        )
+                        .await
+                        .map_err(|e| explain(loc, e))?;
+                        println!(
+                            "{}",
+                            t_args(loc, "cli.district_created", &[("code", d.code.clone())])
+                        );
+                        d
+                    }
+                },
+                None if existing.len() == 1 => existing[0].clone(),
+                None => bail!(t(loc, "cli.district_needed")),
+            };
+            let s = lingyan_store::schools::create(
+                &store,
+                &scope,
+                d.id,
+                lingyan_store::schools::SchoolChanges {
+                    code: Some(code),
+                    name: Some(name),
+                    name_en,
+                    school_type: Some(school_type),
+                    active: Some(true),
+                },
+            )
+            .await
+            .map_err(|e| explain(loc, e))?;
+            println!(
+                "{}",
+                t_args(
+                    loc,
+                    "cli.school_created",
+                    &[("code", s.code), ("name", s.name), ("district", d.code)]
+                )
+            );
+        }
+        SchoolCommand::List => {
+            let mut page = 1;
+            loop {
+                let p = lingyan_store::schools::list(
+                    &store,
+                    &scope,
+                    &Default::default(),
+                    lingyan_domain::PageRequest::new(Some(page), Some(500)),
+                )
+                .await?;
+                for s in &p.items {
+                    let kind = t(loc, &format!("school_types.{}", s.school_type.code()));
+                    println!("{:<12} {:<8} {:<16} {}", s.code, s.district_code, kind, s.name);
+                }
+                if !p.has_next() {
+                    break;
+                }
+                page += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn import_roster(
+    loc: Locale,
+    config: &Config,
+    file: &std::path::Path,
+    school: &str,
+    dry_run: bool,
+) -> Result<()> {
+    let store = open_store(config).await?;
+    let scope = Scope::system("cli");
+    let s = find_school(loc, &store, &scope, school).await?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let r = lingyan_store::roster::import(
+        &store,
+        &scope,
+        s.id,
+        &name,
+        &bytes,
+        dry_run,
+        config.limits.import_bytes,
+        lingyan_store::calendar::today(),
+    )
+    .await
+    .map_err(|e| explain(loc, e))?;
+    if let Some(e) = &r.file_error {
+        bail!("{}{}{}", name, t(loc, "punct.colon"), i18n::field_error(loc, e));
+    }
+    for w in &r.warnings {
+        eprintln!(
+            "{}",
+            t_args(
+                loc,
+                "cli.row_warning",
+                &[
+                    ("row", w.row.to_string()),
+                    ("column", w.column.clone()),
+                    (
+                        "message",
+                        i18n::t_args(loc, &format!("errors.{}", w.error.code), &w.error.args)
+                    )
+                ]
+            )
+        );
+    }
+    if !r.unknown_columns.is_empty() {
+        eprintln!(
+            "{}{}{}",
+            t(loc, "roster.unknown_columns"),
+            t(loc, "punct.colon"),
+            r.unknown_columns.join(", ")
+        );
+    }
+    if !r.errors.is_empty() {
+        for e in &r.errors {
+            eprintln!(
+                "{}",
+                t_args(
+                    loc,
+                    "cli.row_error",
+                    &[
+                        ("row", e.row.to_string()),
+                        ("column", e.column.clone()),
+                        (
+                            "message",
+                            i18n::t_args(loc, &format!("errors.{}", e.error.code), &e.error.args)
+                        )
+                    ]
+                )
+            );
+        }
+        bail!(t_args(
+            loc,
+            "cli.import_failed",
+            &[("n", r.errors.len().to_string())]
+        ));
+    }
+    let key = if dry_run {
+        "cli.import_checked"
+    } else {
+        "cli.imported"
+    };
+    println!(
+        "{}",
+        t_args(
+            loc,
+            key,
+            &[
+                ("rows", r.rows.to_string()),
+                ("added", r.added.to_string()),
+                ("updated", r.updated.to_string()),
+                ("unchanged", r.unchanged.to_string()),
+                ("honours", r.honours_added.to_string()),
+            ]
+        )
+    );
+    Ok(())
+}
+
+async fn report(loc: Locale, config: &Config, command: ReportCommand) -> Result<()> {
+    let ReportCommand::Status {
+        school,
+        district,
+        as_of,
+        lang,
+        format,
+        output,
+    } = command;
+    let store = open_store(config).await?;
+    let scope = Scope::system("cli");
+    let l = match lang {
+        Some(l) => Locale::parse(&l).map_err(|e| anyhow!(i18n::field_error(loc, &e)))?,
+        None => loc,
+    };
+    let as_of = match as_of {
+        Some(d) => {
+            lingyan_domain::dates::parse_date("as_of", &d).map_err(|e| anyhow!(i18n::field_error(loc, &e)))?
+        }
+        None => lingyan_store::calendar::today(),
+    };
+    let (name, kindergarten, analysis, schools): (
+        String,
+        bool,
+        _,
+        Vec<(String, lingyan_domain::status::StatusAnalysis)>,
+    ) = match (school, district) {
+        (Some(code), _) => {
+            let s = find_school(loc, &store, &scope, &code).await?;
+            let st = lingyan_store::status::for_school(&store, &scope, s.id, as_of)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            (
+                s.name.clone(),
+                s.school_type == lingyan_domain::SchoolType::Kindergarten,
+                st.analysis,
+                Vec::new(),
+            )
+        }
+        (None, Some(code)) => {
+            let d = lingyan_store::districts::find_by_code(&store, &code)
+                .await
+                .map_err(|e| explain(loc, e))?
+                .ok_or_else(|| anyhow!(t_args(loc, "cli.no_district", &[("code", code.clone())])))?;
+            let st = lingyan_store::status::for_district(&store, &scope, d.id, as_of)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            let schools = st
+                .schools
+                .into_iter()
+                .map(|s| (s.school.name, s.analysis))
+                .collect();
+            (d.name, false, st.analysis, schools)
+        }
+        (None, None) => bail!(t(loc, "cli.school_or_district")),
+    };
+    let subject = if schools.is_empty() {
+        lingyan_reports::status::Subject::School {
+            name: &name,
+            kindergarten,
+        }
+    } else {
+        lingyan_reports::status::Subject::District { name: &name }
+    };
+    let per_school: Vec<(String, &lingyan_domain::status::StatusAnalysis)> =
+        schools.iter().map(|(n, a)| (n.clone(), a)).collect();
+    let bytes: Vec<u8> = match format {
+        Format::Text => lingyan_reports::status::text(subject, &analysis, &per_school, l).into_bytes(),
+        Format::Json => {
+            let v = serde_json::json!({
+                "title": lingyan_reports::status::title(subject, l),
+                "prose": lingyan_reports::status::prose(subject, &analysis, l),
+                "analysis": analysis,
+                "schools": schools.iter().map(|(n, a)| serde_json::json!({"school": n, "analysis": a})).collect::<Vec<_>>(),
+            });
+            serde_json::to_vec_pretty(&v)?
+        }
+        Format::Docx => lingyan_reports::status::docx(subject, &analysis, &per_school, l)?,
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            println!(
+                "{}",
+                t_args(loc, "cli.written", &[("file", path.display().to_string())])
+            );
+        }
+        None if format == Format::Docx => bail!(t(loc, "cli.docx_needs_output")),
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
         }
     }
     Ok(())

@@ -47,6 +47,11 @@ pub enum Capability {
     ManageDistricts,
     /// Read the audit log.
     ReadAudit,
+    /// Read the teacher registry (personal data: birth dates, employment).
+    ReadTeachers,
+    /// Edit the teacher registry, honours, tiers, groups and the calendar;
+    /// import rosters.
+    ManageTeachers,
 }
 
 impl Capability {
@@ -63,6 +68,11 @@ impl Capability {
                 role,
                 TrainingDirector | Principal | DistrictAdmin | Inspector | SystemAdmin
             ),
+            ReadTeachers => matches!(
+                role,
+                TrainingDirector | Principal | GroupLeader | DistrictAdmin | Inspector | SystemAdmin
+            ),
+            ManageTeachers => matches!(role, TrainingDirector | Principal | DistrictAdmin | SystemAdmin),
         }
     }
 }
@@ -343,7 +353,8 @@ mod tests {
                                      d in 1i64..4, s in 1i64..6) {
             let t = Tenant::school(d, d * 10 + s);
             let a = Access::new(1, grants.clone());
-            for cap in [Capability::ManageUsers, Capability::ManageSchools, Capability::ReadAudit] {
+            for cap in [Capability::ManageUsers, Capability::ManageSchools, Capability::ReadAudit,
+                        Capability::ReadTeachers, Capability::ManageTeachers] {
                 if a.allows(cap, t) { prop_assert!(a.allows(Capability::Read, t)); }
             }
             let mut more = grants;
@@ -367,6 +378,7 @@ mod tests {
             let t = Tenant::school(d, d * 10 + s);
             prop_assert!(!a.allows(Capability::ManageUsers, t));
             prop_assert!(!a.allows(Capability::ManageSchools, t));
+            prop_assert!(!a.allows(Capability::ManageTeachers, t));
             prop_assert!(a.assignable_roles().is_empty());
         }
     }

@@ -183,3 +183,39 @@ mod tests {
         assert!(OrgName::parse_optional("name_en", "  ").unwrap().is_none());
     }
 }
+
+crate::codes::coded_enum!(
+    /// The kinds of groups a school has.
+    GroupKind, "unknown_group_kind", {
+        /// 教研组: a subject teaching-research group
+        SubjectResearch = "subject_research", "教研组", ["学科组"];
+        /// 年级组 / 级部
+        Grade = "grade", "年级组", ["级部", "年级"];
+        /// 备课组
+        LessonPrep = "lesson_prep", "备课组", [];
+        /// 课题组
+        Project = "project", "课题组", [];
+        /// 团支部
+        YouthLeague = "youth_league", "团支部", ["团委"];
+    }
+);
+
+crate::codes::coded_enum!(
+    /// A member's place in a group.
+    GroupPosition, "unknown_position", {
+        Leader = "leader", "组长", ["负责人"];
+        Deputy = "deputy", "副组长", [];
+        Member = "member", "成员", ["组员"];
+    }
+);
+
+crate::codes::coded_enum!(
+    /// A member's place in a leading group (领导小组).
+    LeadingPosition, "unknown_position", {
+        Leader = "leader", "组长", [];
+        Deputy = "deputy", "副组长", [];
+        Member = "member", "成员", ["组员"];
+        /// 具体负责
+        Managing = "managing", "具体负责", ["负责人"];
+    }
+);

@@ -1,6 +1,8 @@
-//! The demo installation: one district with two schools (a primary school
-//! modelled on seed 000 and a kindergarten) and one account per role, all
-//! with the same password. Loaded only into an empty database.
+//! The demo installation: one district with two schools — a primary school
+//! whose staff reproduce seed 000's status analysis and a kindergarten
+//! reproducing seed 002's — their rosters, groups, leading group and
+//! calendar, and one account per role, all with the same password. Loaded
+//! only into an empty database.
 
 use crate::districts::{self, DistrictChanges};
 use crate::schools::{self, SchoolChanges};
@@ -105,5 +107,198 @@ pub async fn load(store: &Store) -> Result<Option<Vec<DemoLogin>>> {
             place: u.home_name.unwrap_or_default(),
         });
     }
+
+    let today = crate::calendar::today();
+    for (y, f1, f2, s1, s2) in [
+        ("2025", "2025-09-01", "2026-01-23", "2026-02-24", "2026-07-10"),
+        ("2026", "2026-09-01", "2027-01-22", "2027-02-22", "2027-07-09"),
+    ] {
+        let input = crate::calendar::YearInput {
+            start_year: y.into(),
+            first_start: f1.into(),
+            first_end: f2.into(),
+            second_start: s1.into(),
+            second_end: s2.into(),
+        };
+        crate::calendar::set_year(store, &scope, district.id, None, &input).await?;
+    }
+    import_staff(
+        store,
+        &scope,
+        primary.id,
+        "GF",
+        &crate::demo_staff::primary_school(today, 2019),
+        today,
+    )
+    .await?;
+    import_staff(
+        store,
+        &scope,
+        kindergarten.id,
+        "YG",
+        &crate::demo_staff::kindergarten(today, 2020),
+        today,
+    )
+    .await?;
+    for (username, staff_no) in [
+        ("principal", "GF0001"),
+        ("director", "GF0002"),
+        ("leader", "GF0003"),
+        ("mentor", "GF0004"),
+        ("teacher", "GF0005"),
+        ("kgdirector", "YG0001"),
+    ] {
+        let id = teacher_id(store, staff_no).await?;
+        crate::teachers::link_account(store, &scope, id, Some(username), today).await?;
+    }
+    organise(store, &scope, primary.id, today).await?;
     Ok(Some(logins))
+}
+
+/// Writes the people as a roster CSV and imports it, as a school would.
+async fn import_staff(
+    store: &Store,
+    scope: &Scope,
+    school_id: i64,
+    prefix: &str,
+    people: &[crate::demo_staff::Person],
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| crate::Error::Internal(e.to_string());
+    w.write_record(crate::demo_staff::HEADER).map_err(io)?;
+    for r in crate::demo_staff::rows(prefix, people, today, school_id as u64) {
+        w.write_record(&r).map_err(io)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| crate::Error::Internal(e.to_string()))?;
+    let report = crate::roster::import(
+        store,
+        scope,
+        school_id,
+        "demo-roster.csv",
+        &bytes,
+        false,
+        usize::MAX,
+        today,
+    )
+    .await?;
+    if !report.ok() {
+        return Err(crate::Error::Internal(format!(
+            "demo roster did not import: {:?}",
+            report.errors
+        )));
+    }
+    Ok(())
+}
+
+async fn teacher_id(store: &Store, staff_no: &str) -> Result<i64> {
+    use crate::entity::teacher;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    teacher::Entity::find()
+        .filter(teacher::Column::StaffNo.eq(staff_no))
+        .one(store.conn())
+        .await?
+        .map(|t| t.id)
+        .ok_or(crate::Error::NotFound)
+}
+
+/// Teaching-research groups by subject, grade groups, and the school-based
+/// training leading group (seed 001: "Team leader … deputy team leader …").
+async fn organise(store: &Store, scope: &Scope, school_id: i64, today: chrono::NaiveDate) -> Result<()> {
+    use crate::org;
+    use crate::teachers::{TeacherFilter, list};
+    let staff = list(
+        store,
+        scope,
+        &TeacherFilter {
+            school_id: Some(school_id),
+            sort: crate::teachers::SortBy::StaffNo,
+            ..Default::default()
+        },
+        lingyan_domain::PageRequest::new(Some(1), Some(500)),
+        today,
+    )
+    .await?
+    .items;
+    let by_no = |no: &str| {
+        staff
+            .iter()
+            .find(|t| t.fields.staff_no.as_deref() == Some(no))
+            .map(|t| t.id)
+    };
+    for (subject, name, leader) in [
+        ("语文", "语文教研组", Some("GF0003")),
+        ("数学", "数学教研组", Some("GF0004")),
+        ("英语", "英语教研组", None),
+        ("科学", "科学教研组", None),
+    ] {
+        let g = org::create_group(store, scope, school_id, "subject_research", name).await?;
+        let leader_id = leader.and_then(by_no);
+        let mut leader_set = false;
+        for t in staff
+            .iter()
+            .filter(|t| t.fields.subjects.iter().any(|s| s == subject))
+        {
+            let position = if Some(t.id) == leader_id || (leader_id.is_none() && !leader_set) {
+                leader_set = true;
+                "leader"
+            } else {
+                "member"
+            };
+            org::set_member(store, scope, g, t.id, position).await?;
+        }
+        if let Some(l) = leader_id {
+            org::set_member(store, scope, g, l, "leader").await?;
+        }
+    }
+    for (k, grade) in [
+        "一年级组",
+        "二年级组",
+        "三年级组",
+        "四年级组",
+        "五年级组",
+        "六年级组",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let g = org::create_group(store, scope, school_id, "grade", grade).await?;
+        let members: Vec<&crate::teachers::Teacher> = staff
+            .iter()
+            .filter(|t| t.fields.post == Some(lingyan_domain::Post::FullTimeTeacher))
+            .skip(5)
+            .skip(k * 13)
+            .take(13)
+            .collect();
+        for (j, t) in members.iter().enumerate() {
+            org::set_member(store, scope, g, t.id, if j == 0 { "leader" } else { "member" }).await?;
+        }
+    }
+    let lg = org::create_leading_group(store, scope, school_id, "校本培训领导小组", "校本培训").await?;
+    for (no, position, duty) in [
+        (
+            "GF0001",
+            "leader",
+            "全面负责校本培训工作，审定培训计划与考核办法（第一责任人）。",
+        ),
+        (
+            "GF0002",
+            "deputy",
+            "负责校本培训制度、计划和考核办法的制定与监督实施。",
+        ),
+        (
+            "GF0036",
+            "managing",
+            "具体组织各项培训活动，做好考勤、学分登记与档案管理。",
+        ),
+        ("GF0003", "member", "组织语文学科教研活动与青年教师听评课。"),
+        ("GF0004", "member", "组织数学学科教研活动，指导师徒结对。"),
+    ] {
+        if let Some(id) = by_no(no) {
+            org::set_leading_member(store, scope, lg, id, position, duty).await?;
+        }
+    }
+    Ok(())
 }

@@ -8,16 +8,25 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod demo;
+mod demo_staff;
 pub mod districts;
 mod entity;
 mod error;
 mod migration;
+pub mod org;
+pub mod roster;
 pub mod schools;
 mod scope;
 pub mod secrets;
 pub mod sessions;
 pub mod stats;
+pub mod status;
+pub mod teachers;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+pub mod tiers;
 pub mod tokens;
 pub mod users;
 

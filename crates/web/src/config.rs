@@ -45,6 +45,8 @@ pub struct LimitsConfig {
     pub body_bytes: usize,
     /// Requests taking longer are answered 408.
     pub request_timeout_secs: u64,
+    /// Largest roster or evidence spreadsheet accepted for import (bytes).
+    pub import_bytes: usize,
 }
 
 impl Default for Config {
@@ -77,6 +79,7 @@ impl Default for LimitsConfig {
         Self {
             body_bytes: 2 * 1024 * 1024,
             request_timeout_secs: 30,
+            import_bytes: 20 * 1024 * 1024,
         }
     }
 }

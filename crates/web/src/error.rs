@@ -24,6 +24,8 @@ pub enum ApiError {
     /// 400: the request could not be read (bad JSON, wrong query types);
     /// the text says what was wrong.
     BadRequest(String),
+    /// 413: the body is larger than allowed.
+    TooLarge,
 }
 
 /// The JSON body of every API error.
@@ -36,7 +38,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable machine-readable code: `invalid`, `conflict`, `not_found`,
     /// `forbidden`, `bad_credentials`, `locked`, `unauthenticated`,
-    /// `invalid_token`, `csrf`, `bad_request`, `internal`.
+    /// `invalid_token`, `csrf`, `bad_request`, `too_large`, `internal`.
     pub code: &'static str,
     /// Human-readable message in the request's language.
     pub message: String,
@@ -155,6 +157,13 @@ impl IntoResponse for ApiError {
                 status: StatusCode::FORBIDDEN,
                 code: "csrf",
                 message: i18n::t(loc, "errors.csrf"),
+                field: None,
+                retry_after: None,
+            },
+            ApiError::TooLarge => Described {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                code: "too_large",
+                message: i18n::t(loc, "errors.too_large"),
                 field: None,
                 retry_after: None,
             },

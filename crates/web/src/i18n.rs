@@ -82,6 +82,41 @@ impl Tr {
         t(self.0, &format!("roles.{}", r.code()))
     }
 
+    /// The label of a coded value: `tr.label("employment", "contract")`.
+    pub fn label(&self, group: &str, code: &str) -> String {
+        t(self.0, &format!("{group}.{code}"))
+    }
+
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        match self.0 {
+            Locale::ZhCn => d.format("%Y-%m-%d").to_string(),
+            Locale::En => d.format("%-d %b %Y").to_string(),
+        }
+    }
+
+    pub fn opt_date(&self, d: &Option<chrono::NaiveDate>) -> String {
+        d.as_ref()
+            .map(|d| self.date(d))
+            .unwrap_or_else(|| "—".to_string())
+    }
+
+    /// A tier's explanation in this language.
+    pub fn tier(&self, r: &lingyan_domain::TierResult) -> String {
+        r.explain(self.0)
+    }
+
+    pub fn tier_name(&self, r: &lingyan_domain::TierResult) -> String {
+        match self.0 {
+            Locale::ZhCn => r.name_zh.clone(),
+            Locale::En => r.name_en.clone(),
+        }
+        .unwrap_or_else(|| t(self.0, "teachers.no_tier"))
+    }
+
+    pub fn field_error(&self, e: &FieldError) -> String {
+        field_error(self.0, e)
+    }
+
     pub fn school_type(&self, s: &SchoolType) -> String {
         t(self.0, &format!("school_types.{}", s.code()))
     }

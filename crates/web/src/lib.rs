@@ -134,6 +134,16 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// The body limit of upload routes: a little over the import limit, so a
+/// file slightly too big reaches the importer and gets its clear message.
+pub fn upload_limit(config: &Config) -> usize {
+    config
+        .limits
+        .import_bytes
+        .saturating_mul(2)
+        .max(config.limits.import_bytes + 1024 * 1024)
+}
+
 /// Assembles the whole application: routes from each area, then the layers
 /// once (outermost first): trace, security headers, timeout, body limit,
 /// sessions + auth, CSRF token, identity, CSRF check.
@@ -169,8 +179,8 @@ pub async fn router(config: Config, store: Store) -> anyhow::Result<Router> {
     let auth_layer = AuthManagerLayerBuilder::new(Backend { store: store.clone() }, session_layer).build();
 
     let app = Router::new()
-        .merge(pages::router())
-        .merge(api::router())
+        .merge(pages::router(&config))
+        .merge(api::router(&config))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -190,10 +200,13 @@ pub async fn router(config: Config, store: Store) -> anyhow::Result<Router> {
         .merge(health::router())
         .with_state(state);
 
+    // Extractors take `body_bytes` unless a route allows more (uploads);
+    // nothing larger than the biggest allowance gets through at all.
+    let hard_cap = config.limits.body_bytes.max(upload_limit(&config));
     let mut app = app.layer(
         ServiceBuilder::new()
             .layer(DefaultBodyLimit::max(config.limits.body_bytes))
-            .layer(RequestBodyLimitLayer::new(config.limits.body_bytes)),
+            .layer(RequestBodyLimitLayer::new(hard_cap)),
     );
     app = app.layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,

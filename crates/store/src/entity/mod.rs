@@ -1,12 +1,23 @@
 //! SeaORM entities, one per table. Only this crate sees them; other crates
 //! get the plain records the service modules return.
 
+pub mod academic_year;
 pub mod api_token;
 pub mod app_secret;
 pub mod audit_log;
 pub mod district;
+pub mod honour;
+pub mod leading_group;
+pub mod leading_group_member;
 pub mod login_throttle;
+pub mod org_group;
+pub mod org_group_member;
+pub mod pending_upload;
 pub mod role_grant;
 pub mod school;
 pub mod session;
+pub mod teacher;
+pub mod teacher_transfer;
+pub mod tier_override;
+pub mod tier_rule_set;
 pub mod user;

@@ -8,6 +8,8 @@ mod auth;
 mod dto;
 mod me;
 mod orgs;
+mod registry;
+mod registry_dto;
 mod users;
 
 use crate::error::ApiError;
@@ -37,7 +39,8 @@ caller's language (their saved language, else Accept-Language)."
         (name = "auth", description = "Sessions and CSRF"),
         (name = "me", description = "The caller's own account and tokens"),
         (name = "users", description = "Accounts and roles"),
-        (name = "organisation", description = "Districts and schools"),
+        (name = "organisation", description = "Districts, schools, groups, calendar and tier rules"),
+        (name = "teachers", description = "The teacher registry, honours, roster import and status analysis"),
         (name = "audit", description = "The audit log")
     )
 )]
@@ -67,23 +70,24 @@ impl Modify for Security {
     }
 }
 
-fn openapi_router() -> OpenApiRouter<AppState> {
+fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(me::router())
         .merge(users::router())
         .merge(orgs::router())
         .merge(audit::router())
+        .merge(registry::router(upload_limit))
 }
 
 /// The API routes.
-pub fn router() -> Router<AppState> {
-    openapi_router().split_for_parts().0
+pub fn router(config: &crate::Config) -> Router<AppState> {
+    openapi_router(crate::upload_limit(config)).split_for_parts().0
 }
 
 /// The OpenAPI document for the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    openapi_router().split_for_parts().1
+    openapi_router(0).split_for_parts().1
 }
 
 /// `GET /api/openapi.json` and the Swagger UI at `/api/docs` (vendored, no
@@ -107,7 +111,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         axum::Json::<T>::from_request(req, state)
             .await
             .map(|j| ApiJson(j.0))
-            .map_err(|e| ApiError::BadRequest(e.body_text()))
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge
+                } else {
+                    ApiError::BadRequest(e.body_text())
+                }
+            })
     }
 }
 

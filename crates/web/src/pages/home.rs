@@ -24,6 +24,8 @@ struct HomePage {
     /// The caller's most senior role decides the greeting and cards.
     headline: Role,
     home_name: String,
+    /// The caller's own teacher record, when linked.
+    own: Option<lingyan_store::teachers::Teacher>,
 }
 
 /// The role whose home page the caller sees.
@@ -53,10 +55,14 @@ async fn view_home_get(
     let counts = lingyan_store::stats::home(&state.store, &caller.scope).await?;
     let me = lingyan_store::users::get(&state.store, &caller.scope, caller.account.id).await?;
     let roles = me.roles();
+    let own =
+        lingyan_store::teachers::own_record(&state.store, &caller.scope, lingyan_store::calendar::today())
+            .await?;
     Ok(render(&HomePage {
         ctx,
         counts,
         headline: headline(&roles),
         home_name: me.home_name.unwrap_or_default(),
+        own,
     }))
 }

@@ -7,7 +7,12 @@ mod audit;
 mod districts;
 mod home;
 mod login;
+mod org;
+mod roster;
 mod schools;
+mod settings;
+mod status;
+mod teachers;
 mod users;
 
 use crate::auth::Identity;
@@ -24,7 +29,9 @@ use lingyan_domain::{Capability, Paged, Role};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-pub fn router() -> Router<AppState> {
+pub(crate) use roster::{headers as roster_headers, xlsx_response as xlsx_download};
+
+pub fn router(config: &crate::Config) -> Router<AppState> {
     Router::new()
         .merge(login::router())
         .merge(home::router())
@@ -33,6 +40,11 @@ pub fn router() -> Router<AppState> {
         .merge(schools::router())
         .merge(districts::router())
         .merge(audit::router())
+        .merge(teachers::router())
+        .merge(roster::router(crate::upload_limit(config)))
+        .merge(org::router())
+        .merge(settings::router())
+        .merge(status::router())
 }
 
 /// Which menu entries the caller sees.
@@ -42,6 +54,7 @@ pub struct Nav {
     pub schools: bool,
     pub districts: bool,
     pub audit: bool,
+    pub teachers: bool,
 }
 
 /// The signed-in user, as the layout shows them.
@@ -122,8 +135,11 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
                     || access.has_role(Role::Inspector),
                 schools: !access.tenants(Capability::ManageSchools).is_empty()
                     || access.has_role(Role::Inspector),
-                districts: access.is_system_admin(),
+                districts: access.is_system_admin()
+                    || access.has_role(Role::DistrictAdmin)
+                    || access.has_role(Role::Inspector),
                 audit: !access.tenants(Capability::ReadAudit).is_empty(),
+                teachers: !access.tenants(Capability::ReadTeachers).is_empty(),
             };
             Some(Me {
                 id: a.id,

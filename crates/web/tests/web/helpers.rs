@@ -9,15 +9,10 @@ use regex::Regex;
 use reqwest::StatusCode;
 use reqwest::cookie::{CookieStore, Jar};
 use std::sync::{Arc, LazyLock};
-use tokio::sync::OnceCell;
 
 pub const PASSWORD: &str = lingyan_store::demo::PASSWORD;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Db {
-    Sqlite,
-    Postgres,
-}
+pub use lingyan_store::testing::Db;
 
 /// Runs one test body against SQLite and against PostgreSQL.
 #[macro_export]
@@ -42,111 +37,6 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-/// The admin URL of the test PostgreSQL server. Missing PostgreSQL is a
-/// failure, not a skip: scripts/test always provides one.
-fn pg_admin_url() -> String {
-    std::env::var("LINGYAN_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
-}
-
-/// `url` with its database name replaced.
-fn with_db(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map(|i| i + scheme_end)
-        .unwrap_or(base.len());
-    let mut out = format!("{}/{}", &base[..path_start], db);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
-fn random_suffix() -> String {
-    let n: u64 = rand::random();
-    format!("{n:016x}")
-}
-
-/// Creates (once per process, race-free across processes) a template
-/// database with every migration applied, and returns its name.
-async fn pg_template(admin: &Store) -> String {
-    static TEMPLATE: OnceCell<String> = OnceCell::const_new();
-    TEMPLATE
-        .get_or_init(|| async {
-            let names = Store::migration_names().join(",");
-            let mut h: u64 = 1469598103934665603;
-            for b in names.bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(1099511628211);
-            }
-            let name = format!("lingyan_tpl_{h:016x}");
-            let exists = admin
-                .execute_unprepared(&format!(
-                    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{name}') \
-                     THEN RAISE EXCEPTION 'missing'; END IF; END $$"
-                ))
-                .await
-                .is_ok();
-            if !exists {
-                // Build under a private name, then rename: whoever renames
-                // first wins and the others drop their copy.
-                let tmp = format!("lingyan_tplb_{}", random_suffix());
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {tmp}"))
-                    .await
-                    .expect("create template database");
-                let s = Store::connect(&with_db(&pg_admin_url(), &tmp))
-                    .await
-                    .expect("connect template");
-                s.migrate().await.expect("migrate template");
-                s.close().await.expect("close template");
-                if admin
-                    .execute_unprepared(&format!("ALTER DATABASE {tmp} RENAME TO {name}"))
-                    .await
-                    .is_err()
-                {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {tmp}"))
-                        .await;
-                }
-            }
-            name
-        })
-        .await
-        .clone()
-}
-
-async fn pg_database() -> String {
-    let admin_url = pg_admin_url();
-    let admin = Store::connect(&admin_url).await.unwrap_or_else(|e| {
-        panic!("PostgreSQL is required for the tests and is not reachable at {admin_url}: {e}. Run scripts/test, or set LINGYAN_TEST_POSTGRES_URL.")
-    });
-    let template = pg_template(&admin).await;
-    let db = format!("lingyan_t_{}", random_suffix());
-    let mut attempt = 0;
-    loop {
-        match admin
-            .execute_unprepared(&format!("CREATE DATABASE {db} TEMPLATE {template}"))
-            .await
-        {
-            Ok(()) => break,
-            // Another process may be copying the same template this instant.
-            Err(e) if attempt < 50 && e.to_string().contains("being accessed") => {
-                attempt += 1;
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            Err(e) => panic!("cannot create test database: {e}"),
-        }
-    }
-    let _ = admin.close().await;
-    with_db(&admin_url, &db)
-}
-
 pub fn test_config(dir: &std::path::Path) -> Config {
     let mut c = Config {
         bind: "127.0.0.1:0".into(),
@@ -163,15 +53,9 @@ pub async fn spawn_app(db: Db) -> TestApp {
 }
 
 pub async fn spawn_app_with(db: Db, tweak: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let (store, dir) = lingyan_store::testing::fresh(db).await;
     let mut config = test_config(dir.path());
     tweak(&mut config);
-    let url = match db {
-        Db::Sqlite => Store::sqlite_url_in(dir.path()).expect("sqlite url"),
-        Db::Postgres => pg_database().await,
-    };
-    let store = Store::connect(&url).await.expect("connect");
-    store.migrate().await.expect("migrate");
     lingyan_store::demo::load(&store).await.expect("demo data");
     let app = Application::build_with_store(config, store.clone())
         .await

@@ -1,0 +1,322 @@
+//! The academic calendar: school years (学年) of two semesters (学期), so
+//! every dated record resolves to a semester. A district sets the dates;
+//! a school may override them.
+
+use crate::error::FieldError;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// 第一学期 (autumn) or 第二学期 (spring).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Term {
+    First,
+    Second,
+}
+
+/// One semester: the school year it belongs to (by its starting calendar
+/// year: 2025 is 2025–2026) and the term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Semester {
+    pub year: i32,
+    pub term: Term,
+}
+
+impl Semester {
+    /// `2025-2026-1`
+    pub fn code(&self) -> String {
+        format!(
+            "{}-{}-{}",
+            self.year,
+            self.year + 1,
+            match self.term {
+                Term::First => 1,
+                Term::Second => 2,
+            }
+        )
+    }
+
+    /// Parses `2025-2026-1` or `2025-1`.
+    pub fn parse(field: &'static str, input: &str) -> Result<Self, FieldError> {
+        let bad = || FieldError::new(field, "bad_semester").with("value", input.trim());
+        let parts: Vec<&str> = input.trim().split('-').collect();
+        let (y, t) = match parts.as_slice() {
+            [y, next, t] => {
+                let y: i32 = y.parse().map_err(|_| bad())?;
+                if next.parse::<i32>().ok() != Some(y + 1) {
+                    return Err(bad());
+                }
+                (y, *t)
+            }
+            [y, t] => (y.parse().map_err(|_| bad())?, *t),
+            _ => return Err(bad()),
+        };
+        let term = match t {
+            "1" => Term::First,
+            "2" => Term::Second,
+            _ => return Err(bad()),
+        };
+        if !(1950..=2150).contains(&y) {
+            return Err(bad());
+        }
+        Ok(Semester { year: y, term })
+    }
+
+    /// "2025—2026学年第一学期"
+    pub fn zh(&self) -> String {
+        format!(
+            "{}—{}学年第{}学期",
+            self.year,
+            self.year + 1,
+            match self.term {
+                Term::First => "一",
+                Term::Second => "二",
+            }
+        )
+    }
+
+    /// "2025–2026 semester 1"
+    pub fn en(&self) -> String {
+        format!(
+            "{}–{} semester {}",
+            self.year,
+            self.year + 1,
+            match self.term {
+                Term::First => 1,
+                Term::Second => 2,
+            }
+        )
+    }
+}
+
+impl fmt::Display for Semester {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+/// The dates of one school year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolYear {
+    pub start_year: i32,
+    pub first_start: NaiveDate,
+    pub first_end: NaiveDate,
+    pub second_start: NaiveDate,
+    pub second_end: NaiveDate,
+}
+
+impl SchoolYear {
+    /// The usual dates when none are set: 1 September – 31 January, then
+    /// 1 February – 31 August.
+    pub fn standard(start_year: i32) -> Self {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("valid fixed date");
+        Self {
+            start_year,
+            first_start: d(start_year, 9, 1),
+            first_end: d(start_year + 1, 1, 31),
+            second_start: d(start_year + 1, 2, 1),
+            second_end: d(start_year + 1, 8, 31),
+        }
+    }
+
+    /// Checks the dates are in order and belong to the named year.
+    pub fn new(
+        start_year: i32,
+        first_start: NaiveDate,
+        first_end: NaiveDate,
+        second_start: NaiveDate,
+        second_end: NaiveDate,
+    ) -> Result<Self, FieldError> {
+        if first_start.year() != start_year {
+            return Err(FieldError::new("first_start", "not_in_year").with("year", start_year));
+        }
+        if first_end <= first_start {
+            return Err(FieldError::new("first_end", "end_before_start"));
+        }
+        if second_start <= first_end {
+            return Err(FieldError::new("second_start", "overlaps_first"));
+        }
+        if second_end <= second_start {
+            return Err(FieldError::new("second_end", "end_before_start"));
+        }
+        if (second_end - first_start).num_days() > 366 {
+            return Err(FieldError::new("second_end", "year_too_long"));
+        }
+        Ok(Self {
+            start_year,
+            first_start,
+            first_end,
+            second_start,
+            second_end,
+        })
+    }
+
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.first_start <= d && d <= self.second_end
+    }
+
+    pub fn semester_dates(&self, term: Term) -> (NaiveDate, NaiveDate) {
+        match term {
+            Term::First => (self.first_start, self.first_end),
+            Term::Second => (self.second_start, self.second_end),
+        }
+    }
+}
+
+/// The school years a district (or school) has set. Dates outside any set
+/// year follow [`SchoolYear::standard`]; a date in the holiday between two
+/// semesters belongs to the semester just ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Calendar {
+    years: Vec<SchoolYear>,
+}
+
+impl Calendar {
+    pub fn new(mut years: Vec<SchoolYear>) -> Self {
+        years.sort_by_key(|y| y.start_year);
+        Self { years }
+    }
+
+    pub fn years(&self) -> &[SchoolYear] {
+        &self.years
+    }
+
+    /// The dates of the school year starting in `start_year`.
+    pub fn year(&self, start_year: i32) -> SchoolYear {
+        self.years
+            .iter()
+            .find(|y| y.start_year == start_year)
+            .copied()
+            .unwrap_or_else(|| SchoolYear::standard(start_year))
+    }
+
+    /// The semester a date belongs to.
+    pub fn semester_of(&self, d: NaiveDate) -> Semester {
+        // The latest school year that has started by `d`.
+        let mut start = d.year();
+        if d < self.year(start).first_start {
+            start -= 1;
+        }
+        let y = self.year(start);
+        let term = if d < y.second_start {
+            Term::First
+        } else {
+            Term::Second
+        };
+        Semester { year: start, term }
+    }
+
+    /// Start and end dates of a semester.
+    pub fn dates(&self, s: Semester) -> (NaiveDate, NaiveDate) {
+        self.year(s.year).semester_dates(s.term)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn standard_calendar() {
+        let c = Calendar::default();
+        assert_eq!(
+            c.semester_of(d(2025, 9, 1)),
+            Semester {
+                year: 2025,
+                term: Term::First
+            }
+        );
+        assert_eq!(
+            c.semester_of(d(2026, 1, 31)),
+            Semester {
+                year: 2025,
+                term: Term::First
+            }
+        );
+        assert_eq!(
+            c.semester_of(d(2026, 2, 1)),
+            Semester {
+                year: 2025,
+                term: Term::Second
+            }
+        );
+        assert_eq!(
+            c.semester_of(d(2026, 8, 31)),
+            Semester {
+                year: 2025,
+                term: Term::Second
+            }
+        );
+        assert_eq!(
+            c.semester_of(d(2026, 9, 1)),
+            Semester {
+                year: 2026,
+                term: Term::First
+            }
+        );
+    }
+
+    #[test]
+    fn configured_dates_and_holidays() {
+        let y = SchoolYear::new(
+            2025,
+            d(2025, 9, 1),
+            d(2026, 1, 23),
+            d(2026, 2, 24),
+            d(2026, 7, 10),
+        )
+        .unwrap();
+        let c = Calendar::new(vec![y]);
+        // Winter holiday: the first semester, just ended.
+        assert_eq!(c.semester_of(d(2026, 2, 10)).term, Term::First);
+        assert_eq!(c.semester_of(d(2026, 2, 24)).term, Term::Second);
+        // Summer holiday: still the year's second semester.
+        assert_eq!(
+            c.semester_of(d(2026, 8, 20)),
+            Semester {
+                year: 2025,
+                term: Term::Second
+            }
+        );
+        assert_eq!(
+            c.dates(Semester {
+                year: 2025,
+                term: Term::Second
+            }),
+            (d(2026, 2, 24), d(2026, 7, 10))
+        );
+    }
+
+    #[test]
+    fn bad_years_are_named() {
+        let e =
+            SchoolYear::new(2025, d(2025, 9, 1), d(2025, 8, 1), d(2026, 2, 1), d(2026, 7, 1)).unwrap_err();
+        assert_eq!((e.field, e.code), ("first_end", "end_before_start"));
+        let e =
+            SchoolYear::new(2025, d(2024, 9, 1), d(2025, 1, 1), d(2025, 2, 1), d(2025, 7, 1)).unwrap_err();
+        assert_eq!(e.code, "not_in_year");
+        let e =
+            SchoolYear::new(2025, d(2025, 9, 1), d(2026, 2, 1), d(2026, 1, 1), d(2026, 7, 1)).unwrap_err();
+        assert_eq!(e.code, "overlaps_first");
+    }
+
+    #[test]
+    fn semester_codes() {
+        let s = Semester {
+            year: 2025,
+            term: Term::Second,
+        };
+        assert_eq!(s.code(), "2025-2026-2");
+        assert_eq!(Semester::parse("semester", "2025-2026-2").unwrap(), s);
+        assert_eq!(Semester::parse("semester", "2025-2").unwrap(), s);
+        assert_eq!(
+            Semester::parse("semester", "2025-2027-1").unwrap_err().code,
+            "bad_semester"
+        );
+        assert_eq!(s.zh(), "2025—2026学年第二学期");
+    }
+}

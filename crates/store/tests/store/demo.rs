@@ -1,0 +1,149 @@
+//! The demo schools reproduce the seeds' status analyses, and the prose
+//! reads like them in both languages.
+
+use lingyan_domain::{Employment, Level, Locale, Post};
+use lingyan_reports::status::{Subject, prose};
+use lingyan_store::testing::{Db, fresh};
+use lingyan_store::{Scope, both_dbs, calendar, schools, status};
+
+async fn demo_matches_the_seeds(db: Db) {
+    let (store, _dir) = fresh(db).await;
+    lingyan_store::demo::load(&store)
+        .await
+        .unwrap()
+        .expect("demo loads into an empty database");
+    let scope = Scope::system("test");
+    let today = calendar::today();
+
+    // Seed 000: 100 staff; 5 provincial, 9 municipal, 13 county, 13 school-level backbone teachers.
+    let gf = schools::get_by_code(&store, &scope, "GFSY").await.unwrap();
+    let a = status::for_school(&store, &scope, gf.id, today)
+        .await
+        .unwrap()
+        .analysis;
+    assert_eq!(a.staff, 100);
+    assert_eq!(
+        a.backbone_by_level,
+        vec![
+            (Level::Provincial, 5),
+            (Level::Municipal, 9),
+            (Level::County, 13),
+            (Level::School, 13)
+        ]
+    );
+    let zh = prose(
+        Subject::School {
+            name: &gf.name,
+            kindergarten: false,
+        },
+        &a,
+        Locale::ZhCn,
+    )
+    .join("");
+    assert!(zh.contains("现有在岗教职员工100人"), "{zh}");
+    assert!(
+        zh.contains("现有省级骨干教师5人、市级骨干教师9人、县级骨干教师13人和校级骨干教师13人，共40人"),
+        "{zh}"
+    );
+    let en = prose(
+        Subject::School {
+            name: &gf.name,
+            kindergarten: false,
+        },
+        &a,
+        Locale::En,
+    )
+    .join(" ");
+    assert!(en.contains("has 100 in-service staff"), "{en}");
+    assert!(en.contains("There are 5 provincial-level, 9 municipal-level, 13 county-level and 13 school-level backbone teachers, 40 in all"), "{en}");
+
+    // Seed 002 篇1: 86 staff, 47 on the establishment, 15 under 30 (17%),
+    // 56 front-line: 24 on the establishment (43%), 32 on contract (57%):
+    // 18 teachers and 14 care staff; 24 of 38 full-time teachers trained
+    // for the post.
+    let kg = schools::get_by_code(&store, &scope, "YGYEY").await.unwrap();
+    let a = status::for_school(&store, &scope, kg.id, today)
+        .await
+        .unwrap()
+        .analysis;
+    assert_eq!(a.staff, 86);
+    assert_eq!(a.employment(Employment::OnEstablishment).count, 47);
+    assert_eq!((a.under(30).count, a.under(30).percent()), (15, 17));
+    assert_eq!(a.front_line.count, 56);
+    let fo = a.front_line_employment(Employment::OnEstablishment);
+    let fc = a.front_line_employment(Employment::Contract);
+    assert_eq!((fo.count, fo.percent(), fc.count, fc.percent()), (24, 43, 32, 57));
+    assert_eq!(
+        a.front_line_contract_by_post,
+        vec![(Post::FullTimeTeacher, 18), (Post::CareStaff, 14)]
+    );
+    assert_eq!(a.front_line_full_time_teachers, 38);
+    assert_eq!((a.major_matches.count, a.major_matches.of), (24, 38));
+    let zh = prose(
+        Subject::School {
+            name: &kg.name,
+            kindergarten: true,
+        },
+        &a,
+        Locale::ZhCn,
+    )
+    .join("");
+    assert!(
+        zh.contains("阳光幼儿园现有在岗教职员工86人，其中在编在岗47人"),
+        "{zh}"
+    );
+    assert!(zh.contains("30岁以下青年教师15人，占全园教职工总数的17%"), "{zh}");
+    assert!(
+        zh.contains(
+            "一线教职工56人中，在编在岗24人，占43%；临聘32人，占57%（其中专任教师18人和生活老师14人）"
+        ),
+        "{zh}"
+    );
+    assert!(zh.contains("市级首席教师1人"), "{zh}");
+    let en = prose(
+        Subject::School {
+            name: &kg.name,
+            kindergarten: true,
+        },
+        &a,
+        Locale::En,
+    )
+    .join(" ");
+    assert!(
+        en.contains("15 staff are under 30 (17% of the kindergarten's staff)"),
+        "{en}"
+    );
+    assert!(en.contains("Of the 56 front-line staff, 24 (43%) are on the establishment and 32 (57%) on contract (18 full-time teachers and 14 care staff)"), "{en}");
+
+    // The district adds both up.
+    let d = status::for_district(&store, &scope, gf.district_id, today)
+        .await
+        .unwrap();
+    assert_eq!(d.analysis.staff, 186);
+    assert_eq!(d.schools.len(), 2);
+
+    // Demo accounts are linked to their teacher records.
+    let teacher = lingyan_store::users::find_by_username(&store, &scope, "teacher")
+        .await
+        .unwrap();
+    let own = lingyan_store::teachers::own_record(
+        &store,
+        &lingyan_store::users::scope_for(
+            &store,
+            &lingyan_store::auth::account(&store, teacher.id)
+                .await
+                .unwrap()
+                .unwrap(),
+            None,
+        )
+        .await
+        .unwrap(),
+        today,
+    )
+    .await
+    .unwrap()
+    .expect("linked");
+    assert_eq!(own.fields.name, "张晓雨");
+    assert_eq!(own.tier.tier.as_deref(), Some("young"));
+}
+both_dbs!(demo_matches_the_seeds);

@@ -1,0 +1,6 @@
+//! Store integration tests on SQLite and PostgreSQL: roster import, the
+//! demo school's status analysis against the seeds, tiers and overrides.
+
+mod demo;
+mod roster;
+mod tiers;

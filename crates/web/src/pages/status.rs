@@ -1,0 +1,226 @@
+//! The status analysis page (情况分析): prose as the seeds write it, tables,
+//! a chart, and the Word document to hand in.
+
+use super::{PageCtx, render};
+use crate::auth::Caller;
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::NaiveDate;
+use lingyan_domain::status::StatusAnalysis;
+use lingyan_domain::{Capability, Locale, SchoolType};
+use lingyan_reports::status::Subject;
+use lingyan_store::Error;
+use lingyan_store::districts::District;
+use lingyan_store::schools::School;
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/status", get(view_status_get))
+        .route("/status.docx", get(view_status_docx_get))
+}
+
+#[derive(Deserialize, Default)]
+pub struct StatusQuery {
+    #[serde(default)]
+    school: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    as_of: String,
+    #[serde(default)]
+    lang: String,
+}
+
+/// What was analysed, loaded for the caller.
+pub enum Analysed {
+    School(School, StatusAnalysis),
+    District(District, StatusAnalysis, Vec<(String, StatusAnalysis)>),
+}
+
+impl Analysed {
+    fn subject(&self) -> Subject<'_> {
+        match self {
+            Analysed::School(s, _) => Subject::School {
+                name: &s.name,
+                kindergarten: s.school_type == SchoolType::Kindergarten,
+            },
+            Analysed::District(d, ..) => Subject::District { name: &d.name },
+        }
+    }
+
+    fn analysis(&self) -> &StatusAnalysis {
+        match self {
+            Analysed::School(_, a) | Analysed::District(_, a, _) => a,
+        }
+    }
+
+    fn schools(&self) -> Vec<(String, &StatusAnalysis)> {
+        match self {
+            Analysed::School(..) => Vec::new(),
+            Analysed::District(_, _, s) => s.iter().map(|(n, a)| (n.clone(), a)).collect(),
+        }
+    }
+}
+
+/// Loads the analysis the query asks for, or the caller's own school or
+/// district when it names none.
+pub async fn analyse(
+    state: &AppState,
+    caller: &Caller,
+    q: &StatusQuery,
+) -> Result<(Analysed, NaiveDate), PageError> {
+    let as_of = match q.as_of.trim() {
+        "" => lingyan_store::calendar::today(),
+        s => lingyan_domain::dates::parse_date("as_of", s).map_err(|e| PageError::Store(e.into()))?,
+    };
+    let set = caller.scope.access().tenants(Capability::ReadTeachers);
+    let district = q.district.parse::<i64>().ok().or_else(|| {
+        (q.school.is_empty() && !set.districts.is_empty()).then(|| *set.districts.iter().next().unwrap_or(&0))
+    });
+    if let Some(d) = district.filter(|d| *d > 0) {
+        let s = lingyan_store::status::for_district(&state.store, &caller.scope, d, as_of).await?;
+        let schools = s
+            .schools
+            .into_iter()
+            .map(|x| (x.school.name, x.analysis))
+            .collect();
+        return Ok((Analysed::District(s.district, s.analysis, schools), as_of));
+    }
+    let school = match q.school.parse::<i64>() {
+        Ok(id) => id,
+        Err(_) => lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::ReadTeachers)
+            .await?
+            .first()
+            .map(|s| s.id)
+            .ok_or(Error::Forbidden)?,
+    };
+    let s = lingyan_store::status::for_school(&state.store, &caller.scope, school, as_of).await?;
+    Ok((Analysed::School(s.school, s.analysis), as_of))
+}
+
+#[derive(Template)]
+#[template(path = "status.html")]
+struct StatusPage {
+    ctx: PageCtx,
+    title: String,
+    paragraphs: Vec<String>,
+    tables: Vec<(String, Vec<String>, Vec<Vec<String>>)>,
+    chart: String,
+    as_of: String,
+    school: String,
+    district: String,
+    schools: Vec<School>,
+    docx_zh: String,
+    docx_en: String,
+}
+
+/// Chart data: backbone teachers by level and staff by age band.
+fn chart(a: &StatusAnalysis, tr: crate::i18n::Tr) -> String {
+    let levels: Vec<String> = a
+        .backbone_by_level
+        .iter()
+        .map(|(l, _)| tr.label("levels", l.code()))
+        .collect();
+    let counts: Vec<u64> = a.backbone_by_level.iter().map(|(_, c)| *c).collect();
+    let ages: Vec<String> = a
+        .under_age
+        .iter()
+        .map(|(age, _)| tr.t1("status.row_under", "age", age))
+        .collect();
+    let age_counts: Vec<u64> = a.under_age.iter().map(|(_, s)| s.count).collect();
+    json!({
+        "title": tr.t("status.chart_title"),
+        "series": [
+            {"name": tr.t("status.col_backbone"), "labels": levels, "values": counts},
+            {"name": tr.t("status.t_age"), "labels": ages, "values": age_counts},
+        ]
+    })
+    .to_string()
+}
+
+/// `GET /status?school=&district=&as_of=`
+async fn view_status_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    Query(q): Query<StatusQuery>,
+) -> Result<Response, PageError> {
+    let (a, as_of) = analyse(&state, &caller, &q).await?;
+    let l = ctx.tr.0;
+    let (school, district) = match &a {
+        Analysed::School(s, _) => (s.id.to_string(), String::new()),
+        Analysed::District(d, ..) => (String::new(), d.id.to_string()),
+    };
+    let link = |lang: &str| {
+        super::url_with(
+            "/status.docx",
+            &[
+                ("school", school.clone()),
+                ("district", district.clone()),
+                ("as_of", as_of.to_string()),
+                ("lang", lang.into()),
+            ],
+        )
+    };
+    let mut tables = lingyan_reports::status::tables(a.analysis(), l);
+    let schools_list = a.schools();
+    if !schools_list.is_empty() {
+        tables.push(lingyan_reports::status::school_table(&schools_list, l));
+    }
+    Ok(render(&StatusPage {
+        title: lingyan_reports::status::title(a.subject(), l),
+        paragraphs: lingyan_reports::status::prose(a.subject(), a.analysis(), l),
+        chart: chart(a.analysis(), ctx.tr),
+        tables,
+        as_of: as_of.to_string(),
+        schools: lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::ReadTeachers)
+            .await?,
+        docx_zh: link("zh-CN"),
+        docx_en: link("en"),
+        school,
+        district,
+        ctx,
+    }))
+}
+
+/// `GET /status.docx?…&lang=`: the Word document.
+async fn view_status_docx_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    Query(q): Query<StatusQuery>,
+) -> Result<Response, PageError> {
+    let (a, as_of) = analyse(&state, &caller, &q).await?;
+    let l = Locale::parse(&q.lang).unwrap_or(ctx.tr.0);
+    let bytes = lingyan_reports::status::docx(a.subject(), a.analysis(), &a.schools(), l)
+        .map_err(|e| PageError::Store(Error::Internal(e.to_string())))?;
+    let name = format!(
+        "{}-{}.docx",
+        lingyan_reports::status::title(a.subject(), l),
+        as_of
+    );
+    Ok(docx_response(bytes, &name))
+}
+
+pub(crate) fn docx_response(bytes: Vec<u8>, filename: &str) -> Response {
+    let mut resp = bytes.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    );
+    let encoded: String = form_urlencoded::byte_serialize(filename.as_bytes()).collect();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"status.docx\"; filename*=UTF-8''{encoded}"
+    )) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
