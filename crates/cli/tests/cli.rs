@@ -271,3 +271,190 @@ fn serve_on_sqlite() {
 fn serve_on_postgres() {
     serve_prints_address_and_stops_on_sigterm(true);
 }
+
+fn registry_commands(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path(), postgres);
+    // A school set up from the command line, its district created on the way.
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "school",
+            "add",
+            "--code",
+            "xxzx",
+            "--name",
+            "新星中学",
+            "--type",
+            "初中",
+            "--district",
+            "XQ",
+            "--district-name",
+            "新区",
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Created district XQ") && out.contains("Created school XXZX 新星中学"),
+        "{out}"
+    );
+    let (ok, out, _) = run(&db, &["school", "list"], None);
+    assert!(
+        ok && out.contains("XXZX") && out.contains("Junior middle school"),
+        "{out}"
+    );
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "school",
+            "add",
+            "--code",
+            "XXZX",
+            "--name",
+            "重复",
+            "--type",
+            "primary",
+            "--district",
+            "XQ",
+        ],
+        None,
+    );
+    assert!(!ok && err.contains("Code: “XXZX” is already in use"), "{err}");
+
+    // Import: a bad file names rows and writes nothing (exit status 1).
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "姓名,性别,出生日期\n甲,男,1990-01-01\n乙,不详,1990-01-01\n").unwrap();
+    let (ok, _, err) = run(
+        &db,
+        &["import", "roster", bad.to_str().unwrap(), "--school", "XXZX"],
+        None,
+    );
+    assert!(
+        !ok && err.contains("row 3, 性别") && err.contains("nothing was written"),
+        "{err}"
+    );
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "工号,姓名,性别,出生日期,编制,骨干级别,获评年份\nX1,甲,男,1990-01-01,在编,县级,2022\nX2,乙,女,1995-06-01,临聘,,\n").unwrap();
+    let (ok, out, _) = run(
+        &db,
+        &[
+            "import",
+            "roster",
+            good.to_str().unwrap(),
+            "--school",
+            "XXZX",
+            "--dry-run",
+        ],
+        None,
+    );
+    assert!(
+        ok && out.contains("Checked, nothing written") && out.contains("would add 2"),
+        "{out}"
+    );
+    let (ok, out, _) = run(
+        &db,
+        &["import", "roster", good.to_str().unwrap(), "--school", "XXZX"],
+        None,
+    );
+    assert!(ok && out.contains("2 added"), "{out}");
+    let (ok, out, _) = run(
+        &db,
+        &["import", "roster", good.to_str().unwrap(), "--school", "XXZX"],
+        None,
+    );
+    assert!(ok && out.contains("0 added, 0 updated, 2 unchanged"), "{out}");
+
+    // Export, and it reads back in unchanged.
+    let xlsx = dir.path().join("out.xlsx");
+    let (ok, out, _) = run(
+        &db,
+        &[
+            "export",
+            "roster",
+            "--school",
+            "XXZX",
+            "-o",
+            xlsx.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok && out.contains("Exported 2 teachers"), "{out}");
+    let (ok, out, _) = run(
+        &db,
+        &["import", "roster", xlsx.to_str().unwrap(), "--school", "XXZX"],
+        None,
+    );
+    assert!(ok && out.contains("2 unchanged"), "{out}");
+
+    // The status analysis in text, JSON and Word.
+    let (ok, out, _) = run(
+        &db,
+        &[
+            "report",
+            "status",
+            "--school",
+            "XXZX",
+            "--lang",
+            "zh-CN",
+            "--as-of",
+            "2025-09-01",
+        ],
+        None,
+    );
+    assert!(
+        ok && out.contains("新星中学教师队伍情况分析")
+            && out.contains("现有在岗教职员工2人")
+            && out.contains("县级骨干教师1人"),
+        "{out}"
+    );
+    let (ok, out, _) = run(
+        &db,
+        &[
+            "report",
+            "status",
+            "--district",
+            "XQ",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ],
+        None,
+    );
+    assert!(ok, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["analysis"]["staff"], 2);
+    let docx = dir.path().join("s.docx");
+    let (ok, _, err) = run(
+        &db,
+        &["report", "status", "--school", "XXZX", "--format", "docx"],
+        None,
+    );
+    assert!(!ok && err.contains("needs an output file"), "{err}");
+    let (ok, _, _) = run(
+        &db,
+        &[
+            "report",
+            "status",
+            "--school",
+            "XXZX",
+            "--format",
+            "docx",
+            "-o",
+            docx.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok && std::fs::read(&docx).unwrap().starts_with(b"PK"));
+}
+
+#[test]
+fn registry_commands_on_sqlite() {
+    registry_commands(false);
+}
+
+#[test]
+fn registry_commands_on_postgres() {
+    registry_commands(true);
+}

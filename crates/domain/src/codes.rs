@@ -29,6 +29,11 @@ macro_rules! coded_enum {
                 match self { $($name::$v => $code,)+ }
             }
 
+            /// The value for a stored code; no allocation, no aliases.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$v),)+ _ => None }
+            }
+
             /// The label rosters use.
             pub fn zh(self) -> &'static str {
                 match self { $($name::$v => $zh,)+ }

@@ -53,6 +53,11 @@ impl HonourKind {
         }
     }
 
+    /// The value for a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        HonourKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     /// Chinese names as they appear in rosters, most specific first.
     fn zh_names(self) -> &'static [&'static str] {
         match self {
@@ -135,6 +140,13 @@ pub enum HonourStatus {
 }
 
 impl HonourStatus {
+    /// The value for a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        [HonourStatus::Active, HonourStatus::Expired, HonourStatus::Revoked]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             HonourStatus::Active => "active",

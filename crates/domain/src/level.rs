@@ -44,6 +44,11 @@ impl Level {
         }
     }
 
+    /// The value for a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Level::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     /// The Chinese prefix as rosters write it (省级, 市级 …).
     pub fn zh(self) -> &'static str {
         match self {

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod auth;
+mod bulk;
 pub mod calendar;
 pub mod demo;
 mod demo_staff;
@@ -80,6 +81,10 @@ impl Store {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
                     .create_if_missing(true)
+                    // 64 MiB of page cache per connection (the default is
+                    // 2 MiB): large imports then stay in memory until commit.
+                    .pragma("cache_size", "-65536")
+                    .pragma("temp_store", "memory")
             });
         } else {
             opts.max_connections(16).min_connections(1);

@@ -83,10 +83,10 @@ async fn load(
     let honours = h.into_model::<HonourRow>().all(store.conn()).await?;
     let mut by_teacher: HashMap<i64, Vec<HonourFact>> = HashMap::new();
     for r in honours {
-        let (Ok(kind), Ok(level), Ok(status)) = (
-            HonourKind::parse("kind", &r.kind),
-            Level::parse("level", &r.level),
-            HonourStatus::parse("status", &r.status),
+        let (Some(kind), Some(level), Some(status)) = (
+            HonourKind::from_code(&r.kind),
+            Level::from_code(&r.level),
+            HonourStatus::from_code(&r.status),
         ) else {
             continue;
         };
@@ -100,18 +100,17 @@ async fn load(
     }
     let mut out: HashMap<i64, Vec<TeacherFacts>> = HashMap::new();
     for r in rows {
-        let p = |v: &Option<String>| v.clone().unwrap_or_default();
         out.entry(r.school_id).or_default().push(TeacherFacts {
             id: r.id,
-            gender: Gender::parse("gender", &p(&r.gender)).ok(),
+            gender: r.gender.as_deref().and_then(Gender::from_code),
             birth_date: r.birth_date,
             work_start: r.work_start,
-            employment: Employment::parse("employment", &p(&r.employment)).ok(),
-            post: Post::parse("post", &p(&r.post)).ok(),
+            employment: r.employment.as_deref().and_then(Employment::from_code),
+            post: r.post.as_deref().and_then(Post::from_code),
             front_line: r.front_line,
-            education: Education::parse("education", &p(&r.education)).ok(),
+            education: r.education.as_deref().and_then(Education::from_code),
             major_matches: r.major_matches,
-            section: Section::parse("section", &p(&r.section)).ok(),
+            section: r.section.as_deref().and_then(Section::from_code),
             honours: by_teacher.remove(&r.id).unwrap_or_default(),
         });
     }

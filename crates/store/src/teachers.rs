@@ -124,42 +124,25 @@ impl TeacherInput {
         Ok(f)
     }
 
-    /// One input per given field, so each can be checked on its own and a
-    /// form or roster row reports all its problems at once.
-    pub fn singles(&self) -> Vec<TeacherInput> {
-        let mut out = Vec::new();
-        macro_rules! one {
-            ($($f:ident),+) => {$(
-                if self.$f.is_some() {
-                    out.push(TeacherInput { $f: self.$f.clone(), ..Default::default() });
-                }
-            )+};
+    /// Applies the input without the checks across fields, stopping at the
+    /// first bad field.
+    pub fn apply_unchecked(&self, mut f: TeacherFields) -> Result<TeacherFields, FieldError> {
+        let mut errors = Vec::new();
+        self.apply_all(&mut f, &mut errors);
+        match errors.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(f),
         }
-        one!(
-            staff_no,
-            name,
-            gender,
-            birth_date,
-            work_start,
-            section,
-            subjects,
-            employment,
-            post,
-            front_line,
-            education,
-            major,
-            major_matches,
-            title,
-            posts,
-            certificates
-        );
-        out
     }
 
-    /// Applies the input without the checks across fields.
-    pub fn apply_unchecked(&self, mut f: TeacherFields) -> Result<TeacherFields, FieldError> {
+    /// Applies every field it can and collects a problem for each one it
+    /// cannot, so a form or a roster row reports all of them at once.
+    pub fn apply_all(&self, f: &mut TeacherFields, errors: &mut Vec<FieldError>) {
+        fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+            r.map_err(|e| errors.push(e)).ok()
+        }
         if let Some(v) = &self.staff_no {
-            f.staff_no = opt(v, |v| {
+            let r = opt(v, |v| {
                 let v = v.trim();
                 if v.chars().count() > 32 {
                     return Err(FieldError::new("staff_no", "too_long").with("max", 32));
@@ -171,54 +154,88 @@ impl TeacherInput {
                     return Err(FieldError::new("staff_no", "staff_no_chars").with("value", v));
                 }
                 Ok(v.to_string())
-            })?;
+            });
+            if let Some(x) = keep(errors, r) {
+                f.staff_no = x;
+            }
         }
         if let Some(v) = &self.name {
-            f.name = short_text("name", v, 64)?.ok_or_else(|| FieldError::new("name", "required"))?;
+            let r =
+                short_text("name", v, 64).and_then(|n| n.ok_or_else(|| FieldError::new("name", "required")));
+            if let Some(x) = keep(errors, r) {
+                f.name = x;
+            }
         }
-        if let Some(v) = &self.gender {
-            f.gender = opt(v, |v| Gender::parse("gender", v))?;
+        if let Some(v) = &self.gender
+            && let Some(x) = keep(errors, opt(v, |v| Gender::parse("gender", v)))
+        {
+            f.gender = x;
         }
-        if let Some(v) = &self.birth_date {
-            f.birth_date = opt(v, |v| parse_date("birth_date", v))?;
+        if let Some(v) = &self.birth_date
+            && let Some(x) = keep(errors, opt(v, |v| parse_date("birth_date", v)))
+        {
+            f.birth_date = x;
         }
-        if let Some(v) = &self.work_start {
-            f.work_start = opt(v, |v| parse_date("work_start", v))?;
+        if let Some(v) = &self.work_start
+            && let Some(x) = keep(errors, opt(v, |v| parse_date("work_start", v)))
+        {
+            f.work_start = x;
         }
-        if let Some(v) = &self.section {
-            f.section = opt(v, |v| Section::parse("section", v))?;
+        if let Some(v) = &self.section
+            && let Some(x) = keep(errors, opt(v, |v| Section::parse("section", v)))
+        {
+            f.section = x;
         }
-        if let Some(v) = &self.subjects {
-            f.subjects = text_list("subjects", v)?;
+        if let Some(v) = &self.subjects
+            && let Some(x) = keep(errors, text_list("subjects", v))
+        {
+            f.subjects = x;
         }
-        if let Some(v) = &self.employment {
-            f.employment = opt(v, |v| Employment::parse("employment", v))?;
+        if let Some(v) = &self.employment
+            && let Some(x) = keep(errors, opt(v, |v| Employment::parse("employment", v)))
+        {
+            f.employment = x;
         }
-        if let Some(v) = &self.post {
-            f.post = opt(v, |v| Post::parse("post", v))?;
+        if let Some(v) = &self.post
+            && let Some(x) = keep(errors, opt(v, |v| Post::parse("post", v)))
+        {
+            f.post = x;
         }
-        if let Some(v) = &self.front_line {
-            f.front_line = opt(v, |v| parse_yes_no("front_line", v))?;
+        if let Some(v) = &self.front_line
+            && let Some(x) = keep(errors, opt(v, |v| parse_yes_no("front_line", v)))
+        {
+            f.front_line = x;
         }
-        if let Some(v) = &self.education {
-            f.education = opt(v, |v| Education::parse("education", v))?;
+        if let Some(v) = &self.education
+            && let Some(x) = keep(errors, opt(v, |v| Education::parse("education", v)))
+        {
+            f.education = x;
         }
-        if let Some(v) = &self.major {
-            f.major = short_text("major", v, 64)?;
+        if let Some(v) = &self.major
+            && let Some(x) = keep(errors, short_text("major", v, 64))
+        {
+            f.major = x;
         }
-        if let Some(v) = &self.major_matches {
-            f.major_matches = opt(v, |v| parse_yes_no("major_matches", v))?;
+        if let Some(v) = &self.major_matches
+            && let Some(x) = keep(errors, opt(v, |v| parse_yes_no("major_matches", v)))
+        {
+            f.major_matches = x;
         }
-        if let Some(v) = &self.title {
-            f.title = short_text("title", v, 64)?;
+        if let Some(v) = &self.title
+            && let Some(x) = keep(errors, short_text("title", v, 64))
+        {
+            f.title = x;
         }
-        if let Some(v) = &self.posts {
-            f.posts = text_list("posts", v)?;
+        if let Some(v) = &self.posts
+            && let Some(x) = keep(errors, text_list("posts", v))
+        {
+            f.posts = x;
         }
-        if let Some(v) = &self.certificates {
-            f.certificates = text_list("certificates", v)?;
+        if let Some(v) = &self.certificates
+            && let Some(x) = keep(errors, text_list("certificates", v))
+        {
+            f.certificates = x;
         }
-        Ok(f)
     }
 }
 
@@ -282,12 +299,12 @@ pub(crate) fn to_honour(m: honour::Model) -> Option<Honour> {
     Some(Honour {
         id: m.id,
         teacher_id: m.teacher_id,
-        kind: HonourKind::parse("kind", &m.kind).ok()?,
-        level: Level::parse("level", &m.level).ok()?,
+        kind: HonourKind::from_code(&m.kind)?,
+        level: Level::from_code(&m.level)?,
         granted_year: m.granted_year,
         granting_body: m.granting_body,
         valid_until_year: m.valid_until_year,
-        status: HonourStatus::parse("status", &m.status).ok()?,
+        status: HonourStatus::from_code(&m.status)?,
         status_reason: m.status_reason,
         created_at: m.created_at,
     })
@@ -327,24 +344,15 @@ pub(crate) fn fields_of(m: &teacher::Model) -> TeacherFields {
     TeacherFields {
         staff_no: m.staff_no.clone(),
         name: m.name.clone(),
-        gender: m.gender.as_deref().and_then(|v| Gender::parse("gender", v).ok()),
+        gender: m.gender.as_deref().and_then(Gender::from_code),
         birth_date: m.birth_date,
         work_start: m.work_start,
-        section: m
-            .section
-            .as_deref()
-            .and_then(|v| Section::parse("section", v).ok()),
+        section: m.section.as_deref().and_then(Section::from_code),
         subjects: json_list(&m.subjects),
-        employment: m
-            .employment
-            .as_deref()
-            .and_then(|v| Employment::parse("employment", v).ok()),
-        post: m.post.as_deref().and_then(|v| Post::parse("post", v).ok()),
+        employment: m.employment.as_deref().and_then(Employment::from_code),
+        post: m.post.as_deref().and_then(Post::from_code),
         front_line: m.front_line,
-        education: m
-            .education
-            .as_deref()
-            .and_then(|v| Education::parse("education", v).ok()),
+        education: m.education.as_deref().and_then(Education::from_code),
         major: m.major.clone(),
         major_matches: m.major_matches,
         title: m.title.clone(),
@@ -369,6 +377,67 @@ pub(crate) fn facts_of(id: i64, f: &TeacherFields, honours: &[Honour]) -> Teache
     }
 }
 
+/// The `teachers` columns written by bulk inserts, in [`bulk_row`] order.
+pub(crate) const BULK_COLUMNS: [&str; 22] = [
+    "district_id",
+    "school_id",
+    "staff_no",
+    "name",
+    "gender",
+    "birth_date",
+    "work_start",
+    "section",
+    "subjects",
+    "employment",
+    "post",
+    "front_line",
+    "education",
+    "major",
+    "major_matches",
+    "title",
+    "posts",
+    "certificates",
+    "user_id",
+    "active",
+    "created_at",
+    "updated_at",
+];
+
+/// A new current teacher as values for [`BULK_COLUMNS`].
+pub(crate) fn bulk_row(
+    district_id: i64,
+    school_id: i64,
+    f: &TeacherFields,
+    now: DateTime<Utc>,
+) -> Vec<sea_orm::Value> {
+    let code = |c: Option<&'static str>| c.map(str::to_string);
+    let list = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    vec![
+        district_id.into(),
+        school_id.into(),
+        f.staff_no.clone().into(),
+        f.name.clone().into(),
+        code(f.gender.map(Gender::code)).into(),
+        f.birth_date.into(),
+        f.work_start.into(),
+        code(f.section.map(Section::code)).into(),
+        list(&f.subjects).into(),
+        code(f.employment.map(Employment::code)).into(),
+        code(f.post.map(Post::code)).into(),
+        f.front_line.into(),
+        code(f.education.map(Education::code)).into(),
+        f.major.clone().into(),
+        f.major_matches.into(),
+        f.title.clone().into(),
+        list(&f.posts).into(),
+        list(&f.certificates).into(),
+        Option::<i64>::None.into(),
+        true.into(),
+        now.into(),
+        now.into(),
+    ]
+}
+
 /// Writes typed fields into an active model.
 pub(crate) fn set_fields(am: &mut teacher::ActiveModel, f: &TeacherFields) {
     let code = |c: Option<&'static str>| c.map(str::to_string);
@@ -378,7 +447,8 @@ pub(crate) fn set_fields(am: &mut teacher::ActiveModel, f: &TeacherFields) {
     am.birth_date = Set(f.birth_date);
     am.work_start = Set(f.work_start);
     am.section = Set(code(f.section.map(Section::code)));
-    am.subjects = Set(json!(f.subjects).to_string());
+    let list = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    am.subjects = Set(list(&f.subjects));
     am.employment = Set(code(f.employment.map(Employment::code)));
     am.post = Set(code(f.post.map(Post::code)));
     am.front_line = Set(f.front_line);
@@ -386,8 +456,8 @@ pub(crate) fn set_fields(am: &mut teacher::ActiveModel, f: &TeacherFields) {
     am.major = Set(f.major.clone());
     am.major_matches = Set(f.major_matches);
     am.title = Set(f.title.clone());
-    am.posts = Set(json!(f.posts).to_string());
-    am.certificates = Set(json!(f.certificates).to_string());
+    am.posts = Set(list(&f.posts));
+    am.certificates = Set(list(&f.certificates));
 }
 
 /// Age bands for filtering lists.

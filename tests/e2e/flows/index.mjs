@@ -1,5 +1,6 @@
 // The browser flows, in order. Later features add theirs here.
 import { login } from "./login.mjs";
 import { people } from "./people.mjs";
+import { registry } from "./registry.mjs";
 
-export const flows = [login, people];
+export const flows = [login, people, registry];

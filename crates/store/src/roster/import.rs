@@ -1,20 +1,28 @@
-//! Importing a roster: read, check every row, then write all of it in one
+//! Importing a roster: read, check every row, and write all of it in one
 //! transaction or nothing. Re-importing updates the teachers already there
 //! (matched by staff number, else by name and birth date).
+//!
+//! Reading and checking run on a blocking thread and hand checked rows to
+//! the writer in chunks as they go, so parsing a large workbook and writing
+//! it overlap. The transaction is committed only when the whole file turned
+//! out clean (and it is not a dry run); otherwise it is rolled back and the
+//! report lists every problem.
 
 use super::columns::{COLUMNS, Column};
-use super::read::{ReadError, read_table};
+use super::read::{ReadError, for_each_row};
 use crate::audit::{self, Change};
 use crate::entity::{honour, pending_upload, school, teacher};
-use crate::teachers::{TeacherFields, TeacherInput, fields_of, set_fields, split_list};
+use crate::teachers::{
+    BULK_COLUMNS, TeacherFields, TeacherInput, bulk_row, fields_of, set_fields, split_list,
+};
 use crate::{Error, Result, Scope, Store};
 use base64::Engine;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lingyan_domain::honour::parse_title;
 use lingyan_domain::{Capability, FieldError, HonourKind, HonourStatus, Level, Tenant};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QuerySelect, TransactionTrait,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -29,7 +37,7 @@ pub struct RowIssue {
     pub column: String,
     #[serde(skip)]
     pub error: FieldError,
-    /// The error's code and values, for API clients.
+    /// The error's code, for API clients.
     pub code: &'static str,
 }
 
@@ -83,14 +91,7 @@ impl ImportReport {
     }
 }
 
-/// One checked row.
-struct Row {
-    line: usize,
-    input: TeacherInput,
-    /// The fields on their own (for a new teacher).
-    fields: TeacherFields,
-    honours: Vec<(HonourKind, Level, i32)>,
-}
+type HonourKey = (HonourKind, Level, i32);
 
 fn field_column(field: &str) -> Option<Column> {
     Some(match field {
@@ -117,11 +118,11 @@ fn field_column(field: &str) -> Option<Column> {
     })
 }
 
-/// Finds the header row among the first ten: the one that names a "name"
+/// Finds the header row among the first rows: the one that names a "name"
 /// column and recognises the most columns.
-fn find_header(rows: &[Vec<String>]) -> Option<(usize, HashMap<usize, Column>, Vec<String>)> {
+fn find_header(rows: &[(usize, Vec<String>)]) -> Option<(usize, HashMap<usize, Column>, Vec<String>)> {
     let mut best: Option<(usize, HashMap<usize, Column>, Vec<String>)> = None;
-    for (i, row) in rows.iter().take(10).enumerate() {
+    for (i, (_, row)) in rows.iter().enumerate() {
         let mut map = HashMap::new();
         let mut seen = HashSet::new();
         let mut unknown = Vec::new();
@@ -133,8 +134,7 @@ fn find_header(rows: &[Vec<String>]) -> Option<(usize, HashMap<usize, Column>, V
                 Some(c) if seen.insert(c) => {
                     map.insert(j, c);
                 }
-                Some(_) => unknown.push(cell.trim().to_string()),
-                None => unknown.push(cell.trim().to_string()),
+                _ => unknown.push(cell.trim().to_string()),
             }
         }
         if seen.contains(&Column::Name)
@@ -147,34 +147,106 @@ fn find_header(rows: &[Vec<String>]) -> Option<(usize, HashMap<usize, Column>, V
     best
 }
 
-fn parse_rows(table: &[Vec<String>], today: NaiveDate, report: &mut ImportReport) -> Option<Vec<Row>> {
-    let (header_idx, columns, unknown) = find_header(table)?;
-    report.header_row = header_idx + 1;
-    report.unknown_columns = unknown;
-    let header_text: HashMap<Column, String> = columns
-        .iter()
-        .map(|(j, c)| (*c, table[header_idx][*j].trim().replace('\n', " ")))
-        .collect();
-    let col_name = |field: &str| -> String {
-        field_column(field)
-            .and_then(|c| header_text.get(&c).cloned())
-            .unwrap_or_else(|| field.to_string())
-    };
+/// What the school already has, for matching rows.
+struct Existing {
+    by_no: HashMap<String, teacher::Model>,
+    by_name_birth: HashMap<(String, NaiveDate), i64>,
+    by_id: HashMap<i64, teacher::Model>,
+    /// (kind, level) of honours on record, per teacher.
+    held: HashMap<i64, HashSet<(String, String)>>,
+}
 
-    let mut rows = Vec::new();
-    let mut by_staff_no: HashMap<String, usize> = HashMap::new();
-    let mut by_name_birth: HashMap<(String, NaiveDate), usize> = HashMap::new();
-    for (i, raw) in table.iter().enumerate().skip(header_idx + 1) {
-        let line = i + 1;
-        if raw.iter().all(|c| c.trim().is_empty()) {
-            continue;
+/// What to do with one row.
+enum Plan {
+    Add {
+        fields: Box<TeacherFields>,
+        honours: Vec<HonourKey>,
+    },
+    Update {
+        id: i64,
+        after: Box<TeacherFields>,
+        reactivate: bool,
+        honours: Vec<HonourKey>,
+    },
+}
+
+/// Reads rows one by one, checks them and plans the change.
+struct Checker {
+    today: NaiveDate,
+    pending: Vec<(usize, Vec<String>)>,
+    header: Option<Header>,
+    by_staff_no: HashMap<String, usize>,
+    by_name_birth: HashMap<(String, NaiveDate), usize>,
+    existing: Existing,
+    report: ImportReport,
+}
+
+struct Header {
+    /// For each entry of `COLUMNS`, where it is in the file.
+    index: [Option<usize>; COLUMNS.len()],
+    names: HashMap<Column, String>,
+}
+
+impl Header {
+    fn name(&self, field: &str) -> String {
+        field_column(field)
+            .and_then(|c| self.names.get(&c).cloned())
+            .unwrap_or_else(|| field.to_string())
+    }
+}
+
+/// The first rows looked at for the header.
+const HEADER_WINDOW: usize = 10;
+
+impl Checker {
+    /// Takes the next row; returns plans once the header is known.
+    fn push(&mut self, line: usize, raw: Vec<String>, out: &mut Vec<Plan>) {
+        if self.header.is_none() {
+            self.pending.push((line, raw));
+            if self.pending.len() >= HEADER_WINDOW {
+                self.settle_header(out);
+            }
+            return;
         }
-        report.rows += 1;
+        self.check(line, &raw, out);
+    }
+
+    /// Decides the header from the rows seen so far and checks the rest of
+    /// them. Returns false when there is no header.
+    fn settle_header(&mut self, out: &mut Vec<Plan>) -> bool {
+        if self.header.is_some() {
+            return true;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let Some((idx, columns, unknown)) = find_header(&pending) else {
+            return false;
+        };
+        self.report.header_row = pending[idx].0;
+        self.report.unknown_columns = unknown;
+        let mut index = [None; COLUMNS.len()];
+        for (j, c) in &columns {
+            if let Some(k) = COLUMNS.iter().position(|(x, ..)| x == c) {
+                index[k] = Some(*j);
+            }
+        }
+        let names = columns
+            .iter()
+            .map(|(j, c)| (*c, pending[idx].1[*j].trim().replace('\n', " ")))
+            .collect();
+        self.header = Some(Header { index, names });
+        for (line, raw) in pending.into_iter().skip(idx + 1) {
+            self.check(line, &raw, out);
+        }
+        true
+    }
+
+    fn check(&mut self, line: usize, raw: &[String], out: &mut Vec<Plan>) {
+        let Some(h) = &self.header else { return };
+        let today = self.today;
+        self.report.rows += 1;
         let cell = |c: Column| -> Option<String> {
-            columns
-                .iter()
-                .find(|(_, x)| **x == c)
-                .map(|(j, _)| raw.get(*j).map(|s| s.trim().to_string()).unwrap_or_default())
+            let k = COLUMNS.iter().position(|(x, ..)| *x == c)?;
+            h.index[k].map(|j| raw.get(j).map(|s| s.trim().to_string()).unwrap_or_default())
         };
         let input = TeacherInput {
             staff_no: cell(Column::StaffNo),
@@ -194,30 +266,29 @@ fn parse_rows(table: &[Vec<String>], today: NaiveDate, report: &mut ImportReport
             posts: cell(Column::Posts).map(|s| split_list(&s)),
             certificates: cell(Column::Certificates).map(|s| split_list(&s)),
         };
-        // Every field on its own, so one row reports all its problems.
-        let mut row_errors = Vec::new();
+        // Every field, so one row reports all its problems.
+        let mut errors: Vec<RowIssue> = Vec::new();
         let mut fields = TeacherFields::default();
-        for single in input.singles() {
-            match single.apply_unchecked(fields.clone()) {
-                Ok(f) => fields = f,
-                Err(e) => row_errors.push(RowIssue::new(line, col_name(e.field), e)),
-            }
+        let mut field_errors = Vec::new();
+        input.apply_all(&mut fields, &mut field_errors);
+        for e in field_errors {
+            errors.push(RowIssue::new(line, h.name(e.field), e));
         }
-        if row_errors.is_empty()
+        if errors.is_empty()
             && let Err(e) = fields.check(today)
         {
-            row_errors.push(RowIssue::new(line, col_name(e.field), e));
+            errors.push(RowIssue::new(line, h.name(e.field), e));
         }
 
         // Honours: the backbone level column and the honours column.
-        let mut honours = Vec::new();
+        let mut honours: Vec<HonourKey> = Vec::new();
         let mut titles: Vec<(String, &'static str)> = Vec::new();
         if let Some(b) = cell(Column::BackboneLevel).filter(|s| !s.is_empty() && s != "无" && s != "否") {
             titles.push((b, "backbone_level"));
         }
-        if let Some(h) = cell(Column::Honours) {
+        if let Some(text) = cell(Column::Honours) {
             titles.extend(
-                split_list(&h)
+                split_list(&text)
                     .into_iter()
                     .filter(|s| s != "无")
                     .map(|s| (s, "honours")),
@@ -228,7 +299,7 @@ fn parse_rows(table: &[Vec<String>], today: NaiveDate, report: &mut ImportReport
                 Ok(y) if (1950..=today.year()).contains(&y) => Some(y),
                 _ => {
                     let e = FieldError::new("honour_year", "not_a_year").with("value", &y);
-                    row_errors.push(RowIssue::new(line, col_name("honour_year"), e));
+                    errors.push(RowIssue::new(line, h.name("honour_year"), e));
                     None
                 }
             },
@@ -245,66 +316,230 @@ fn parse_rows(table: &[Vec<String>], today: NaiveDate, report: &mut ImportReport
             match parsed {
                 Ok((kind, level)) => {
                     let y = year.unwrap_or_else(|| {
-                        let w = FieldError::new("honour_year", "year_assumed").with("year", today.year());
-                        if !report
+                        if !self
+                            .report
                             .warnings
                             .iter()
                             .any(|x| x.row == line && x.code == "year_assumed")
                         {
-                            report
+                            let w = FieldError::new("honour_year", "year_assumed").with("year", today.year());
+                            self.report
                                 .warnings
-                                .push(RowIssue::new(line, col_name("honour_year"), w));
+                                .push(RowIssue::new(line, h.name("honour_year"), w));
                         }
                         today.year()
                     });
                     honours.push((kind, level, y));
                 }
-                Err(e) => row_errors.push(RowIssue::new(line, col_name(field), e)),
+                Err(e) => errors.push(RowIssue::new(line, h.name(field), e)),
             }
         }
 
         // The same person twice in one file.
-        if row_errors.is_empty() {
+        if errors.is_empty() {
             if let Some(no) = &fields.staff_no {
-                if let Some(first) = by_staff_no.insert(no.clone(), line) {
+                if let Some(first) = self.by_staff_no.insert(no.clone(), line) {
                     let e = FieldError::new("staff_no", "duplicate_row")
                         .with("row", first)
                         .with("value", no);
-                    row_errors.push(RowIssue::new(line, col_name("staff_no"), e));
+                    errors.push(RowIssue::new(line, h.name("staff_no"), e));
                 }
             } else if let Some(b) = fields.birth_date
-                && let Some(first) = by_name_birth.insert((fields.name.clone(), b), line)
+                && let Some(first) = self.by_name_birth.insert((fields.name.clone(), b), line)
             {
                 let e = FieldError::new("name", "duplicate_row")
                     .with("row", first)
                     .with("value", &fields.name);
-                row_errors.push(RowIssue::new(line, col_name("name"), e));
+                errors.push(RowIssue::new(line, h.name("name"), e));
             }
         }
-        if row_errors.is_empty() {
-            rows.push(Row {
-                line,
-                input,
-                fields,
-                honours,
+        if !errors.is_empty() {
+            self.report.errors.extend(errors);
+            return;
+        }
+
+        // Match and plan.
+        let ex = &self.existing;
+        let found = fields
+            .staff_no
+            .as_deref()
+            .and_then(|n| ex.by_no.get(n))
+            .or_else(|| {
+                fields
+                    .birth_date
+                    .and_then(|b| ex.by_name_birth.get(&(fields.name.clone(), b)))
+                    .and_then(|id| ex.by_id.get(id))
             });
-        } else {
-            report.errors.extend(row_errors);
+        match found {
+            None => {
+                self.report.added += 1;
+                self.report.honours_added += honours.len();
+                out.push(Plan::Add {
+                    fields: Box::new(fields),
+                    honours,
+                });
+            }
+            Some(m) => {
+                let before = fields_of(m);
+                let after = match input.apply(before.clone(), today) {
+                    Ok(a) => a,
+                    Err(e) => {
+                        self.report.errors.push(RowIssue::new(line, h.name(e.field), e));
+                        return;
+                    }
+                };
+                let have = ex.held.get(&m.id);
+                let new_honours: Vec<HonourKey> = honours
+                    .into_iter()
+                    .filter(|(k, l, _)| {
+                        !have.is_some_and(|h| h.contains(&(k.code().into(), l.code().into())))
+                    })
+                    .collect();
+                if after == before && m.active && new_honours.is_empty() {
+                    self.report.unchanged += 1;
+                } else {
+                    self.report.updated += 1;
+                    self.report.honours_added += new_honours.len();
+                    out.push(Plan::Update {
+                        id: m.id,
+                        after: Box::new(after),
+                        reactivate: !m.active,
+                        honours: new_honours,
+                    });
+                }
+            }
         }
     }
-    Some(rows)
 }
 
-enum Plan {
-    Add(Box<Row>),
-    Update {
-        id: i64,
-        after: Box<TeacherFields>,
-        reactivate: bool,
-        honours: Vec<(HonourKind, Level, i32)>,
-    },
-    Unchanged,
+/// Loads the school's teachers and the honours they hold.
+async fn existing(store: &Store, school_id: i64) -> Result<Existing> {
+    let teachers = teacher::Entity::find()
+        .filter(teacher::Column::SchoolId.eq(school_id))
+        .all(store.conn())
+        .await?;
+    let ids: Vec<i64> = teachers.iter().map(|t| t.id).collect();
+    // Honours already on record, by kind and level: a roster lists titles
+    // held, and exports carry one year per row, so the year does not tell
+    // records apart.
+    let mut held: HashMap<i64, HashSet<(String, String)>> = HashMap::new();
+    for chunk in ids.chunks(5000) {
+        let rows: Vec<(i64, String, String)> = honour::Entity::find()
+            .select_only()
+            .columns([
+                honour::Column::TeacherId,
+                honour::Column::Kind,
+                honour::Column::Level,
+            ])
+            .filter(honour::Column::TeacherId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(store.conn())
+            .await?;
+        for (t, k, l) in rows {
+            held.entry(t).or_default().insert((k, l));
+        }
+    }
+    let mut ex = Existing {
+        by_no: HashMap::new(),
+        by_name_birth: HashMap::new(),
+        by_id: HashMap::new(),
+        held,
+    };
+    for t in teachers {
+        if let Some(b) = t.birth_date {
+            ex.by_name_birth.insert((t.name.clone(), b), t.id);
+        }
+        if let Some(n) = &t.staff_no {
+            ex.by_no.insert(n.clone(), t.clone());
+        }
+        ex.by_id.insert(t.id, t);
+    }
+    Ok(ex)
 }
+
+/// Writes one chunk of planned changes inside the import's transaction.
+async fn write<C: ConnectionTrait>(
+    conn: &C,
+    district_id: i64,
+    school_id: i64,
+    plans: Vec<Plan>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let new_honour = |teacher_id: i64, (k, l, y): HonourKey| -> Vec<sea_orm::Value> {
+        vec![
+            teacher_id.into(),
+            district_id.into(),
+            school_id.into(),
+            k.code().into(),
+            l.code().into(),
+            y.into(),
+            Option::<String>::None.into(),
+            Option::<i32>::None.into(),
+            HonourStatus::Active.code().into(),
+            Option::<String>::None.into(),
+            now.into(),
+            now.into(),
+        ]
+    };
+    let mut honour_rows = Vec::new();
+    let mut adds = Vec::new();
+    for p in plans {
+        match p {
+            Plan::Add { fields, honours } => adds.push((fields, honours)),
+            Plan::Update {
+                id,
+                after,
+                reactivate,
+                honours,
+            } => {
+                let mut am = teacher::ActiveModel {
+                    id: Set(id),
+                    ..Default::default()
+                }
+                .into_active_model();
+                set_fields(&mut am, &after);
+                if reactivate {
+                    am.active = Set(true);
+                }
+                am.updated_at = Set(now);
+                am.update(conn).await?;
+                honour_rows.extend(honours.into_iter().map(|h| new_honour(id, h)));
+            }
+        }
+    }
+    let rows = adds
+        .iter()
+        .map(|(f, _)| bulk_row(district_id, school_id, f, now))
+        .collect();
+    let ids = crate::bulk::insert_returning_ids(conn, "teachers", &BULK_COLUMNS, rows).await?;
+    for ((_, honours), id) in adds.into_iter().zip(ids) {
+        honour_rows.extend(honours.into_iter().map(|h| new_honour(id, h)));
+    }
+    crate::bulk::insert(
+        conn,
+        "honours",
+        &[
+            "teacher_id",
+            "district_id",
+            "school_id",
+            "kind",
+            "level",
+            "granted_year",
+            "granting_body",
+            "valid_until_year",
+            "status",
+            "status_reason",
+            "created_at",
+            "updated_at",
+        ],
+        honour_rows,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Rows handed from the checker to the writer at a time.
+const CHUNK: usize = 2000;
 
 /// Imports a roster file into a school. Returns the report; nothing is
 /// written when it has errors or `dry_run` is set. Permission and database
@@ -326,7 +561,7 @@ pub async fn import(
         .ok_or(Error::NotFound)?;
     let tenant = Tenant::school(s.district_id, s.id);
     scope.require(Capability::ManageTeachers, tenant)?;
-    let mut report = ImportReport {
+    let report = ImportReport {
         filename: filename.to_string(),
         dry_run,
         ..Default::default()
@@ -340,214 +575,74 @@ pub async fn import(
     if bytes.is_empty() {
         return Ok(report.fail_file(FieldError::new("file", "empty_file")));
     }
-    let owned = bytes.to_vec();
-    let table = tokio::task::spawn_blocking(move || read_table(&owned))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let table = match table {
-        Ok(t) => t,
-        Err(ReadError::NotASpreadsheet) => {
-            return Ok(report.fail_file(FieldError::new("file", "not_a_spreadsheet")));
-        }
-        Err(ReadError::Empty) => return Ok(report.fail_file(FieldError::new("file", "empty_sheet"))),
-        Err(ReadError::Unreadable(why)) => {
-            return Ok(report.fail_file(FieldError::new("file", "unreadable").with("value", why)));
-        }
+    let started = std::time::Instant::now();
+    let checker = Checker {
+        today,
+        pending: Vec::new(),
+        header: None,
+        by_staff_no: HashMap::new(),
+        by_name_birth: HashMap::new(),
+        existing: existing(store, s.id).await?,
+        report,
     };
-    let (rows, mut report) = tokio::task::spawn_blocking(move || {
-        let rows = parse_rows(&table, today, &mut report);
-        (rows, report)
-    })
-    .await
-    .map_err(|e| Error::Internal(e.to_string()))?;
-    let Some(rows) = rows else {
-        return Ok(report.fail_file(FieldError::new("file", "no_header")));
-    };
-    if report.rows == 0 {
-        return Ok(report.fail_file(FieldError::new("file", "empty_sheet")));
-    }
-    if !report.errors.is_empty() {
-        report.errors.sort_by_key(|e| e.row);
-        return Ok(report);
-    }
 
-    // Match against the school's teachers.
-    let existing = teacher::Entity::find()
-        .filter(teacher::Column::SchoolId.eq(school_id))
-        .all(store.conn())
-        .await?;
-    let ids: Vec<i64> = existing.iter().map(|t| t.id).collect();
-    // Honours already on record, by kind and level: a roster lists titles
-    // held, and exports carry one year per row, so the year does not tell
-    // records apart.
-    let mut held: HashMap<i64, HashSet<(String, String)>> = HashMap::new();
-    for chunk in ids.chunks(5000) {
-        let rows: Vec<(i64, String, String)> = honour::Entity::find()
-            .select_only()
-            .columns([
-                honour::Column::TeacherId,
-                honour::Column::Kind,
-                honour::Column::Level,
-            ])
-            .filter(honour::Column::TeacherId.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(store.conn())
-            .await?;
-        for (t, k, l) in rows {
-            held.entry(t).or_default().insert((k, l));
-        }
-    }
-    let mut by_no: HashMap<&str, &teacher::Model> = HashMap::new();
-    let mut by_name_birth: HashMap<(&str, NaiveDate), &teacher::Model> = HashMap::new();
-    for t in &existing {
-        if let Some(n) = t.staff_no.as_deref() {
-            by_no.insert(n, t);
-        }
-        if let Some(b) = t.birth_date {
-            by_name_birth.insert((t.name.as_str(), b), t);
-        }
-    }
-    let mut plans = Vec::with_capacity(rows.len());
-    for row in rows {
-        let found = row
-            .fields
-            .staff_no
-            .as_deref()
-            .and_then(|n| by_no.get(n))
-            .or_else(|| {
-                row.fields
-                    .birth_date
-                    .and_then(|b| by_name_birth.get(&(row.fields.name.as_str(), b)))
-            })
-            .copied();
-        match found {
-            None => plans.push(Plan::Add(Box::new(row))),
-            Some(m) => {
-                let before = fields_of(m);
-                let after = match row.input.apply(before.clone(), today) {
-                    Ok(a) => a,
-                    Err(e) => {
-                        report
-                            .errors
-                            .push(RowIssue::new(row.line, e.field.to_string(), e));
-                        continue;
-                    }
-                };
-                let have = held.get(&m.id);
-                let new_honours: Vec<(HonourKind, Level, i32)> = row
-                    .honours
-                    .into_iter()
-                    .filter(|(k, l, _)| {
-                        !have.is_some_and(|h| h.contains(&(k.code().into(), l.code().into())))
-                    })
-                    .collect();
-                if after == before && m.active && new_honours.is_empty() {
-                    plans.push(Plan::Unchanged);
-                } else {
-                    plans.push(Plan::Update {
-                        id: m.id,
-                        after: Box::new(after),
-                        reactivate: !m.active,
-                        honours: new_honours,
-                    });
+    // The checker runs on a blocking thread and sends clean chunks here
+    // while it goes on; once a problem turns up it stops sending.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Plan>>(4);
+    let owned = bytes.to_vec();
+    let checking = tokio::task::spawn_blocking(move || {
+        let mut checker = checker;
+        let mut out = Vec::new();
+        let read = for_each_row(&owned, |line, raw| {
+            checker.push(line, raw, &mut out);
+            if out.len() >= CHUNK {
+                let chunk = std::mem::take(&mut out);
+                if checker.report.errors.is_empty() && !dry_run {
+                    let _ = tx.blocking_send(chunk);
                 }
             }
+        });
+        let has_header = checker.settle_header(&mut out);
+        if checker.report.errors.is_empty() && !dry_run && !out.is_empty() {
+            let _ = tx.blocking_send(out);
         }
-    }
-    if !report.errors.is_empty() {
-        return Ok(report);
-    }
-    for p in &plans {
-        match p {
-            Plan::Add(r) => {
-                report.added += 1;
-                report.honours_added += r.honours.len();
-            }
-            Plan::Update { honours, .. } => {
-                report.updated += 1;
-                report.honours_added += honours.len();
-            }
-            Plan::Unchanged => report.unchanged += 1,
-        }
-    }
-    if dry_run {
-        return Ok(report);
-    }
+        (read, has_header, checker.report)
+    });
 
     let now = Utc::now();
     let txn = store.conn().begin().await?;
-    let mut honour_rows: Vec<honour::ActiveModel> = Vec::new();
-    let new_honour = |teacher_id: i64, (k, l, y): (HonourKind, Level, i32)| honour::ActiveModel {
-        teacher_id: Set(teacher_id),
-        district_id: Set(s.district_id),
-        school_id: Set(s.id),
-        kind: Set(k.code().into()),
-        level: Set(l.code().into()),
-        granted_year: Set(y),
-        granting_body: Set(None),
-        valid_until_year: Set(None),
-        status: Set(HonourStatus::Active.code().into()),
-        status_reason: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+    let mut write_error = None;
+    while let Some(chunk) = rx.recv().await {
+        if write_error.is_none()
+            && let Err(e) = write(&txn, s.district_id, s.id, chunk, now).await
+        {
+            write_error = Some(e);
+        }
+    }
+    let (read, has_header, mut report) = checking.await.map_err(|e| Error::Internal(e.to_string()))?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        rows = report.rows,
+        "roster read, checked and written"
+    );
+    let file_error = match read {
+        Err(ReadError::NotASpreadsheet) => Some(FieldError::new("file", "not_a_spreadsheet")),
+        Err(ReadError::Empty) => Some(FieldError::new("file", "empty_sheet")),
+        Err(ReadError::Unreadable(why)) => Some(FieldError::new("file", "unreadable").with("value", why)),
+        Ok(()) if !has_header => Some(FieldError::new("file", "no_header")),
+        Ok(()) if report.rows == 0 => Some(FieldError::new("file", "empty_sheet")),
+        Ok(()) => None,
     };
-    let mut adds: Vec<Row> = Vec::new();
-    for p in plans {
-        match p {
-            Plan::Add(r) => adds.push(*r),
-            Plan::Update {
-                id,
-                after,
-                reactivate,
-                honours,
-            } => {
-                let mut am = teacher::ActiveModel {
-                    id: Set(id),
-                    ..Default::default()
-                }
-                .into_active_model();
-                set_fields(&mut am, &after);
-                if reactivate {
-                    am.active = Set(true);
-                }
-                am.updated_at = Set(now);
-                am.update(&txn).await?;
-                honour_rows.extend(honours.into_iter().map(|h| new_honour(id, h)));
-            }
-            Plan::Unchanged => {}
-        }
+    if let Some(e) = file_error {
+        return Ok(report.fail_file(e));
     }
-    // SQLite allows 32766 bound values per statement; 24 columns × 500 rows
-    // stays well below on both databases.
-    for chunk in adds.chunks(500) {
-        let models: Vec<teacher::ActiveModel> = chunk
-            .iter()
-            .map(|r| {
-                let mut am = teacher::ActiveModel {
-                    district_id: Set(s.district_id),
-                    school_id: Set(s.id),
-                    user_id: Set(None),
-                    active: Set(true),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                };
-                set_fields(&mut am, &r.fields);
-                am
-            })
-            .collect();
-        let ids = teacher::Entity::insert_many(models)
-            .exec_with_returning_keys(&txn)
-            .await?;
-        for (r, id) in chunk.iter().zip(ids) {
-            honour_rows.extend(r.honours.iter().map(|h| new_honour(id, *h)));
-        }
+    if let Some(e) = write_error {
+        return Err(e);
     }
-    for chunk in honour_rows.chunks(1000) {
-        honour::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+    report.errors.sort_by_key(|e| e.row);
+    if !report.ok() || dry_run {
+        // Dropping the transaction rolls back whatever was written.
+        return Ok(report);
     }
     audit::record(
         &txn,
@@ -567,6 +662,7 @@ pub async fn import(
     )
     .await?;
     txn.commit().await?;
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "roster committed");
     report.written = true;
     Ok(report)
 }

@@ -17,7 +17,14 @@ pub enum ReadError {
 fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) => s.trim().to_string(),
+        Data::String(s) => {
+            let t = s.trim();
+            if t.len() == s.len() {
+                s.clone()
+            } else {
+                t.to_string()
+            }
+        }
         Data::Int(i) => i.to_string(),
         Data::Float(f) => {
             if f.fract() == 0.0 && f.abs() < 1e15 {
@@ -120,6 +127,72 @@ fn from_text(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
         rows.push(rec.iter().map(|c| c.trim().to_string()).collect());
     }
     Ok(rows)
+}
+
+fn cell_ref_text(d: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
+    match d {
+        DataRef::SharedString(s) => s.trim().to_string(),
+        DataRef::String(s) => s.trim().to_string(),
+        DataRef::Empty | DataRef::Error(_) => String::new(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => cell_text(&Data::Float(*f)),
+        DataRef::Bool(b) => cell_text(&Data::Bool(*b)),
+        DataRef::DateTime(dt) => cell_text(&Data::DateTime(*dt)),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+    }
+}
+
+/// Calls `row(line, cells)` for each non-empty row of the first sheet, in
+/// order; `line` is the row number the spreadsheet shows (from 1). Workbooks
+/// are streamed cell by cell, so a large file is never held as a grid.
+pub fn for_each_row(bytes: &[u8], mut row: impl FnMut(usize, Vec<String>)) -> Result<(), ReadError> {
+    let mut any = false;
+    let mut emit = |line: usize, cells: Vec<String>| {
+        if cells.iter().any(|c| !c.is_empty()) {
+            any = true;
+            row(line, cells);
+        }
+    };
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut wb = calamine::Xlsx::new(Cursor::new(bytes.to_vec())).map_err(|e| match e {
+            calamine::XlsxError::Zip(_) => ReadError::NotASpreadsheet,
+            e => ReadError::Unreadable(e.to_string()),
+        })?;
+        let Some(name) = wb.sheet_names().into_iter().next() else {
+            return Err(ReadError::Empty);
+        };
+        let mut reader = wb
+            .worksheet_cells_reader(&name)
+            .map_err(|e| ReadError::Unreadable(e.to_string()))?;
+        let mut current: Option<u32> = None;
+        let mut cells: Vec<String> = Vec::new();
+        while let Some(cell) = reader
+            .next_cell()
+            .map_err(|e| ReadError::Unreadable(e.to_string()))?
+        {
+            let (r, c) = cell.get_position();
+            if current != Some(r) {
+                if let Some(prev) = current {
+                    emit(prev as usize + 1, std::mem::take(&mut cells));
+                }
+                current = Some(r);
+            }
+            let c = c as usize;
+            if cells.len() <= c {
+                cells.resize(c + 1, String::new());
+            }
+            cells[c] = cell_ref_text(cell.get_value());
+        }
+        if let Some(prev) = current {
+            emit(prev as usize + 1, cells);
+        }
+    } else {
+        for (i, r) in read_table(bytes)?.into_iter().enumerate() {
+            emit(i + 1, r);
+        }
+    }
+    if any { Ok(()) } else { Err(ReadError::Empty) }
 }
 
 /// Reads the first sheet of a workbook (.xlsx, .xls) or a delimited text
