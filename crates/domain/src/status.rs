@@ -112,10 +112,9 @@ pub struct StatusAnalysis {
 
 /// Computes the analysis of `staff` (all current staff of a school or a
 /// district) on `as_of`. Honours count when active in `as_of`'s year.
-pub fn analyse(staff: &[TeacherFacts], as_of: NaiveDate) -> StatusAnalysis {
-    let n = staff.len() as u64;
+pub fn analyse<'a>(staff: impl IntoIterator<Item = &'a TeacherFacts>, as_of: NaiveDate) -> StatusAnalysis {
     let year = as_of.year();
-    let share = |c: u64| Share::new(c, n);
+    let mut n = 0u64;
 
     let mut employment: BTreeMap<Employment, u64> = BTreeMap::new();
     let mut employment_unknown = 0;
@@ -139,6 +138,7 @@ pub fn analyse(staff: &[TeacherFacts], as_of: NaiveDate) -> StatusAnalysis {
     let mut gender: BTreeMap<Gender, u64> = BTreeMap::new();
 
     for t in staff {
+        n += 1;
         match t.employment {
             Some(e) => *employment.entry(e).or_default() += 1,
             None => employment_unknown += 1,
@@ -199,6 +199,7 @@ pub fn analyse(staff: &[TeacherFacts], as_of: NaiveDate) -> StatusAnalysis {
         }
     }
 
+    let share = |c: u64| Share::new(c, n);
     let mut honour_counts: Vec<HonourCount> = honours
         .iter()
         .map(|((kind, level), c)| HonourCount {

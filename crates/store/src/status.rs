@@ -2,7 +2,7 @@
 //! read straight from the registry with two queries.
 
 use crate::districts::District;
-use crate::entity::{district, honour, school, teacher};
+use crate::entity::{district, honour, school};
 use crate::schools::School;
 use crate::{Error, Result, Scope, Store};
 use chrono::NaiveDate;
@@ -11,33 +11,44 @@ use lingyan_domain::{
     Capability, Education, Employment, Gender, HonourFact, HonourKind, HonourStatus, Level, Post, Section,
     TeacherFacts, Tenant,
 };
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Statement};
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Debug, FromQueryResult)]
-struct FactRow {
-    id: i64,
-    school_id: i64,
-    gender: Option<String>,
-    birth_date: Option<NaiveDate>,
-    work_start: Option<NaiveDate>,
-    employment: Option<String>,
-    post: Option<String>,
-    front_line: Option<bool>,
-    education: Option<String>,
-    major_matches: Option<bool>,
-    section: Option<String>,
-}
+/// (teacher, kind, level, granted, valid until, status)
+type HonourRow = (i64, String, String, i32, Option<i32>, String);
 
-#[derive(Debug, FromQueryResult)]
-struct HonourRow {
-    teacher_id: i64,
-    kind: String,
-    level: String,
-    granted_year: i32,
-    valid_until_year: Option<i32>,
-    status: String,
+/// The facts of a teacher row packed into one text column. Reading ten
+/// nullable columns for every teacher costs SQLite's driver more than the
+/// analysis itself; one concatenated column halves the time on both
+/// databases (see docs/BENCHMARKS.md).
+const PACKED: &str = "COALESCE(gender,'') || '|' || COALESCE(CAST(birth_date AS TEXT),'') || '|' || \
+COALESCE(CAST(work_start AS TEXT),'') || '|' || COALESCE(employment,'') || '|' || COALESCE(post,'') || '|' || \
+COALESCE(CAST(front_line AS TEXT),'') || '|' || COALESCE(education,'') || '|' || \
+COALESCE(CAST(major_matches AS TEXT),'') || '|' || COALESCE(section,'')";
+
+fn unpack(id: i64, packed: &str) -> TeacherFacts {
+    let mut f = packed.split('|');
+    let mut next = || f.next().unwrap_or("");
+    let date = |s: &str| NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok();
+    let flag = |s: &str| match s {
+        "1" | "true" | "t" => Some(true),
+        "0" | "false" | "f" => Some(false),
+        _ => None,
+    };
+    TeacherFacts {
+        id,
+        gender: Gender::from_code(next()),
+        birth_date: date(next()),
+        work_start: date(next()),
+        employment: Employment::from_code(next()),
+        post: Post::from_code(next()),
+        front_line: flag(next()),
+        education: Education::from_code(next()),
+        major_matches: flag(next()),
+        section: Section::from_code(next()),
+        honours: Vec::new(),
+    }
 }
 
 /// Facts of the active staff where `filter` holds, keyed by school.
@@ -46,23 +57,21 @@ async fn load(
     district_id: i64,
     school_id: Option<i64>,
 ) -> Result<HashMap<i64, Vec<TeacherFacts>>> {
-    let mut q = teacher::Entity::find()
-        .select_only()
-        .columns([
-            teacher::Column::Id,
-            teacher::Column::SchoolId,
-            teacher::Column::Gender,
-            teacher::Column::BirthDate,
-            teacher::Column::WorkStart,
-            teacher::Column::Employment,
-            teacher::Column::Post,
-            teacher::Column::FrontLine,
-            teacher::Column::Education,
-            teacher::Column::MajorMatches,
-            teacher::Column::Section,
-        ])
-        .filter(teacher::Column::DistrictId.eq(district_id))
-        .filter(teacher::Column::Active.eq(true));
+    let backend = store.conn().get_database_backend();
+    let p = |n: usize| match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_string(),
+    };
+    let mut sql = format!(
+        "SELECT id, school_id, {PACKED} FROM teachers WHERE district_id = {} AND active = {}",
+        p(1),
+        p(2)
+    );
+    let mut values: Vec<sea_orm::Value> = vec![district_id.into(), true.into()];
+    if let Some(s) = school_id {
+        sql.push_str(&format!(" AND school_id = {}", p(3)));
+        values.push(s.into());
+    }
     let mut h = honour::Entity::find()
         .select_only()
         .columns([
@@ -76,43 +85,40 @@ async fn load(
         .filter(honour::Column::DistrictId.eq(district_id))
         .filter(honour::Column::Status.eq(HonourStatus::Active.code()));
     if let Some(s) = school_id {
-        q = q.filter(teacher::Column::SchoolId.eq(s));
         h = h.filter(honour::Column::SchoolId.eq(s));
     }
-    let rows = q.into_model::<FactRow>().all(store.conn()).await?;
-    let honours = h.into_model::<HonourRow>().all(store.conn()).await?;
+    // The two reads are independent: run them on two connections at once.
+    let (rows, honours) = tokio::try_join!(
+        store
+            .conn()
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values)),
+        h.into_tuple::<HonourRow>().all(store.conn())
+    )?;
     let mut by_teacher: HashMap<i64, Vec<HonourFact>> = HashMap::new();
-    for r in honours {
+    for (teacher_id, kind, level, granted_year, valid_until_year, status) in honours {
         let (Some(kind), Some(level), Some(status)) = (
-            HonourKind::from_code(&r.kind),
-            Level::from_code(&r.level),
-            HonourStatus::from_code(&r.status),
+            HonourKind::from_code(&kind),
+            Level::from_code(&level),
+            HonourStatus::from_code(&status),
         ) else {
             continue;
         };
-        by_teacher.entry(r.teacher_id).or_default().push(HonourFact {
+        by_teacher.entry(teacher_id).or_default().push(HonourFact {
             kind,
             level,
-            granted_year: r.granted_year,
-            valid_until_year: r.valid_until_year,
+            granted_year,
+            valid_until_year,
             status,
         });
     }
     let mut out: HashMap<i64, Vec<TeacherFacts>> = HashMap::new();
     for r in rows {
-        out.entry(r.school_id).or_default().push(TeacherFacts {
-            id: r.id,
-            gender: r.gender.as_deref().and_then(Gender::from_code),
-            birth_date: r.birth_date,
-            work_start: r.work_start,
-            employment: r.employment.as_deref().and_then(Employment::from_code),
-            post: r.post.as_deref().and_then(Post::from_code),
-            front_line: r.front_line,
-            education: r.education.as_deref().and_then(Education::from_code),
-            major_matches: r.major_matches,
-            section: r.section.as_deref().and_then(Section::from_code),
-            honours: by_teacher.remove(&r.id).unwrap_or_default(),
-        });
+        let id: i64 = r.try_get_by_index(0)?;
+        let school: i64 = r.try_get_by_index(1)?;
+        let packed: String = r.try_get_by_index(2)?;
+        let mut facts = unpack(id, &packed);
+        facts.honours = by_teacher.remove(&id).unwrap_or_default();
+        out.entry(school).or_default().push(facts);
     }
     Ok(out)
 }
@@ -166,11 +172,11 @@ pub async fn for_district(
         .filter(school::Column::DistrictId.eq(district_id))
         .all(store.conn())
         .await?;
-    let all: Vec<TeacherFacts> = facts.values().flatten().cloned().collect();
+    let total = analyse(facts.values().flatten(), as_of);
     let mut per_school = Vec::new();
-    let mut facts = facts;
+    let empty = Vec::new();
     for s in schools {
-        let staff = facts.remove(&s.id).unwrap_or_default();
+        let staff = facts.get(&s.id).unwrap_or(&empty);
         let school = School {
             id: s.id,
             district_id: s.district_id,
@@ -184,13 +190,13 @@ pub async fn for_district(
             active: s.active,
         };
         per_school.push(SchoolStatus {
-            analysis: analyse(&staff, as_of),
+            analysis: analyse(staff, as_of),
             school,
         });
     }
     per_school.sort_by(|a, b| a.school.code.cmp(&b.school.code));
     Ok(DistrictStatus {
-        analysis: analyse(&all, as_of),
+        analysis: total,
         district: District::from(d),
         schools: per_school,
     })
