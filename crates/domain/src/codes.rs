@@ -44,6 +44,12 @@ macro_rules! coded_enum {
                 if s.is_empty() {
                     return Err(FieldError::new(field, "required"));
                 }
+                // Most values are typed exactly as a code or label.
+                $(
+                    if s == $code || s == $zh $(|| s == $alias)* {
+                        return Ok($name::$v);
+                    }
+                )+
                 let lower = s.to_ascii_lowercase().replace(['-', ' '], "_");
                 $(
                     if lower == $code || s == $zh $(|| s == $alias || lower == $alias)* {

@@ -378,7 +378,8 @@ pub(crate) fn facts_of(id: i64, f: &TeacherFields, honours: &[Honour]) -> Teache
 }
 
 /// The `teachers` columns written by bulk inserts, in [`bulk_row`] order.
-pub(crate) const BULK_COLUMNS: [&str; 22] = [
+/// (`user_id` and `active` take their defaults: no account, current.)
+pub(crate) const BULK_COLUMNS: [&str; 20] = [
     "district_id",
     "school_id",
     "staff_no",
@@ -397,8 +398,6 @@ pub(crate) const BULK_COLUMNS: [&str; 22] = [
     "title",
     "posts",
     "certificates",
-    "user_id",
-    "active",
     "created_at",
     "updated_at",
 ];
@@ -431,8 +430,6 @@ pub(crate) fn bulk_row(
         f.title.clone().into(),
         list(&f.posts).into(),
         list(&f.certificates).into(),
-        Option::<i64>::None.into(),
-        true.into(),
         now.into(),
         now.into(),
     ]

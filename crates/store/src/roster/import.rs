@@ -158,8 +158,10 @@ struct Existing {
 
 /// What to do with one row.
 enum Plan {
+    /// A new teacher: the row's values for the bulk insert, built on the
+    /// checking thread so the writer only writes.
     Add {
-        fields: Box<TeacherFields>,
+        row: Vec<sea_orm::Value>,
         honours: Vec<HonourKey>,
     },
     Update {
@@ -173,6 +175,9 @@ enum Plan {
 /// Reads rows one by one, checks them and plans the change.
 struct Checker {
     today: NaiveDate,
+    district_id: i64,
+    school_id: i64,
+    now: DateTime<Utc>,
     pending: Vec<(usize, Vec<String>)>,
     header: Option<Header>,
     by_staff_no: HashMap<String, usize>,
@@ -375,7 +380,7 @@ impl Checker {
                 self.report.added += 1;
                 self.report.honours_added += honours.len();
                 out.push(Plan::Add {
-                    fields: Box::new(fields),
+                    row: bulk_row(self.district_id, self.school_id, &fields, self.now),
                     honours,
                 });
             }
@@ -485,7 +490,7 @@ async fn write<C: ConnectionTrait>(
     let mut adds = Vec::new();
     for p in plans {
         match p {
-            Plan::Add { fields, honours } => adds.push((fields, honours)),
+            Plan::Add { row, honours } => adds.push((row, honours)),
             Plan::Update {
                 id,
                 after,
@@ -507,12 +512,9 @@ async fn write<C: ConnectionTrait>(
             }
         }
     }
-    let rows = adds
-        .iter()
-        .map(|(f, _)| bulk_row(district_id, school_id, f, now))
-        .collect();
+    let (rows, honours): (Vec<_>, Vec<_>) = adds.into_iter().unzip();
     let ids = crate::bulk::insert_returning_ids(conn, "teachers", &BULK_COLUMNS, rows).await?;
-    for ((_, honours), id) in adds.into_iter().zip(ids) {
+    for (honours, id) in honours.into_iter().zip(ids) {
         honour_rows.extend(honours.into_iter().map(|h| new_honour(id, h)));
     }
     crate::bulk::insert(
@@ -576,8 +578,12 @@ pub async fn import(
         return Ok(report.fail_file(FieldError::new("file", "empty_file")));
     }
     let started = std::time::Instant::now();
+    let now = Utc::now();
     let checker = Checker {
         today,
+        district_id: s.district_id,
+        school_id: s.id,
+        now,
         pending: Vec::new(),
         header: None,
         by_staff_no: HashMap::new(),
@@ -609,7 +615,6 @@ pub async fn import(
         (read, has_header, checker.report)
     });
 
-    let now = Utc::now();
     let txn = store.conn().begin().await?;
     let mut write_error = None;
     while let Some(chunk) = rx.recv().await {
