@@ -41,5 +41,12 @@
   document.addEventListener("click", function (e) {
     var b = e.target.closest ? e.target.closest("[data-confirm]") : null;
     if (b && !window.confirm(b.getAttribute("data-confirm"))) { e.preventDefault(); }
+    // <button data-check-all="ids"> ticks (or unticks) every box of that name.
+    var all = e.target.closest ? e.target.closest("[data-check-all]") : null;
+    if (all) {
+      var boxes = document.querySelectorAll('input[type=checkbox][name="' + all.getAttribute("data-check-all") + '"]');
+      var tick = Array.prototype.some.call(boxes, function (x) { return !x.checked; });
+      boxes.forEach(function (x) { x.checked = tick; });
+    }
   });
 })();

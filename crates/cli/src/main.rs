@@ -210,7 +210,7 @@ async fn open_store(c: &Config) -> Result<Store> {
         .await
         .with_context(|| format!("cannot open database {}", lingyan_web::config::redact_url(&url)))?;
     store.migrate().await.context("migration failed")?;
-    Ok(store.with_login_policy(c.login_policy()))
+    Ok(store.with_login_policy(c.login_policy()).with_blobs(c.blobs()))
 }
 
 fn print_demo_logins(loc: Locale, logins: &[lingyan_store::demo::DemoLogin]) {

@@ -52,6 +52,12 @@ pub enum Capability {
     /// Edit the teacher registry, honours, tiers, groups and the calendar;
     /// import rosters.
     ManageTeachers,
+    /// See every teacher's portfolio in the tenant (mentors and group
+    /// leaders see their apprentices' and group's through their teacher
+    /// record instead).
+    ReadEvidence,
+    /// Verify or reject portfolio records of the tenant's teachers.
+    VerifyEvidence,
 }
 
 impl Capability {
@@ -73,6 +79,11 @@ impl Capability {
                 TrainingDirector | Principal | GroupLeader | DistrictAdmin | Inspector | SystemAdmin
             ),
             ManageTeachers => matches!(role, TrainingDirector | Principal | DistrictAdmin | SystemAdmin),
+            ReadEvidence => matches!(
+                role,
+                TrainingDirector | Principal | DistrictAdmin | Inspector | SystemAdmin
+            ),
+            VerifyEvidence => matches!(role, TrainingDirector | Principal | DistrictAdmin | SystemAdmin),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod calendar;
 mod codes;
 pub mod dates;
 pub mod error;
+pub mod evidence;
 pub mod honour;
 pub mod identity;
 pub mod level;
@@ -25,6 +26,10 @@ pub mod tiers;
 pub use access::{Access, Capability, Tenant, TenantSet};
 pub use calendar::{Calendar, SchoolYear, Semester, Term};
 pub use error::FieldError;
+pub use evidence::{
+    ClassType, Details, EvidenceDraft, EvidenceInput, EvidenceKind, EvidenceStatus, PlanType, ProjectRole,
+    ProjectStage, Publication, TrainingMode, WritingType,
+};
 pub use honour::{HonourFact, HonourKind, HonourStatus};
 pub use identity::{DisplayName, Password, Username};
 pub use level::Level;

@@ -234,6 +234,8 @@ pub async fn set_year(
         },
     )
     .await?;
+    // Records keep their semester in sync with the calendar.
+    crate::evidence::resolve_semesters(&txn, district_id, school_id).await?;
     txn.commit().await?;
     Ok(year)
 }
@@ -262,6 +264,9 @@ pub async fn clear_school_year(store: &Store, scope: &Scope, school_id: i64, sta
             },
         )
         .await?;
+        if let Some(d) = t.district_id {
+            crate::evidence::resolve_semesters(&txn, d, Some(school_id)).await?;
+        }
     }
     txn.commit().await?;
     Ok(())

@@ -152,6 +152,7 @@ pub async fn load(store: &Store) -> Result<Option<Vec<DemoLogin>>> {
         crate::teachers::link_account(store, &scope, id, Some(username), today).await?;
     }
     organise(store, &scope, primary.id, today).await?;
+    portfolio(store, &scope, today).await?;
     Ok(Some(logins))
 }
 
@@ -300,5 +301,182 @@ async fn organise(store: &Store, scope: &Scope, school_id: i64, today: chrono::N
             org::set_leading_member(store, scope, lg, id, position, duty).await?;
         }
     }
+    Ok(())
+}
+
+/// Mentor pairs and a year and a half of portfolio records for the primary
+/// school's demo accounts and some colleagues, some verified, one returned.
+async fn portfolio(store: &Store, scope: &Scope, today: chrono::NaiveDate) -> Result<()> {
+    use lingyan_domain::{EvidenceInput, EvidenceKind};
+    let mentor = teacher_id(store, "GF0004").await?;
+    let teacher = teacher_id(store, "GF0005").await?;
+    let start = (today - chrono::Days::new(400)).to_string();
+    crate::mentoring::create(store, scope, mentor, teacher, &start, "").await?;
+    let apprentice2 = teacher_id(store, "GF0030").await?;
+    crate::mentoring::create(store, scope, mentor, apprentice2, &start, "").await?;
+    let mut owners = vec![teacher, mentor, teacher_id(store, "GF0003").await?];
+    for n in 6..=20 {
+        owners.push(teacher_id(store, &format!("GF{n:04}")).await?);
+    }
+    // (kind, title, level, details)
+    type Sample = (
+        EvidenceKind,
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    );
+    const SAMPLES: &[Sample] = &[
+        (
+            EvidenceKind::Observation,
+            "《秋天的雨》第二课时",
+            "",
+            &[
+                ("class_name", "三（2）班"),
+                ("subject", "语文"),
+                ("scores", "教学目标 18/20；教学过程 35/40；教学效果 32/40"),
+            ],
+        ),
+        (
+            EvidenceKind::Reading,
+            "《给教师的建议》",
+            "",
+            &[("author", "苏霍姆林斯基")],
+        ),
+        (
+            EvidenceKind::Writing,
+            "“双减”背景下作业设计的反思",
+            "",
+            &[("writing_type", "reflection")],
+        ),
+        (
+            EvidenceKind::Class,
+            "《圆的认识》",
+            "county",
+            &[
+                ("class_type", "open"),
+                ("subject", "数学"),
+                ("audience", "全区数学教师"),
+            ],
+        ),
+        (
+            EvidenceKind::Article,
+            "小学语文整本书阅读的实践研究",
+            "municipal",
+            &[
+                ("venue", "小学教学参考"),
+                ("publication", "published"),
+                ("award_level", "county"),
+                ("award_grade", "一等奖"),
+            ],
+        ),
+        (
+            EvidenceKind::Training,
+            "国培计划（2025）骨干教师高端研修",
+            "national",
+            &[("organiser", "教育部"), ("mode", "online"), ("hours", "24")],
+        ),
+        (
+            EvidenceKind::Class,
+            "送教下乡：《找规律》",
+            "county",
+            &[
+                ("class_type", "send_teaching"),
+                ("receiving_school", "山阳镇中心小学"),
+                ("subject", "数学"),
+            ],
+        ),
+        (
+            EvidenceKind::Lecture,
+            "如何上好一节复习课",
+            "school",
+            &[("audience", "青年教师")],
+        ),
+        (
+            EvidenceKind::Award,
+            "“创新杯”课堂教学比赛",
+            "county",
+            &[("rank", "二等奖"), ("organiser", "区教研室")],
+        ),
+        (
+            EvidenceKind::StudyVisit,
+            "杭州学军小学跟岗学习",
+            "",
+            &[("destination", "杭州"), ("days", "3"), ("cost", "2600")],
+        ),
+        (
+            EvidenceKind::Writing,
+            "《分数的初步认识》教学案例",
+            "",
+            &[("writing_type", "case_study"), ("subject", "数学")],
+        ),
+        (
+            EvidenceKind::Plan,
+            "个人专业发展五年规划（2025—2030）",
+            "",
+            &[("plan_type", "five_year"), ("until", "2030")],
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (i, owner) in owners.iter().enumerate() {
+        for (j, (kind, title, level, details)) in SAMPLES.iter().enumerate() {
+            // Not everyone has everything: a spread across kinds and dates.
+            if (i + j) % 3 == 2 && *owner != teacher {
+                continue;
+            }
+            let day = today - chrono::Days::new(((i * 37 + j * 29) % 420) as u64 + 1);
+            let input = EvidenceInput {
+                kind: *kind,
+                date: day.to_string(),
+                title: title.to_string(),
+                level: level.to_string(),
+                text: String::new(),
+                details: details
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            };
+            let e = crate::evidence::create(store, scope, *owner, &input, &[], today).await?;
+            ids.push(e.id);
+        }
+    }
+    // Two thirds verified; one of the demo teacher's returned with a reason.
+    let verify: Vec<i64> = ids
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 0)
+        .map(|(_, id)| id)
+        .collect();
+    for chunk in verify.chunks(400) {
+        crate::evidence::verify(store, scope, chunk, today).await?;
+    }
+    if let Some(first) = ids.first() {
+        crate::evidence::reject(store, scope, *first, "请补充评课意见和听课班级。", today).await?;
+    }
+    let project = crate::projects::create(
+        store,
+        scope,
+        &crate::projects::ProjectInput {
+            title: "小学数学“说理课堂”的实践研究".into(),
+            level: "municipal".into(),
+            number: "SJ2025-118".into(),
+            text: String::new(),
+            applied_on: (today - chrono::Days::new(380)).to_string(),
+            host_teacher_id: mentor,
+            members: vec![teacher, apprentice2],
+        },
+        today,
+    )
+    .await?;
+    crate::projects::advance(
+        store,
+        scope,
+        project.id,
+        "approved",
+        &(today - chrono::Days::new(300)).to_string(),
+        "市教科院立项",
+        today,
+    )
+    .await?;
     Ok(())
 }

@@ -9,6 +9,9 @@ pub enum Error {
     /// Input did not parse or breaks a rule; names the field.
     #[error("invalid input: {0}")]
     Invalid(FieldError),
+    /// Several fields of one input are wrong; each is named.
+    #[error("invalid input: {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    InvalidAll(Vec<FieldError>),
     /// Input clashes with existing data (a taken username, a duplicate code).
     #[error("conflict: {0}")]
     Conflict(FieldError),

@@ -15,8 +15,12 @@ mod demo_staff;
 pub mod districts;
 mod entity;
 mod error;
+pub mod evidence;
+pub mod files;
+pub mod mentoring;
 mod migration;
 pub mod org;
+pub mod projects;
 pub mod roster;
 pub mod schools;
 mod scope;
@@ -46,6 +50,7 @@ pub use auth::LoginPolicy;
 pub struct Store {
     db: DatabaseConnection,
     login_policy: LoginPolicy,
+    blobs: Option<files::Blobs>,
 }
 
 /// Which database a URL points to.
@@ -93,6 +98,7 @@ impl Store {
         Ok(Self {
             db,
             login_policy: LoginPolicy::default(),
+            blobs: None,
         })
     }
 
@@ -100,6 +106,17 @@ impl Store {
     pub fn with_login_policy(mut self, policy: LoginPolicy) -> Self {
         self.login_policy = policy;
         self
+    }
+
+    /// Where attachments are stored (`DATA_DIR/attachments`) and their size
+    /// limit; without it, attaching files fails.
+    pub fn with_blobs(mut self, blobs: files::Blobs) -> Self {
+        self.blobs = Some(blobs);
+        self
+    }
+
+    pub fn blobs(&self) -> Option<&files::Blobs> {
+        self.blobs.as_ref()
     }
 
     pub fn backend(&self) -> Backend {

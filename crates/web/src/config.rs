@@ -47,6 +47,8 @@ pub struct LimitsConfig {
     pub request_timeout_secs: u64,
     /// Largest roster or evidence spreadsheet accepted for import (bytes).
     pub import_bytes: usize,
+    /// Largest attachment accepted on a portfolio record (bytes).
+    pub attachment_bytes: usize,
 }
 
 impl Default for Config {
@@ -80,6 +82,7 @@ impl Default for LimitsConfig {
             body_bytes: 2 * 1024 * 1024,
             request_timeout_secs: 30,
             import_bytes: 20 * 1024 * 1024,
+            attachment_bytes: lingyan_store::files::DEFAULT_LIMIT,
         }
     }
 }
@@ -104,6 +107,14 @@ impl Config {
         match &self.database_url {
             Some(u) if !u.trim().is_empty() => Ok(u.trim().to_string()),
             _ => lingyan_store::Store::sqlite_url_in(&self.data_dir),
+        }
+    }
+
+    /// Where attachments are kept (`DATA_DIR/attachments`) and their limit.
+    pub fn blobs(&self) -> lingyan_store::files::Blobs {
+        lingyan_store::files::Blobs {
+            dir: self.data_dir.join("attachments"),
+            limit: self.limits.attachment_bytes.max(1),
         }
     }
 

@@ -9,6 +9,16 @@ use lingyan_store::Error as StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// One wrong field of an input.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldProblem {
+    pub field: &'static str,
+    /// Stable code of the problem (`required`, `bad_date`, …).
+    pub code: &'static str,
+    /// "field: reason" in the request's language.
+    pub message: String,
+}
+
 /// An error from the JSON API.
 #[derive(Debug)]
 pub enum ApiError {
@@ -48,6 +58,9 @@ pub struct ErrorDetail {
     /// Seconds to wait before retrying (for `locked`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// Every problem when several fields of one input are wrong.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldProblem>,
 }
 
 impl From<StoreError> for ApiError {
@@ -69,6 +82,7 @@ pub(crate) struct Described {
     pub message: String,
     pub field: Option<&'static str>,
     pub retry_after: Option<u64>,
+    pub fields: Vec<FieldProblem>,
 }
 
 /// Maps a service error to what users see. 422 invalid input, 409 conflict,
@@ -82,8 +96,28 @@ pub(crate) fn describe(e: &StoreError) -> Described {
         message,
         field: None,
         retry_after: None,
+        fields: Vec::new(),
     };
     match e {
+        StoreError::InvalidAll(all) => Described {
+            field: all.first().map(|f| f.field),
+            fields: all
+                .iter()
+                .map(|f| FieldProblem {
+                    field: f.field,
+                    code: f.code,
+                    message: i18n::field_error(loc, f),
+                })
+                .collect(),
+            ..d(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                all.iter()
+                    .map(|f| i18n::field_error(loc, f))
+                    .collect::<Vec<_>>()
+                    .join(&i18n::t(loc, "punct.semicolon")),
+            )
+        },
         StoreError::Invalid(fe) => Described {
             field: Some(fe.field),
             ..d(
@@ -145,6 +179,7 @@ impl IntoResponse for ApiError {
                 message: i18n::t(loc, "errors.unauthenticated"),
                 field: None,
                 retry_after: None,
+                fields: Vec::new(),
             },
             ApiError::InvalidToken => Described {
                 status: StatusCode::UNAUTHORIZED,
@@ -152,6 +187,7 @@ impl IntoResponse for ApiError {
                 message: i18n::t(loc, "errors.invalid_token"),
                 field: None,
                 retry_after: None,
+                fields: Vec::new(),
             },
             ApiError::Csrf => Described {
                 status: StatusCode::FORBIDDEN,
@@ -159,6 +195,7 @@ impl IntoResponse for ApiError {
                 message: i18n::t(loc, "errors.csrf"),
                 field: None,
                 retry_after: None,
+                fields: Vec::new(),
             },
             ApiError::TooLarge => Described {
                 status: StatusCode::PAYLOAD_TOO_LARGE,
@@ -166,6 +203,7 @@ impl IntoResponse for ApiError {
                 message: i18n::t(loc, "errors.too_large"),
                 field: None,
                 retry_after: None,
+                fields: Vec::new(),
             },
             ApiError::BadRequest(text) => Described {
                 status: StatusCode::BAD_REQUEST,
@@ -177,6 +215,7 @@ impl IntoResponse for ApiError {
                 ),
                 field: None,
                 retry_after: None,
+                fields: Vec::new(),
             },
         };
         let body = ErrorBody {
@@ -185,6 +224,7 @@ impl IntoResponse for ApiError {
                 message: d.message,
                 field: d.field,
                 retry_after: d.retry_after,
+                fields: d.fields,
             },
         };
         let mut resp = (d.status, axum::Json(body)).into_response();

@@ -67,7 +67,9 @@ impl Application {
 
     /// Builds on an already connected and migrated store.
     pub async fn build_with_store(config: Config, store: Store) -> anyhow::Result<Self> {
-        let store = store.with_login_policy(config.login_policy());
+        let store = store
+            .with_login_policy(config.login_policy())
+            .with_blobs(config.blobs());
         let router = router(config.clone(), store.clone()).await?;
         let listener = TcpListener::bind(&config.bind)
             .await
@@ -137,11 +139,8 @@ async fn shutdown_signal() {
 /// The body limit of upload routes: a little over the import limit, so a
 /// file slightly too big reaches the importer and gets its clear message.
 pub fn upload_limit(config: &Config) -> usize {
-    config
-        .limits
-        .import_bytes
-        .saturating_mul(2)
-        .max(config.limits.import_bytes + 1024 * 1024)
+    let largest = config.limits.import_bytes.max(config.limits.attachment_bytes);
+    largest.saturating_mul(2).max(largest + 1024 * 1024)
 }
 
 /// Assembles the whole application: routes from each area, then the layers

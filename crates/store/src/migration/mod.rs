@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_foundation;
 mod m20261124_000002_teachers;
+mod m20261125_000003_portfolio;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261124_000002_teachers::Migration),
+            Box::new(m20261125_000003_portfolio::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod auth;
 mod dto;
 mod me;
 mod orgs;
+mod portfolio;
 mod registry;
 mod registry_dto;
 mod users;
@@ -41,6 +42,7 @@ caller's language (their saved language, else Accept-Language)."
         (name = "users", description = "Accounts and roles"),
         (name = "organisation", description = "Districts, schools, groups, calendar and tier rules"),
         (name = "teachers", description = "The teacher registry, honours, roster import and status analysis"),
+        (name = "portfolio", description = "Growth portfolio: evidence records, verification, attachments, research projects, mentor pairs, growth reports"),
         (name = "audit", description = "The audit log")
     )
 )]
@@ -78,6 +80,7 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(orgs::router())
         .merge(audit::router())
         .merge(registry::router(upload_limit))
+        .merge(portfolio::router(upload_limit))
 }
 
 /// The API routes.

@@ -26,6 +26,11 @@ struct HomePage {
     home_name: String,
     /// The caller's own teacher record, when linked.
     own: Option<lingyan_store::teachers::Teacher>,
+    /// The caller's own records: recorded, verified, rejected.
+    portfolio: [u64; 3],
+    /// Records waiting for the caller's verification.
+    pending: u64,
+    can_verify: bool,
 }
 
 /// The role whose home page the caller sees.
@@ -58,11 +63,27 @@ async fn view_home_get(
     let own =
         lingyan_store::teachers::own_record(&state.store, &caller.scope, lingyan_store::calendar::today())
             .await?;
+    let today = lingyan_store::calendar::today();
+    let portfolio = match &own {
+        Some(t) => lingyan_store::evidence::status_counts(&state.store, &caller.scope, t.id, today).await?,
+        None => [0; 3],
+    };
+    let pending = lingyan_store::evidence::pending_count(&state.store, &caller.scope, today).await?;
+    let can_verify = pending > 0
+        || !caller
+            .scope
+            .access()
+            .tenants(lingyan_domain::Capability::VerifyEvidence)
+            .is_empty()
+        || roles.contains(&Role::GroupLeader);
     Ok(render(&HomePage {
         ctx,
         counts,
         headline: headline(&roles),
         home_name: me.home_name.unwrap_or_default(),
         own,
+        portfolio,
+        pending,
+        can_verify,
     }))
 }

@@ -8,6 +8,8 @@ mod districts;
 mod home;
 mod login;
 mod org;
+mod portfolio;
+mod projects;
 mod roster;
 mod schools;
 mod settings;
@@ -29,6 +31,7 @@ use lingyan_domain::{Capability, Paged, Role};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
+pub(crate) use portfolio::attachment_response;
 pub(crate) use roster::{headers as roster_headers, xlsx_response as xlsx_download};
 
 pub fn router(config: &crate::Config) -> Router<AppState> {
@@ -45,6 +48,8 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(org::router())
         .merge(settings::router())
         .merge(status::router())
+        .merge(portfolio::router(crate::upload_limit(config)))
+        .merge(projects::router(crate::upload_limit(config)))
 }
 
 /// Which menu entries the caller sees.
@@ -55,6 +60,11 @@ pub struct Nav {
     pub districts: bool,
     pub audit: bool,
     pub teachers: bool,
+    /// Has a portfolio of their own or sees others' records.
+    pub portfolio: bool,
+    /// Sees the school's records and counts.
+    pub evidence: bool,
+    pub verification: bool,
 }
 
 /// The signed-in user, as the layout shows them.
@@ -140,6 +150,19 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
                     || access.has_role(Role::Inspector),
                 audit: !access.tenants(Capability::ReadAudit).is_empty(),
                 teachers: !access.tenants(Capability::ReadTeachers).is_empty(),
+                portfolio: access.roles().iter().any(|r| {
+                    matches!(
+                        r,
+                        Role::Teacher
+                            | Role::Mentor
+                            | Role::GroupLeader
+                            | Role::TrainingDirector
+                            | Role::Principal
+                    )
+                }),
+                evidence: !access.tenants(Capability::ReadEvidence).is_empty(),
+                verification: !access.tenants(Capability::VerifyEvidence).is_empty()
+                    || access.has_role(Role::GroupLeader),
             };
             Some(Me {
                 id: a.id,
@@ -279,4 +302,13 @@ pub fn checkbox(v: &Option<String>) -> bool {
 /// Translated "field: reason" for a page form.
 pub fn field_message(tr: Tr, e: &lingyan_domain::FieldError) -> String {
     i18n::field_error(tr.0, e)
+}
+
+/// 422 when a form is shown again with its error, else 200.
+pub fn form_status(error: &Option<String>) -> StatusCode {
+    if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
 }

@@ -103,6 +103,55 @@ fn label_groups() -> Vec<(&'static str, Vec<&'static str>)> {
                 .map(|b| b.code())
                 .collect(),
         ),
+        (
+            "evidence_kinds",
+            EvidenceKind::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        (
+            "evidence.about",
+            EvidenceKind::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        ("class_type", ClassType::ALL.iter().map(|k| k.code()).collect()),
+        (
+            "writing_type",
+            WritingType::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        (
+            "training_mode",
+            TrainingMode::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        ("plan_type", PlanType::ALL.iter().map(|k| k.code()).collect()),
+        ("publication", Publication::ALL.iter().map(|k| k.code()).collect()),
+        (
+            "evidence_status",
+            EvidenceStatus::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        (
+            "project_stage",
+            ProjectStage::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        (
+            "project_role",
+            ProjectRole::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        ("person_role", vec!["owner", "co_owner", "observed"]),
+        (
+            "evidence_events",
+            vec!["recorded", "edited", "reopened", "verified", "rejected"],
+        ),
+        // Every kind's own fields, and what its title and text mean.
+        (
+            "fields",
+            EvidenceKind::ALL
+                .iter()
+                .flat_map(|k| {
+                    k.fields()
+                        .iter()
+                        .map(|f| f.name)
+                        .chain([k.title_field(), k.text_field()])
+                })
+                .collect(),
+        ),
     ]
 }
 

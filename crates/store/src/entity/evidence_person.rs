@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "evidence_people")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub district_id: i64,
+    pub school_id: i64,
+    pub evidence_id: i64,
+    pub teacher_id: i64,
+    pub role: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
