@@ -90,7 +90,7 @@ pub async fn attach(
             .into());
     }
     if bytes.len() > blobs.limit {
-        return Err(FieldError::new("file", "file_too_large")
+        return Err(FieldError::new("file", "attachment_too_large")
             .with("value", &filename)
             .with("max", format!("{} MB", blobs.limit / (1024 * 1024)))
             .into());

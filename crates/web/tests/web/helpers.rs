@@ -34,6 +34,8 @@ macro_rules! both_dbs {
 pub struct TestApp {
     pub addr: String,
     pub store: Store,
+    /// The server's data directory (attachments live under it).
+    pub data_dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -65,6 +67,7 @@ pub async fn spawn_app_with(db: Db, tweak: impl FnOnce(&mut Config)) -> TestApp 
     TestApp {
         addr,
         store,
+        data_dir: dir.path().to_path_buf(),
         _dir: dir,
     }
 }

@@ -8,6 +8,7 @@ mod auth;
 mod csrf;
 mod i18n;
 mod platform;
+mod portfolio;
 mod registry;
 mod tenancy;
 mod tokens;
