@@ -105,6 +105,17 @@ enum SchoolCommand {
 
 #[derive(Subcommand)]
 enum ImportCommand {
+    /// Import portfolio records (.xlsx, .xls, .csv) kept in Excel: one kind
+    /// per sheet or a kind column; all rows or none; rows already there are
+    /// skipped.
+    Evidence {
+        file: PathBuf,
+        #[arg(long)]
+        school: String,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Import a roster (.xlsx, .xls, .csv) into a school: all rows or none.
     Roster {
         file: PathBuf,
@@ -134,8 +145,37 @@ enum Format {
     Docx,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DocFormat {
+    Pdf,
+    Docx,
+}
+
 #[derive(Subcommand)]
 enum ReportCommand {
+    /// One teacher's growth report (成长报告): profile, honours, portfolio
+    /// records by kind and school year, projects, with a chart.
+    Teacher {
+        /// The teacher's registry id, or staff number with --school.
+        #[arg(long)]
+        teacher: String,
+        /// School code, when --teacher is a staff number.
+        #[arg(long)]
+        school: Option<String>,
+        /// Records from this date.
+        #[arg(long)]
+        from: Option<String>,
+        /// Records up to this date.
+        #[arg(long)]
+        to: Option<String>,
+        /// zh-CN or en (default: the CLI's language).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: DocFormat,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
     /// The status analysis (情况分析) of a school, or a district with --district.
     Status {
         #[arg(long, conflicts_with = "district")]
@@ -235,6 +275,12 @@ fn explain(loc: Locale, e: lingyan_store::Error) -> anyhow::Error {
         lingyan_store::Error::Invalid(fe) | lingyan_store::Error::Conflict(fe) => {
             anyhow!(i18n::field_error(loc, fe))
         }
+        lingyan_store::Error::InvalidAll(all) => anyhow!(
+            all.iter()
+                .map(|fe| i18n::field_error(loc, fe))
+                .collect::<Vec<_>>()
+                .join(&t(loc, "punct.semicolon"))
+        ),
         lingyan_store::Error::NotFound => anyhow!(t(loc, "errors.not_found")),
         lingyan_store::Error::Forbidden => anyhow!(t(loc, "errors.forbidden")),
         _ => anyhow!(e),
@@ -387,6 +433,14 @@ async fn main() -> Result<()> {
                     dry_run,
                 },
         } => import_roster(loc, &config, &file, &school, dry_run).await?,
+        Command::Import {
+            command:
+                ImportCommand::Evidence {
+                    file,
+                    school,
+                    dry_run,
+                },
+        } => import_evidence(loc, &config, &file, &school, dry_run).await?,
         Command::Export {
             command: ExportCommand::Roster { school, output },
         } => {
@@ -625,14 +679,25 @@ async fn import_roster(
 }
 
 async fn report(loc: Locale, config: &Config, command: ReportCommand) -> Result<()> {
-    let ReportCommand::Status {
-        school,
-        district,
-        as_of,
-        lang,
-        format,
-        output,
-    } = command;
+    let (school, district, as_of, lang, format, output) = match command {
+        ReportCommand::Status {
+            school,
+            district,
+            as_of,
+            lang,
+            format,
+            output,
+        } => (school, district, as_of, lang, format, output),
+        ReportCommand::Teacher {
+            teacher,
+            school,
+            from,
+            to,
+            lang,
+            format,
+            output,
+        } => return report_teacher(loc, config, teacher, school, from, to, lang, format, output).await,
+    };
     let store = open_store(config).await?;
     let scope = Scope::system("cli");
     let l = match lang {
@@ -717,5 +782,171 @@ async fn report(loc: Locale, config: &Config, command: ReportCommand) -> Result<
             std::io::stdout().write_all(&bytes)?;
         }
     }
+    Ok(())
+}
+
+/// `lingyan report teacher`: writes one teacher's growth report.
+#[allow(clippy::too_many_arguments)]
+async fn report_teacher(
+    loc: Locale,
+    config: &Config,
+    teacher: String,
+    school: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    lang: Option<String>,
+    format: DocFormat,
+    output: PathBuf,
+) -> Result<()> {
+    let store = open_store(config).await?;
+    let scope = Scope::system("cli");
+    let today = lingyan_store::calendar::today();
+    let id = match (teacher.trim().parse::<i64>(), school) {
+        (Ok(id), None) => id,
+        (_, Some(code)) => {
+            let s = find_school(loc, &store, &scope, &code).await?;
+            let list = lingyan_store::teachers::list(
+                &store,
+                &scope,
+                &lingyan_store::teachers::TeacherFilter {
+                    school_id: Some(s.id),
+                    q: Some(teacher.trim().to_string()),
+                    include_inactive: true,
+                    ..Default::default()
+                },
+                lingyan_domain::PageRequest::new(Some(1), Some(50)),
+                today,
+            )
+            .await
+            .map_err(|e| explain(loc, e))?;
+            list.items
+                .into_iter()
+                .find(|t| t.fields.staff_no.as_deref() == Some(teacher.trim()))
+                .map(|t| t.id)
+                .ok_or_else(|| anyhow!(t_args(loc, "cli.no_teacher", &[("teacher", teacher.clone())])))?
+        }
+        (Err(_), None) => bail!(t_args(loc, "cli.no_teacher", &[("teacher", teacher.clone())])),
+    };
+    let q = lingyan_web::pages::ReportQuery {
+        format: match format {
+            DocFormat::Pdf => "pdf".into(),
+            DocFormat::Docx => "docx".into(),
+        },
+        from: from.unwrap_or_default(),
+        to: to.unwrap_or_default(),
+        lang: lang.unwrap_or_default(),
+    };
+    let (format, from, to, l) = q.parse(loc).map_err(|e| explain(loc, e))?;
+    let made = lingyan_web::growth::make(&store, &scope, id, from, to, l, format, today)
+        .await
+        .map_err(|e| match e {
+            lingyan_store::Error::NotFound => {
+                anyhow!(t_args(loc, "cli.no_teacher", &[("teacher", teacher.clone())]))
+            }
+            e => explain(loc, e),
+        })?;
+    std::fs::write(&output, &made.bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    println!(
+        "{}",
+        t_args(loc, "cli.written", &[("file", output.display().to_string())])
+    );
+    Ok(())
+}
+
+/// `lingyan import evidence FILE --school CODE [--dry-run]`
+async fn import_evidence(
+    loc: Locale,
+    config: &Config,
+    file: &std::path::Path,
+    school: &str,
+    dry_run: bool,
+) -> Result<()> {
+    let store = open_store(config).await?;
+    let scope = Scope::system("cli");
+    let s = find_school(loc, &store, &scope, school).await?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let r = lingyan_store::evidence_import::import(
+        &store,
+        &scope,
+        s.id,
+        &name,
+        &bytes,
+        dry_run,
+        config.limits.import_bytes,
+        lingyan_store::calendar::today(),
+    )
+    .await
+    .map_err(|e| explain(loc, e))?;
+    if let Some(e) = &r.file_error {
+        bail!("{}: {}", file.display(), i18n::field_error(loc, e));
+    }
+    if !r.unknown_columns.is_empty() {
+        eprintln!(
+            "{}{}{}",
+            t(loc, "roster.unknown_columns"),
+            t(loc, "punct.colon"),
+            r.unknown_columns.join(", ")
+        );
+    }
+    if !r.errors.is_empty() {
+        for e in &r.errors {
+            let column = if e.column_is_field {
+                t(loc, &format!("fields.{}", e.column))
+            } else {
+                e.column.clone()
+            };
+            eprintln!(
+                "{}",
+                t_args(
+                    loc,
+                    if e.sheet.is_empty() {
+                        "cli.row_error"
+                    } else {
+                        "cli.sheet_row_error"
+                    },
+                    &[
+                        ("sheet", e.sheet.clone()),
+                        ("row", e.row.to_string()),
+                        ("column", column),
+                        (
+                            "message",
+                            i18n::t_args(loc, &format!("errors.{}", e.error.code), &e.error.args)
+                        )
+                    ]
+                )
+            );
+        }
+        bail!(t_args(
+            loc,
+            "cli.import_failed",
+            &[("n", r.errors.len().to_string())]
+        ));
+    }
+    let kinds: Vec<String> = r
+        .by_kind
+        .iter()
+        .map(|(k, n)| format!("{} {n}", t(loc, &format!("evidence_kinds.{k}"))))
+        .collect();
+    println!(
+        "{}",
+        t_args(
+            loc,
+            if dry_run {
+                "cli.evidence_checked"
+            } else {
+                "cli.evidence_imported"
+            },
+            &[
+                ("rows", r.rows.to_string()),
+                ("added", r.added.to_string()),
+                ("skipped", r.skipped.to_string()),
+                ("kinds", kinds.join(", ")),
+            ]
+        )
+    );
     Ok(())
 }

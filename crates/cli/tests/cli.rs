@@ -458,3 +458,114 @@ fn registry_commands_on_sqlite() {
 fn registry_commands_on_postgres() {
     registry_commands(true);
 }
+
+/// `import evidence` (check, refuse with every problem named, write, skip
+/// on re-import) and `report teacher` (PDF with Chinese text, Word).
+fn portfolio_commands(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path(), postgres);
+    let data = dir.path().join("data");
+    let with_data = |args: &[&str]| {
+        let mut all = vec!["--data-dir", data.to_str().unwrap()];
+        all.extend_from_slice(args);
+        run(&db, &all, None)
+    };
+    let (ok, _, err) = with_data(&["demo"]);
+    assert!(ok, "{err}");
+    let good = dir.path().join("papers.csv");
+    std::fs::write(
+        &good,
+        "工号,姓名,类别,日期,标题,级别,刊物,发表情况,等次,课型,受援学校\n\
+         GF0005,,论文,2025-11-02,整本书阅读的实践,市级,小学教学参考,已发表,,,\n\
+         ,李秀英,公开课,2025/12/3,《圆的认识》,县级,,,,示范课,\n\
+         GF0005,,送教,2026年3月5日,《找规律》,区级,,,,送教下乡,山阳镇中心小学\n\
+         GF0006,,获奖,2026-04-01,创新杯,省级,,,二等奖,,\n",
+    )
+    .unwrap();
+    let file = good.to_str().unwrap();
+    let (ok, out, err) = with_data(&["import", "evidence", file, "--school", "GFSY", "--dry-run"]);
+    assert!(
+        ok && out.contains("4 would be added") && out.contains("Nothing written"),
+        "{out}{err}"
+    );
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "工号,类别,日期,标题,级别,课型,受援学校\n\
+         GF9999,公开课,2025-13-01,《圆》,县级,示范课,\n\
+         GF0005,送教,2026-03-05,送教,县级,送教下乡,\n",
+    )
+    .unwrap();
+    let (ok, _, err) = with_data(&["import", "evidence", bad.to_str().unwrap(), "--school", "GFSY"]);
+    assert!(!ok);
+    for must in [
+        "row 2, 工号",
+        "GF9999",
+        "row 2, 日期",
+        "row 3, 受援学校",
+        "nothing was written",
+    ] {
+        assert!(err.contains(must), "{must} in {err}");
+    }
+    let (ok, out, _) = with_data(&["import", "evidence", file, "--school", "GFSY"]);
+    assert!(ok && out.contains("4 added"), "{out}");
+    let (ok, out, _) = with_data(&["import", "evidence", file, "--school", "GFSY"]);
+    assert!(
+        ok && out.contains("0 added") && out.contains("4 already there"),
+        "{out}"
+    );
+    // The growth report of the demo teacher, found by staff number.
+    let pdf = dir.path().join("r.pdf");
+    let (ok, _, err) = with_data(&[
+        "report",
+        "teacher",
+        "--teacher",
+        "GF0005",
+        "--school",
+        "GFSY",
+        "--lang",
+        "zh-CN",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("教师专业成长报告") && text.contains("整本书阅读的实践"),
+        "{text}"
+    );
+    let docx = dir.path().join("r.docx");
+    let (ok, _, err) = with_data(&[
+        "report",
+        "teacher",
+        "--teacher",
+        "GF0005",
+        "--school",
+        "GFSY",
+        "--format",
+        "docx",
+        "-o",
+        docx.to_str().unwrap(),
+    ]);
+    assert!(ok && std::fs::read(&docx).unwrap().starts_with(b"PK"), "{err}");
+    let (ok, _, err) = with_data(&[
+        "report",
+        "teacher",
+        "--teacher",
+        "424242",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("No teacher “424242”"), "{err}");
+}
+
+#[test]
+fn portfolio_commands_on_sqlite() {
+    portfolio_commands(false);
+}
+
+#[test]
+fn portfolio_commands_on_postgres() {
+    portfolio_commands(true);
+}

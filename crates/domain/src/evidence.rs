@@ -20,7 +20,7 @@ coded_enum!(
         /// 听课 / 评课记录 (also leaders' inspection visits)
         Observation = "observation", "听课评课", ["听课", "评课", "听课记录", "评课记录", "听评课"];
         /// 上课: open, demonstration, research classes …, and send-teaching
-        Class = "class", "公开教学", ["开课", "上课", "课堂教学", "公开课"];
+        Class = "class", "公开教学", ["开课", "上课", "课堂教学", "公开课", "示范课", "研讨课", "优质课", "送教", "送教下乡", "送课下乡"];
         /// 论文 / 文章
         Article = "article", "论文", ["文章", "论文文章", "paper"];
         /// 获奖 / 比赛
@@ -210,6 +210,16 @@ pub enum LevelUse {
 }
 
 impl EvidenceKind {
+    /// The label group (in the locale files) of this kind's sub-kind codes.
+    pub fn subtype_group(self) -> Option<&'static str> {
+        let field = self.subtype_field()?;
+        self.fields()
+            .iter()
+            .find(|f| f.name == field)
+            .and_then(|f| f.ty.options())
+            .map(|(group, _)| group)
+    }
+
     /// The kind-specific fields, in form order.
     pub fn fields(self) -> &'static [FieldSpec] {
         use FieldType::*;

@@ -1,7 +1,7 @@
 //! Word documents (.docx, what schools hand in) with a Chinese font set on
 //! every run, so text looks right in Word and WPS on any machine.
 
-use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType};
+use docx_rs::{AlignmentType, Docx, Paragraph, Pic, Run, RunFonts, Table, TableCell, TableRow, WidthType};
 
 /// The fonts of every run: 宋体 for Chinese, Times New Roman for Latin.
 fn fonts() -> RunFonts {
@@ -47,6 +47,28 @@ impl Document {
         self.docx = self
             .docx
             .add_paragraph(Paragraph::new().add_run(run(text).bold().size(28)));
+        self
+    }
+
+    /// A smaller bold heading (小四, 12 pt).
+    pub fn subheading(mut self, text: &str) -> Self {
+        self.docx = self
+            .docx
+            .add_paragraph(Paragraph::new().add_run(run(text).bold().size(24)));
+        self
+    }
+
+    /// A PNG picture `width_cm` wide, keeping its proportions.
+    pub fn image(mut self, png: Vec<u8>, width_px: u32, height_px: u32, width_cm: f64) -> Self {
+        const EMU_PER_CM: f64 = 360_000.0;
+        let w = (width_cm * EMU_PER_CM) as u32;
+        let h = (width_cm * EMU_PER_CM * f64::from(height_px) / f64::from(width_px.max(1))) as u32;
+        let pic = Pic::new_with_dimensions(png, width_px, height_px).size(w, h);
+        self.docx = self.docx.add_paragraph(
+            Paragraph::new()
+                .add_run(Run::new().add_image(pic))
+                .align(AlignmentType::Center),
+        );
         self
     }
 

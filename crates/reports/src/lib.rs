@@ -5,8 +5,10 @@
 rust_i18n::i18n!("../../locales", fallback = "en");
 
 pub mod docx;
+pub mod growth;
 pub mod roster;
 pub mod status;
+mod typeset;
 mod xlsx;
 
 pub use xlsx::{Cell, Table, xlsx};
@@ -19,6 +21,8 @@ pub enum Error {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("document could not be written: {0}")]
     Docx(String),
+    #[error("PDF could not be typeset: {0}")]
+    Pdf(String),
 }
 
 /// The translation of `key` with `%{name}` placeholders filled.

@@ -16,6 +16,7 @@ pub mod districts;
 mod entity;
 mod error;
 pub mod evidence;
+pub mod evidence_import;
 pub mod files;
 pub mod mentoring;
 mod migration;

@@ -753,7 +753,7 @@ pub async fn list(
     })
 }
 
-async fn load<C: ConnectionTrait>(conn: &C, id: i64, today: NaiveDate) -> Result<Teacher> {
+pub(crate) async fn load<C: ConnectionTrait>(conn: &C, id: i64, today: NaiveDate) -> Result<Teacher> {
     let m = teacher::Entity::find_by_id(id)
         .one(conn)
         .await?

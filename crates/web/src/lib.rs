@@ -13,6 +13,7 @@ pub mod auth;
 pub mod config;
 mod csrf;
 pub mod error;
+pub mod growth;
 mod health;
 pub mod i18n;
 pub mod pages;

@@ -218,6 +218,55 @@ pub fn read_table(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     Ok(rows)
 }
 
+/// A sheet's name and its rows of text.
+pub type Sheet = (String, Vec<Vec<String>>);
+
+/// Every sheet of a workbook by name (a text table is one sheet named
+/// ""), each as rows of trimmed text.
+pub fn read_sheets(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
+    fn all<R>(mut wb: R) -> Result<Vec<Sheet>, ReadError>
+    where
+        R: Reader<Cursor<Vec<u8>>>,
+        R::Error: std::fmt::Display,
+    {
+        let mut out = Vec::new();
+        for name in wb.sheet_names() {
+            let range = wb
+                .worksheet_range(&name)
+                .map_err(|e| ReadError::Unreadable(e.to_string()))?;
+            out.push((
+                name,
+                range
+                    .rows()
+                    .map(|row| row.iter().map(cell_text).collect())
+                    .collect(),
+            ));
+        }
+        Ok(out)
+    }
+    let sheets = if bytes.starts_with(b"PK\x03\x04") {
+        all(
+            calamine::Xlsx::new(Cursor::new(bytes.to_vec())).map_err(|e| match e {
+                calamine::XlsxError::Zip(_) => ReadError::NotASpreadsheet,
+                e => ReadError::Unreadable(e.to_string()),
+            })?,
+        )?
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        all(calamine::Xls::new(Cursor::new(bytes.to_vec()))
+            .map_err(|e| ReadError::Unreadable(e.to_string()))?)?
+    } else {
+        vec![(String::new(), from_text(bytes)?)]
+    };
+    let sheets: Vec<_> = sheets
+        .into_iter()
+        .filter(|(_, rows)| rows.iter().any(|r| r.iter().any(|c| !c.is_empty())))
+        .collect();
+    if sheets.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    Ok(sheets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

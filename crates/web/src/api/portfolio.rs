@@ -40,6 +40,8 @@ pub fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(advance_project))
         .routes(routes!(set_project_status))
         .routes(routes!(attach_project_file).layer(DefaultBodyLimit::max(upload_limit)))
+        .routes(routes!(growth_report))
+        .routes(routes!(import_evidence).layer(DefaultBodyLimit::max(upload_limit)))
         .routes(routes!(list_pairs, create_pair))
         .routes(routes!(end_pair))
 }
@@ -912,4 +914,139 @@ async fn end_pair(
 ) -> ApiResult<StatusCode> {
     lingyan_store::mentoring::end(&state.store, &caller.scope, id, &b.ends_on).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ReportParams {
+    /// pdf (default) or docx
+    format: Option<String>,
+    /// Records from this date.
+    from: Option<String>,
+    /// Records up to this date.
+    to: Option<String>,
+    /// zh-CN or en (default the caller's language).
+    lang: Option<String>,
+}
+
+/// A teacher's growth report: profile, honours, records by kind and school
+/// year with counts and a chart, research projects. For anyone who may see
+/// the portfolio.
+#[utoipa::path(get, path = "/api/v1/teachers/{id}/report", tag = "portfolio", params(("id" = i64, Path), ReportParams),
+    responses((status = 200, description = "The report", content_type = "application/pdf"),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn growth_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<ReportParams>,
+) -> ApiResult<Response> {
+    let q = crate::pages::ReportQuery {
+        format: q.format.unwrap_or_default(),
+        from: q.from.unwrap_or_default(),
+        to: q.to.unwrap_or_default(),
+        lang: q.lang.unwrap_or_default(),
+    };
+    let (format, from, to, lang) = q.parse(caller.locale)?;
+    let made = crate::growth::make(&state.store, &caller.scope, id, from, to, lang, format, today()).await?;
+    Ok(crate::pages::download(
+        made.bytes,
+        format.content_type(),
+        &made.filename,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ImportParams {
+    /// Check only; write nothing.
+    dry_run: Option<bool>,
+    /// The file's name, for the report.
+    filename: Option<String>,
+}
+
+/// One problem in an evidence file.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportIssue {
+    pub sheet: String,
+    pub row: usize,
+    pub column: String,
+    pub code: String,
+    /// In the caller's language.
+    pub message: String,
+}
+
+/// What an evidence import did (or would do).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceImportDto {
+    pub rows: usize,
+    pub added: usize,
+    pub skipped: usize,
+    /// Records added by kind.
+    pub by_kind: BTreeMap<String, usize>,
+    pub errors: Vec<ImportIssue>,
+    pub unknown_columns: Vec<String>,
+    /// A problem with the whole file.
+    pub file_error: Option<String>,
+    pub dry_run: bool,
+}
+
+/// Imports portfolio records from a spreadsheet (the request body): one
+/// kind per sheet or a `kind` column, teachers by staff number or name.
+/// All or nothing; rows already there are skipped.
+#[utoipa::path(post, path = "/api/v1/schools/{id}/evidence-import", tag = "portfolio", params(("id" = i64, Path), ImportParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = EvidenceImportDto), (status = 422, description = "Nothing written", body = EvidenceImportDto),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn import_evidence(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<ImportParams>,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<EvidenceImportDto>)> {
+    let r = lingyan_store::evidence_import::import(
+        &state.store,
+        &caller.scope,
+        id,
+        q.filename.as_deref().unwrap_or("evidence"),
+        &body,
+        q.dry_run.unwrap_or(false),
+        state.config.limits.import_bytes,
+        today(),
+    )
+    .await?;
+    let loc = caller.locale;
+    let status = if r.ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        Json(EvidenceImportDto {
+            rows: r.rows,
+            added: r.added,
+            skipped: r.skipped,
+            by_kind: r.by_kind.clone(),
+            errors: r
+                .errors
+                .iter()
+                .map(|i| ImportIssue {
+                    sheet: i.sheet.clone(),
+                    row: i.row,
+                    column: if i.column_is_field {
+                        crate::i18n::t(loc, &format!("fields.{}", i.column))
+                    } else {
+                        i.column.clone()
+                    },
+                    code: i.code.to_string(),
+                    message: crate::i18n::t_args(loc, &format!("errors.{}", i.error.code), &i.error.args),
+                })
+                .collect(),
+            unknown_columns: r.unknown_columns.clone(),
+            file_error: r.file_error.as_ref().map(|e| crate::i18n::field_error(loc, e)),
+            dry_run: r.dry_run,
+        }),
+    ))
 }

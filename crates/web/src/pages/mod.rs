@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod districts;
+mod evidence_import;
 mod home;
 mod login;
 mod org;
@@ -31,7 +32,8 @@ use lingyan_domain::{Capability, Paged, Role};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-pub(crate) use portfolio::attachment_response;
+pub use portfolio::ReportQuery;
+pub(crate) use portfolio::{attachment_response, download};
 pub(crate) use roster::{headers as roster_headers, xlsx_response as xlsx_download};
 
 pub fn router(config: &crate::Config) -> Router<AppState> {
@@ -50,6 +52,7 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(status::router())
         .merge(portfolio::router(crate::upload_limit(config)))
         .merge(projects::router(crate::upload_limit(config)))
+        .merge(evidence_import::router(crate::upload_limit(config)))
 }
 
 /// Which menu entries the caller sees.

@@ -53,6 +53,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             "/verification",
             get(view_verification_get).post(view_verification_post),
         )
+        .route("/teachers/{id}/report", get(view_growth_report_get))
 }
 
 /// One input of a kind's form, ready for the template.
@@ -830,6 +831,96 @@ async fn view_attach_post(
 struct DownloadQuery {
     #[serde(default)]
     inline: String,
+}
+
+/// A generated file for download, its name kept in any language.
+pub fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
+    let encoded: String = form_urlencoded::byte_serialize(filename.as_bytes()).collect();
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut resp = (StatusCode::OK, bytes).into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encoded.replace('+', "%20")
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    resp
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    pub format: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub lang: String,
+}
+
+impl ReportQuery {
+    /// Format, period and language, checked.
+    pub fn parse(
+        &self,
+        default: lingyan_domain::Locale,
+    ) -> Result<
+        (
+            crate::growth::Format,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            lingyan_domain::Locale,
+        ),
+        Error,
+    > {
+        let date = |field: &'static str, s: &str| -> Result<Option<NaiveDate>, Error> {
+            match s.trim() {
+                "" => Ok(None),
+                d => Ok(Some(lingyan_domain::dates::parse_date(field, d)?)),
+            }
+        };
+        let lang = match self.lang.trim() {
+            "" => default,
+            l => lingyan_domain::Locale::parse(l)?,
+        };
+        Ok((
+            crate::growth::Format::parse(&self.format)?,
+            date("from", &self.from)?,
+            date("to", &self.to)?,
+            lang,
+        ))
+    }
+}
+
+/// `GET /teachers/{id}/report?format=pdf|docx[&from&to&lang]`: the growth
+/// report, for whoever may see the portfolio.
+async fn view_growth_report_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, PageError> {
+    let (format, from, to, lang) = q.parse(ctx.tr.0)?;
+    let made = crate::growth::make(&state.store, &caller.scope, id, from, to, lang, format, today()).await?;
+    Ok(download(made.bytes, format.content_type(), &made.filename))
 }
 
 /// The response for an attachment: inline for previews (images and PDFs

@@ -108,7 +108,11 @@ impl Api {
     async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
         let resp = self
             .http
-            .post(format!("{}{path}?filename={name}", self.base))
+            .post(format!(
+                "{}{path}{}filename={name}",
+                self.base,
+                if path.contains('?') { '&' } else { '?' }
+            ))
             .bearer_auth(&self.token)
             .header("accept-language", "en")
             .body(bytes)
@@ -984,3 +988,236 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
     assert!(r.status() == StatusCode::FORBIDDEN || r.status() == StatusCode::NOT_FOUND);
 }
 both_dbs!(quick_add_and_mentor_pairs_on_pages);
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/test");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn growth_report_downloads(app: TestApp) {
+    let me = teacher(&app, "GF0005").await;
+    // The page button, in the teacher's language.
+    let page = app.login_as("teacher").await;
+    let r = page
+        .get(&format!("/teachers/{me}/report?format=pdf&lang=zh-CN"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''")
+    );
+    let text = pdf_text(&r.bytes().await.unwrap());
+    for must in [
+        "教师专业成长报告",
+        "张晓雨",
+        "成长记录",
+        "送教下乡",
+        "山阳镇中心小学",
+    ] {
+        assert!(text.contains(must), "{must} in the Chinese report");
+    }
+    let r = page
+        .get(&format!("/teachers/{me}/report?format=docx&lang=en"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    // The API, in English, for a period; the mentor may; another school not.
+    for user in ["mentor", "director"] {
+        let api = Api::new(&app, user).await;
+        let resp = reqwest::Client::new()
+            .get(format!(
+                "{}/api/v1/teachers/{me}/report?lang=en&from=2025-09-01",
+                app.addr
+            ))
+            .bearer_auth(&api.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{user}");
+        let text = pdf_text(&resp.bytes().await.unwrap());
+        assert!(text.contains("Teacher growth report") && text.contains("张晓雨"));
+    }
+    let other = Api::new(&app, "kgdirector").await;
+    let (s, _) = other.get(&format!("/api/v1/teachers/{me}/report")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let api = Api::new(&app, "teacher").await;
+    let (s, v) = api.get(&format!("/api/v1/teachers/{me}/report?format=odt")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "format");
+    let (s, _) = api
+        .get(&format!(
+            "/api/v1/teachers/{me}/report?from=2026-09-01&to=2025-09-01"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+both_dbs!(growth_report_downloads);
+
+fn workbook(sheets: &[(&str, &[&str], &[&[&str]])]) -> Vec<u8> {
+    let tables: Vec<lingyan_reports::Table> = sheets
+        .iter()
+        .map(|(title, headers, rows)| lingyan_reports::Table {
+            title: title.to_string(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| lingyan_reports::Cell::Text(c.to_string()))
+                        .collect()
+                })
+                .collect(),
+        })
+        .collect();
+    lingyan_reports::xlsx(&tables).unwrap()
+}
+
+async fn evidence_import_over_api_and_page(app: TestApp) {
+    let school = app.school_id("GFSY").await;
+    let api = Api::new(&app, "director").await;
+    // The template reads back: every sheet is a kind, every header known.
+    let page = app.login_as("director").await;
+    let r = page.get("/import/evidence/template.xlsx").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let template = r.bytes().await.unwrap().to_vec();
+    let (s, v) = api
+        .upload(
+            &format!("/api/v1/schools/{school}/evidence-import"),
+            "t.xlsx",
+            template,
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an empty template has no rows: {v}"
+    );
+    // One kind per sheet, no kind column.
+    let file = workbook(&[
+        (
+            "论文",
+            &[
+                "工号",
+                "日期",
+                "标题",
+                "级别",
+                "刊物",
+                "发表情况",
+                "获奖级别",
+                "等次",
+            ],
+            &[&[
+                "GF0005",
+                "2025-11-02",
+                "整本书阅读的实践",
+                "市级",
+                "小学教学参考",
+                "已发表",
+                "县级",
+                "一等奖",
+            ]],
+        ),
+        (
+            "获奖",
+            &["姓名", "日期", "比赛名称", "级别", "等次"],
+            &[&["李秀英", "2026-04-01", "创新杯", "省级", "二等奖"]],
+        ),
+    ]);
+    let path = format!("/api/v1/schools/{school}/evidence-import");
+    let (s, v) = api
+        .upload(&format!("{path}?dry_run=true"), "e.xlsx", file.clone())
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["added"], 2);
+    assert_eq!(v["by_kind"]["article"], 1);
+    let me = teacher(&app, "GF0005").await;
+    let (_, before) = api
+        .get(&format!("/api/v1/teachers/{me}/evidence?kind=article"))
+        .await;
+    // Errors name the sheet, row and column; nothing is written.
+    let bad = workbook(&[
+        (
+            "论文",
+            &["工号", "日期", "标题", "级别", "刊物", "发表情况"],
+            &[&["GF0005", "2025-11-02", "好文章", "市级", "", "已发表"]],
+        ),
+        (
+            "杂项",
+            &["工号", "日期", "标题"],
+            &[&["GF0005", "2025-11-02", "x"]],
+        ),
+    ]);
+    let (s, v) = api.upload(&path, "bad.xlsx", bad).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let errors = v["errors"].as_array().unwrap();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["sheet"] == "论文" && e["row"] == 2 && e["column"] == "刊物"),
+        "{v}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["sheet"] == "杂项" && e["code"] == "kind_unknown_for_sheet"),
+        "{v}"
+    );
+    let (_, after) = api
+        .get(&format!("/api/v1/teachers/{me}/evidence?kind=article"))
+        .await;
+    assert_eq!(before["total"], after["total"]);
+    // The page writes it; a second time everything is skipped.
+    let csrf = page.csrf_from("/import/evidence").await;
+    for (want_added, want_skipped) in [(2, 0), (0, 2)] {
+        let form = reqwest::multipart::Form::new()
+            .text("school", school.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(file.clone()).file_name("e.xlsx"),
+            );
+        let r = page
+            .http
+            .post(page.url(&format!("/import/evidence?csrf_token={}", urlencode(&csrf))))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(&format!("Imported {want_added} records")), "{html}");
+        if want_skipped > 0 {
+            assert!(html.contains(&format!("{want_skipped} rows were already there")));
+        }
+    }
+    let (_, after) = api
+        .get(&format!("/api/v1/teachers/{me}/evidence?kind=article"))
+        .await;
+    assert_eq!(
+        after["total"].as_u64().unwrap(),
+        before["total"].as_u64().unwrap() + 1
+    );
+    // A teacher may not import.
+    let t = Api::new(&app, "teacher").await;
+    let (s, _) = t.upload(&path, "e.xlsx", file).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+both_dbs!(evidence_import_over_api_and_page);
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
