@@ -833,18 +833,13 @@ struct DownloadQuery {
     inline: String,
 }
 
-/// A generated file for download, its name kept in any language.
-pub fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
+/// A file response with its name kept in any language (RFC 6266: an
+/// ASCII fallback and the UTF-8 name).
+fn file_response(bytes: Vec<u8>, content_type: &str, filename: &str, disposition: &str) -> Response {
     let encoded: String = form_urlencoded::byte_serialize(filename.as_bytes()).collect();
     let ascii: String = filename
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
         .collect();
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();
@@ -852,16 +847,18 @@ pub fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response 
         h.insert(header::CONTENT_TYPE, v);
     }
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        "{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{}",
         encoded.replace('+', "%20")
     )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     resp
+}
+
+/// A generated file for download.
+pub fn download(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
+    file_response(bytes, content_type, filename, "attachment")
 }
 
 #[derive(Deserialize)]
@@ -927,38 +924,9 @@ async fn view_growth_report_get(
 /// only, framable by this site), otherwise as a download.
 pub fn attachment_response(d: lingyan_store::files::Download, inline: bool) -> Response {
     let previewable = d.content_type.starts_with("image/") || d.content_type == "application/pdf";
-    let disposition = if inline && previewable {
-        "inline"
-    } else {
-        "attachment"
-    };
-    let encoded: String = form_urlencoded::byte_serialize(d.filename.as_bytes()).collect();
-    let ascii: String = d
-        .filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let mut resp = (StatusCode::OK, d.bytes).into_response();
+    let disposition = if inline && previewable { "inline" } else { "attachment" };
+    let mut resp = file_response(d.bytes, &d.content_type, &d.filename, disposition);
     let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&d.content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{disposition}; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        encoded.replace('+', "%20")
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
     // A PDF preview is shown in a frame of the record page.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
