@@ -73,6 +73,25 @@ enum Command {
         command: ExportCommand,
     },
     /// Produce reports.
+    /// Generate a district of teachers with portfolio records, for
+    /// benchmarks and trials (seeded; bulk inserts; not for real data).
+    GenData {
+        /// Code of the new district.
+        #[arg(long, default_value = "BENCH")]
+        district: String,
+        #[arg(long, default_value_t = 10)]
+        schools: usize,
+        #[arg(long, default_value_t = 10_000)]
+        teachers: usize,
+        /// Portfolio records per teacher.
+        #[arg(long, default_value_t = 100)]
+        records: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Password of the two accounts made for logging in.
+        #[arg(long, default_value = "lingyan-bench")]
+        password: String,
+    },
     Report {
         #[command(subcommand)]
         command: ReportCommand,
@@ -469,6 +488,56 @@ async fn main() -> Result<()> {
             );
         }
         Command::Report { command } => report(loc, &config, command).await?,
+        Command::GenData {
+            district,
+            schools,
+            teachers,
+            records,
+            seed,
+            password,
+        } => {
+            let store = open_store(&config).await?;
+            let opts = lingyan_store::generate::GenOptions {
+                district,
+                schools,
+                teachers,
+                records,
+                seed,
+                password,
+            };
+            let bar = indicatif::ProgressBar::new((teachers * records) as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let started = std::time::Instant::now();
+            let r = lingyan_store::generate::generate(
+                &store,
+                &opts,
+                lingyan_store::calendar::today(),
+                |done, _| bar.set_position(done),
+            )
+            .await
+            .map_err(|e| explain(loc, e))?;
+            bar.finish_and_clear();
+            println!(
+                "{}",
+                t_args(
+                    loc,
+                    "cli.generated",
+                    &[
+                        ("schools", r.school_ids.len().to_string()),
+                        ("teachers", r.teachers.to_string()),
+                        ("records", r.records.to_string()),
+                        ("secs", format!("{:.1}", started.elapsed().as_secs_f64())),
+                        ("director", r.director.clone()),
+                        ("teacher", r.teacher.clone()),
+                        ("teacher_id", r.first_teacher_id.to_string()),
+                        ("school_id", r.school_ids[0].to_string()),
+                    ]
+                )
+            );
+        }
     }
     Ok(())
 }

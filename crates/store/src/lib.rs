@@ -18,6 +18,7 @@ mod error;
 pub mod evidence;
 pub mod evidence_import;
 pub mod files;
+pub mod generate;
 pub mod mentoring;
 mod migration;
 pub mod org;

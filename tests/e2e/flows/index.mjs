@@ -2,5 +2,6 @@
 import { login } from "./login.mjs";
 import { people } from "./people.mjs";
 import { registry } from "./registry.mjs";
+import { portfolio } from "./portfolio.mjs";
 
-export const flows = [login, people, registry];
+export const flows = [login, people, registry, portfolio];

@@ -293,11 +293,14 @@ impl MigrationTrait for Migration {
             m,
             "ix_evidence_school_period",
             Evidence::Table,
+            // Covers the school counts (kind × level × semester × status).
             cols!(
                 Evidence::SchoolId,
                 Evidence::SchoolYear,
                 Evidence::Term,
-                Evidence::Kind
+                Evidence::Kind,
+                Evidence::Level,
+                Evidence::Status
             ),
             false,
         )

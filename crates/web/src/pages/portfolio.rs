@@ -839,7 +839,13 @@ fn file_response(bytes: Vec<u8>, content_type: &str, filename: &str, disposition
     let encoded: String = form_urlencoded::byte_serialize(filename.as_bytes()).collect();
     let ascii: String = filename
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();
@@ -852,7 +858,10 @@ fn file_response(bytes: Vec<u8>, content_type: &str, filename: &str, disposition
     )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     resp
 }
 
@@ -924,7 +933,11 @@ async fn view_growth_report_get(
 /// only, framable by this site), otherwise as a download.
 pub fn attachment_response(d: lingyan_store::files::Download, inline: bool) -> Response {
     let previewable = d.content_type.starts_with("image/") || d.content_type == "application/pdf";
-    let disposition = if inline && previewable { "inline" } else { "attachment" };
+    let disposition = if inline && previewable {
+        "inline"
+    } else {
+        "attachment"
+    };
     let mut resp = file_response(d.bytes, &d.content_type, &d.filename, disposition);
     let h = resp.headers_mut();
     // A PDF preview is shown in a frame of the record page.
@@ -1162,12 +1175,17 @@ async fn view_counts_get(
         return Err(Error::Forbidden.into());
     }
     let school_id: Option<i64> = q.school.parse().ok();
-    let year: Option<i32> = q.year.parse().ok();
+    // This school year unless another (or "all") is chosen.
+    let this_year = recent_semesters(today())[0].year;
+    let year: Option<i32> = match q.year.as_str() {
+        "all" => None,
+        y => Some(y.parse().unwrap_or(this_year)),
+    };
+    let shown_year = year.map(|y| y.to_string()).unwrap_or_else(|| "all".into());
     let cells =
         lingyan_store::evidence::counts(&state.store, &caller.scope, school_id, year, today()).await?;
     let (sems, lines) = count_table(&cells);
     let pending = lingyan_store::evidence::pending_count(&state.store, &caller.scope, today()).await?;
-    let this_year = recent_semesters(today())[0].year;
     Ok(render(&CountsPage {
         semesters: sems
             .iter()
@@ -1176,7 +1194,7 @@ async fn view_counts_get(
         ctx,
         schools,
         school: q.school,
-        year: q.year,
+        year: shown_year,
         years: (this_year - 4..=this_year).rev().collect(),
         lines,
         pending,
