@@ -415,13 +415,18 @@ pub async fn generate(
         progress(done, total);
     }
     // Fresh statistics, as a database in use has them.
-    let analyse = match store.backend() {
-        crate::Backend::Postgres => {
-            "VACUUM ANALYZE evidence; VACUUM ANALYZE evidence_people; ANALYZE teachers;"
-        }
-        crate::Backend::Sqlite => "ANALYZE;",
+    // (PostgreSQL runs VACUUM only as a statement of its own.)
+    let analyse: &[&str] = match store.backend() {
+        crate::Backend::Postgres => &[
+            "VACUUM ANALYZE evidence",
+            "VACUUM ANALYZE evidence_people",
+            "ANALYZE teachers",
+        ],
+        crate::Backend::Sqlite => &["ANALYZE"],
     };
-    store.execute_unprepared(analyse).await?;
+    for statement in analyse {
+        store.execute_unprepared(statement).await?;
+    }
     Ok(GenReport {
         district_id: district.id,
         school_ids,
