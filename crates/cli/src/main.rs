@@ -62,6 +62,15 @@ enum Command {
         #[command(subcommand)]
         command: SchoolCommand,
     },
+    /// Attach files to a portfolio record (type checked by content; stored
+    /// once per content under the data directory).
+    Attach {
+        /// The record's id (as in /evidence/ID).
+        #[arg(long)]
+        evidence: i64,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Import data from spreadsheets.
     Import {
         #[command(subcommand)]
@@ -444,6 +453,49 @@ async fn main() -> Result<()> {
             );
         }
         Command::School { command } => school(loc, &config, command).await?,
+        Command::Attach { evidence, files } => {
+            let store = open_store(&config).await?;
+            let scope = Scope::system("cli");
+            // Read every file first: nothing is attached if one is missing.
+            let mut read = Vec::new();
+            for f in &files {
+                let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+                let name = f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                read.push((name, bytes));
+            }
+            for (name, bytes) in read {
+                let a = lingyan_store::files::attach(
+                    &store,
+                    &scope,
+                    lingyan_store::files::Target::Evidence(evidence),
+                    &name,
+                    &bytes,
+                    lingyan_store::calendar::today(),
+                )
+                .await
+                .map_err(|e| match e {
+                    lingyan_store::Error::NotFound => {
+                        anyhow!(t_args(loc, "cli.no_evidence", &[("id", evidence.to_string())]))
+                    }
+                    e => explain(loc, e),
+                })?;
+                println!(
+                    "{}",
+                    t_args(
+                        loc,
+                        "cli.attached",
+                        &[
+                            ("name", a.filename),
+                            ("type", a.content_type),
+                            ("id", evidence.to_string())
+                        ]
+                    )
+                );
+            }
+        }
         Command::Import {
             command:
                 ImportCommand::Roster {
