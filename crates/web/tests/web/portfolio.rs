@@ -472,7 +472,7 @@ async fn verification_transitions(app: TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|a| a["entity_id"] == id.to_string())
+        .filter(|a| a["entity_id"].as_str() == Some(id.to_string().as_str()))
         .map(|a| a["action"].as_str().unwrap())
         .collect();
     for a in [
@@ -1063,7 +1063,10 @@ async fn growth_report_downloads(app: TestApp) {
 }
 both_dbs!(growth_report_downloads);
 
-fn workbook(sheets: &[(&str, &[&str], &[&[&str]])]) -> Vec<u8> {
+/// A sheet for a test workbook: name, headers, rows.
+type TestSheet<'a> = (&'a str, &'a [&'a str], &'a [&'a [&'a str]]);
+
+fn workbook(sheets: &[TestSheet]) -> Vec<u8> {
     let tables: Vec<lingyan_reports::Table> = sheets
         .iter()
         .map(|(title, headers, rows)| lingyan_reports::Table {
