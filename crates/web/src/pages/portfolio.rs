@@ -711,6 +711,16 @@ struct ReasonForm {
     next: String,
 }
 
+/// Where a verification form returns: the page it came from (a local
+/// path only), else the record.
+fn back_to(next: &str, id: i64) -> Response {
+    if next.is_empty() {
+        redirect(&format!("/evidence/{id}"))
+    } else {
+        redirect(&super::safe_next(Some(next)))
+    }
+}
+
 /// `POST /evidence/{id}/verify`
 async fn view_evidence_verify_post(
     State(state): State<AppState>,
@@ -723,12 +733,7 @@ async fn view_evidence_verify_post(
     match lingyan_store::evidence::verify(&state.store, &caller.scope, &[id], today()).await {
         Ok(_) => {
             flash(&session, "ok", ctx.tr.t("evidence.verified")).await;
-            let back = format!("/evidence/{id}");
-            Ok(redirect(&super::safe_next(Some(if f.next.is_empty() {
-                &back
-            } else {
-                &f.next
-            }))))
+            Ok(back_to(&f.next, id))
         }
         Err(e @ Error::Invalid(_)) => {
             let msg = super::message_for(&e);
@@ -750,12 +755,7 @@ async fn view_evidence_reject_post(
     match lingyan_store::evidence::reject(&state.store, &caller.scope, id, &f.reason, today()).await {
         Ok(()) => {
             flash(&session, "ok", ctx.tr.t("evidence.rejected")).await;
-            let back = format!("/evidence/{id}");
-            Ok(redirect(&super::safe_next(Some(if f.next.is_empty() {
-                &back
-            } else {
-                &f.next
-            }))))
+            Ok(back_to(&f.next, id))
         }
         Err(e @ Error::Invalid(_)) => {
             let msg = super::message_for(&e);
