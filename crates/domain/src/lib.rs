@@ -10,6 +10,7 @@ pub mod access;
 pub mod calendar;
 mod codes;
 pub mod dates;
+pub mod duties;
 pub mod error;
 pub mod evidence;
 pub mod honour;

@@ -1,0 +1,597 @@
+//! The duties engine: rules, a teacher's facts and verified evidence, the
+//! calendar and a date in; for each rule, how much is required and done,
+//! the status, the evidence that counted, and why — in both languages.
+//!
+//! It is a pure function of its inputs: the items are put in a fixed order
+//! before anything is added up, so the result never depends on the order
+//! they arrive in.
+
+use super::{Audience, CountedKind, DutyRule, DutySet, Matcher, Measure, PeriodUnit};
+use crate::calendar::Calendar;
+use crate::evidence::{ProjectRole, fmt_num};
+use crate::level::Level;
+use crate::locale::Locale;
+use crate::teacher::TeacherFacts;
+use crate::tiers::TierRules;
+use chrono::{Datelike, Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// One thing that may count towards a duty: a verified record, or a span
+/// (project, apprentice, group led).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: i64,
+    pub kind: CountedKind,
+    /// Sub-kind code; for articles, the publication state.
+    pub subtype: Option<String>,
+    pub date: NaiveDate,
+    /// For spans, the last day (`None`: still running). Records have none.
+    pub until: Option<NaiveDate>,
+    pub level: Option<Level>,
+    /// For projects, the teacher's role.
+    pub role: Option<ProjectRole>,
+    /// For articles, the level of the award it won, if any.
+    pub award_level: Option<Level>,
+    /// Training hours, or study-visit days.
+    pub amount: f64,
+}
+
+impl Item {
+    fn is_span(&self) -> bool {
+        matches!(
+            self.kind,
+            CountedKind::Project | CountedKind::Apprentice | CountedKind::GroupLead
+        )
+    }
+
+    /// Whether the item falls in (records) or overlaps (spans) `[a, b]`.
+    fn within(&self, a: NaiveDate, b: NaiveDate) -> bool {
+        if self.is_span() {
+            self.date <= b && self.until.is_none_or(|u| u >= a)
+        } else {
+            a <= self.date && self.date <= b
+        }
+    }
+}
+
+/// Which item satisfied a duty, for the drill-down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ItemRef {
+    pub kind: CountedKind,
+    pub id: i64,
+}
+
+/// A teacher as the duty rules see them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DutyPerson {
+    pub facts: TeacherFacts,
+    /// Tier code in the school year, if any.
+    pub tier: Option<String>,
+    pub staff_no: String,
+    /// Names of the groups the teacher belongs to.
+    pub groups: Vec<String>,
+}
+
+/// Where a teacher stands on one duty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DutyStatus {
+    Done,
+    OnTrack,
+    Behind,
+    Overdue,
+    NotApplicable,
+}
+
+impl DutyStatus {
+    pub const ALL: [DutyStatus; 5] = [
+        DutyStatus::Overdue,
+        DutyStatus::Behind,
+        DutyStatus::OnTrack,
+        DutyStatus::Done,
+        DutyStatus::NotApplicable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            DutyStatus::Done => "done",
+            DutyStatus::OnTrack => "on_track",
+            DutyStatus::Behind => "behind",
+            DutyStatus::Overdue => "overdue",
+            DutyStatus::NotApplicable => "not_applicable",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    /// Higher is worse: overdue 3, behind 2, on track 1, done and not
+    /// applicable 0. Sorting by "most behind" adds these up.
+    pub fn severity(self) -> u32 {
+        match self {
+            DutyStatus::Overdue => 3,
+            DutyStatus::Behind => 2,
+            DutyStatus::OnTrack => 1,
+            DutyStatus::Done | DutyStatus::NotApplicable => 0,
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            DutyStatus::Done => "已完成",
+            DutyStatus::OnTrack => "进度正常",
+            DutyStatus::Behind => "落后",
+            DutyStatus::Overdue => "逾期",
+            DutyStatus::NotApplicable => "不适用",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            DutyStatus::Done => "done",
+            DutyStatus::OnTrack => "on track",
+            DutyStatus::Behind => "behind",
+            DutyStatus::Overdue => "overdue",
+            DutyStatus::NotApplicable => "not applicable",
+        }
+    }
+}
+
+/// One teacher × one duty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The rule's code.
+    pub rule: String,
+    pub status: DutyStatus,
+    /// Records (hours, days) required; with `every`, sub-periods to meet.
+    pub required: f64,
+    pub done: f64,
+    pub remaining: f64,
+    /// What the elapsed share of the period asks for by now.
+    pub expected: f64,
+    /// The period being counted.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// When the next thing falls due (end of the current sub-period, or of
+    /// the period), and whether it is already met.
+    pub due: NaiveDate,
+    pub due_met: bool,
+    /// Sub-periods that ended unmet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missed: Vec<(NaiveDate, NaiveDate)>,
+    /// What counted, oldest first.
+    pub evidence: Vec<ItemRef>,
+    pub explain_zh: String,
+    pub explain_en: String,
+}
+
+impl Progress {
+    pub fn explain(&self, l: Locale) -> &str {
+        match l {
+            Locale::ZhCn => &self.explain_zh,
+            Locale::En => &self.explain_en,
+        }
+    }
+}
+
+/// What every evaluation needs besides the teacher.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub calendar: &'a Calendar,
+    /// The tier rules of the school year, for tier names.
+    pub tiers: &'a TierRules,
+    pub as_of: NaiveDate,
+}
+
+fn day(d: NaiveDate, n: i64) -> NaiveDate {
+    if n >= 0 {
+        d.checked_add_days(Days::new(n as u64)).unwrap_or(NaiveDate::MAX)
+    } else {
+        d.checked_sub_days(Days::new(n.unsigned_abs()))
+            .unwrap_or(NaiveDate::MIN)
+    }
+}
+
+/// The window of `unit` that `d` falls in. A date in the holiday after a
+/// semester gets that semester's last window (which ends before `d`).
+pub fn unit_window(unit: PeriodUnit, cal: &Calendar, d: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let sem = cal.semester_of(d);
+    let (ss, se) = cal.dates(sem);
+    let d2 = d.min(se).max(ss);
+    match unit {
+        PeriodUnit::Semester | PeriodUnit::Range => (ss, se),
+        PeriodUnit::SchoolYear => {
+            let y = cal.year(sem.year);
+            (y.first_start, y.second_end)
+        }
+        PeriodUnit::Week | PeriodUnit::TwoWeeks => {
+            let len = if unit == PeriodUnit::Week { 7 } else { 14 };
+            let k = (d2 - ss).num_days() / len;
+            let a = day(ss, k * len);
+            (a, day(a, len - 1).min(se))
+        }
+        PeriodUnit::Month => {
+            let first = d2.with_day(1).unwrap_or(d2);
+            let next = if first.month() == 12 {
+                NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+            }
+            .unwrap_or(NaiveDate::MAX);
+            (first.max(ss), day(next, -1).min(se))
+        }
+    }
+}
+
+/// The period a rule counts over on `as_of`.
+pub fn period_window(rule: &DutyRule, cal: &Calendar, as_of: NaiveDate) -> (NaiveDate, NaiveDate) {
+    match (rule.period, rule.from, rule.to) {
+        (PeriodUnit::Range, Some(f), Some(t)) => (f, t),
+        (p, _, _) => unit_window(p, cal, as_of),
+    }
+}
+
+/// The sub-periods of `every` inside `[s, e]`, skipping holidays.
+pub fn sub_windows(
+    every: PeriodUnit,
+    cal: &Calendar,
+    s: NaiveDate,
+    e: NaiveDate,
+) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
+    let mut d = s;
+    while d <= e {
+        let (a, b) = unit_window(every, cal, d);
+        if b < d {
+            // A holiday between semesters: no sub-period here.
+            d = day(d, 1);
+            continue;
+        }
+        out.push((a.max(s), b.min(e)));
+        d = day(b.min(e), 1);
+        if d == NaiveDate::MAX {
+            break;
+        }
+    }
+    out
+}
+
+fn matches(m: &Matcher, it: &Item) -> bool {
+    if !m.kinds.contains(&it.kind) {
+        return false;
+    }
+    let codes = it.kind.subtype_codes();
+    if !m.subtypes.is_empty()
+        && m.subtypes.iter().any(|s| codes.contains(&s.as_str()))
+        && !it.subtype.as_ref().is_some_and(|s| m.subtypes.contains(s))
+    {
+        return false;
+    }
+    // For "an article that won a district award", the award's level is
+    // what the level filter asks about.
+    let award_rule = m.award_won && it.kind == CountedKind::Article;
+    if award_rule
+        && it
+            .award_level
+            .is_none_or(|l| m.min_level.is_some_and(|min| l < min))
+    {
+        return false;
+    }
+    if let Some(min) = m.min_level
+        && !award_rule
+        && it.kind.has_level()
+        && it.level.is_none_or(|l| l < min)
+    {
+        return false;
+    }
+    if m.role == Some(ProjectRole::Host)
+        && it.kind == CountedKind::Project
+        && it.role != Some(ProjectRole::Host)
+    {
+        return false;
+    }
+    if m.published && it.kind == CountedKind::Article && it.subtype.as_deref() != Some("published") {
+        return false;
+    }
+    if let Some(h) = m.min_hours
+        && it.kind == CountedKind::Training
+        && it.amount < h
+    {
+        return false;
+    }
+    true
+}
+
+fn value(measure: Measure, it: &Item) -> f64 {
+    match measure {
+        Measure::Count => 1.0,
+        Measure::Hours | Measure::Days => it.amount.max(0.0),
+    }
+}
+
+/// Why a teacher is outside a rule's audience, if they are.
+fn outside(a: &Audience, p: &DutyPerson, ctx: &Context<'_>) -> Option<(String, String)> {
+    let as_of = ctx.as_of;
+    if !a.tiers.is_empty() && !p.tier.as_ref().is_some_and(|t| a.tiers.contains(t)) {
+        let name = |code: &str, l: Locale| {
+            ctx.tiers
+                .find(code)
+                .map(|t| t.name(l).to_string())
+                .unwrap_or_else(|| code.to_string())
+        };
+        let list = |l: Locale, sep: &str| a.tiers.iter().map(|t| name(t, l)).collect::<Vec<_>>().join(sep);
+        let own = |l: Locale| match &p.tier {
+            Some(t) => name(t, l),
+            None => if l == Locale::ZhCn { "未分层" } else { "no tier" }.to_string(),
+        };
+        return Some((
+            format!("仅限{}（本人：{}）", list(Locale::ZhCn, "、"), own(Locale::ZhCn)),
+            format!("only for {} (yours: {})", list(Locale::En, ", "), own(Locale::En)),
+        ));
+    }
+    let year = ctx.calendar.semester_of(as_of).year;
+    if !a.honours.is_empty()
+        && !a.honours.iter().any(|h| {
+            p.facts
+                .honour_level(h.kind, year)
+                .is_some_and(|l| l >= h.min_level)
+        })
+    {
+        let zh: Vec<String> = a
+            .honours
+            .iter()
+            .map(|h| format!("{}及以上{}", h.min_level.zh(), h.kind.zh()))
+            .collect();
+        let en: Vec<String> = a
+            .honours
+            .iter()
+            .map(|h| {
+                format!(
+                    "{} ({} level or above)",
+                    h.kind.code().replace('_', " "),
+                    h.min_level.code()
+                )
+            })
+            .collect();
+        return Some((
+            format!("仅限{}", zh.join("、")),
+            format!("only for holders of {}", en.join(" or ")),
+        ));
+    }
+    let age = p.facts.age(as_of);
+    let unknown = |v: Option<i32>, l: Locale| {
+        v.map(|v| v.to_string())
+            .unwrap_or_else(|| if l == Locale::ZhCn { "未知" } else { "unknown" }.to_string())
+    };
+    if let Some(limit) = a.age_below
+        && age.is_none_or(|x| x >= limit)
+    {
+        return Some((
+            format!("仅限 {limit} 岁以下（本人：{}）", unknown(age, Locale::ZhCn)),
+            format!("only for under {limit} (age: {})", unknown(age, Locale::En)),
+        ));
+    }
+    if let Some(limit) = a.age_at_least
+        && age.is_none_or(|x| x < limit)
+    {
+        return Some((
+            format!("仅限 {limit} 岁及以上（本人：{}）", unknown(age, Locale::ZhCn)),
+            format!("only for {limit} or older (age: {})", unknown(age, Locale::En)),
+        ));
+    }
+    let years = p.facts.teaching_years(as_of);
+    if let Some(limit) = a.years_at_most
+        && years.is_none_or(|x| x > limit)
+    {
+        return Some((
+            format!(
+                "仅限教龄 {limit} 年及以内（本人：{}）",
+                unknown(years, Locale::ZhCn)
+            ),
+            format!(
+                "only for up to {limit} years' teaching (yours: {})",
+                unknown(years, Locale::En)
+            ),
+        ));
+    }
+    if let Some(limit) = a.years_at_least
+        && years.is_none_or(|x| x < limit)
+    {
+        return Some((
+            format!(
+                "仅限教龄 {limit} 年及以上（本人：{}）",
+                unknown(years, Locale::ZhCn)
+            ),
+            format!(
+                "only for {limit} or more years' teaching (yours: {})",
+                unknown(years, Locale::En)
+            ),
+        ));
+    }
+    if !a.groups.is_empty() && !p.groups.iter().any(|g| a.groups.contains(g)) {
+        return Some((
+            format!("仅限{}成员", a.groups.join("、")),
+            format!("only for members of {}", a.groups.join(", ")),
+        ));
+    }
+    if !a.teachers.is_empty() && !a.teachers.contains(&p.staff_no) {
+        return Some(("仅限指定教师".to_string(), "only for named teachers".to_string()));
+    }
+    None
+}
+
+fn unit_suffix(m: Measure, l: Locale) -> &'static str {
+    match (m, l) {
+        (Measure::Count, _) => "",
+        (Measure::Hours, Locale::ZhCn) => " 学时",
+        (Measure::Hours, Locale::En) => " hours",
+        (Measure::Days, Locale::ZhCn) => " 天",
+        (Measure::Days, Locale::En) => " days",
+    }
+}
+
+/// Evaluates one rule for one teacher. `items` must be sorted by
+/// `(date, kind, id)`.
+fn evaluate_rule(rule: &DutyRule, ctx: &Context<'_>, person: &DutyPerson, items: &[&Item]) -> Progress {
+    let cal = ctx.calendar;
+    let as_of = ctx.as_of;
+    let (s, e) = period_window(rule, cal, as_of);
+    let mut p = Progress {
+        rule: rule.code.clone(),
+        status: DutyStatus::NotApplicable,
+        required: rule.count,
+        done: 0.0,
+        remaining: 0.0,
+        expected: 0.0,
+        from: s,
+        to: e,
+        due: e,
+        due_met: false,
+        missed: Vec::new(),
+        evidence: Vec::new(),
+        explain_zh: String::new(),
+        explain_en: String::new(),
+    };
+    if let Some((zh, en)) = outside(&rule.audience, person, ctx) {
+        p.explain_zh = format!("不适用：{zh}");
+        p.explain_en = format!("Not applicable: {en}");
+        return p;
+    }
+    if as_of < s {
+        p.explain_zh = format!("不适用：{s} 起计算");
+        p.explain_en = format!("Not applicable: counting starts on {s}");
+        return p;
+    }
+    let upto = as_of.min(e);
+    let counted: Vec<&Item> = items
+        .iter()
+        .copied()
+        .filter(|it| it.within(s, upto) && matches(&rule.matcher, it))
+        .collect();
+    p.evidence = counted
+        .iter()
+        .map(|it| ItemRef {
+            kind: it.kind,
+            id: it.id,
+        })
+        .collect();
+    let suffix_zh = unit_suffix(rule.measure, Locale::ZhCn);
+    let suffix_en = unit_suffix(rule.measure, Locale::En);
+    let period_zh = rule.period.name(Locale::ZhCn);
+    let period_en = rule.period.name(Locale::En);
+
+    match rule.every {
+        Some(every) => {
+            let subs = sub_windows(every, cal, s, e);
+            let mut met = 0usize;
+            let mut closed = 0usize;
+            for &(a, b) in &subs {
+                if a > as_of {
+                    continue;
+                }
+                let sum: f64 = counted
+                    .iter()
+                    .filter(|it| it.within(a, b.min(as_of)))
+                    .map(|it| value(rule.measure, it))
+                    .sum();
+                let ok = sum >= rule.count;
+                if ok {
+                    met += 1;
+                }
+                if b < as_of {
+                    closed += 1;
+                    if !ok {
+                        p.missed.push((a, b));
+                    }
+                } else {
+                    p.due = b;
+                    p.due_met = ok;
+                }
+            }
+            if closed == subs.len() {
+                p.due = e;
+                p.due_met = met == subs.len();
+            }
+            p.required = subs.len() as f64;
+            p.done = met as f64;
+            p.expected = closed as f64;
+            p.remaining = (p.required - p.done).max(0.0);
+            let n = subs.len();
+            let (ez, ee) = (every.name(Locale::ZhCn), every.name(Locale::En));
+            let count = fmt_num(rule.count);
+            if met == n {
+                p.status = DutyStatus::Done;
+                p.explain_zh = format!("已完成：{n} 个{ez}均达到每{ez} {count}{suffix_zh}");
+                p.explain_en = format!("Done: all {n} {ee}s have {count}{suffix_en} or more");
+            } else if let Some(&(a, b)) = p.missed.last() {
+                p.status = DutyStatus::Overdue;
+                let m = p.missed.len();
+                p.explain_zh = format!(
+                    "已满足 {met}/{n} 个{ez}，错过 {m} 个（最近：{a} 至 {b}），每{ez}需 {count}{suffix_zh}"
+                );
+                p.explain_en = format!(
+                    "{met} of {n} {ee}s met, {m} missed (latest {a} to {b}); {count}{suffix_en} needed each {ee}"
+                );
+            } else {
+                p.status = DutyStatus::OnTrack;
+                let due = p.due;
+                p.explain_zh =
+                    format!("已满足 {met}/{n} 个{ez}，未错过；本{ez} {due} 截止，需 {count}{suffix_zh}");
+                p.explain_en = format!(
+                    "{met} of {n} {ee}s met, none missed; this {ee} ends {due}, {count}{suffix_en} needed"
+                );
+            }
+        }
+        None => {
+            p.done = counted.iter().map(|it| value(rule.measure, it)).sum();
+            p.remaining = (rule.count - p.done).max(0.0);
+            let total = ((e - s).num_days() + 1).max(1) as f64;
+            let elapsed = ((upto - s).num_days() + 1).clamp(0, total as i64) as f64;
+            let share = elapsed / total;
+            p.expected = (rule.count * share * 100.0).round() / 100.0;
+            p.due_met = p.done >= rule.count;
+            let (done, req) = (fmt_num(p.done), fmt_num(rule.count));
+            let pct = (share * 100.0).floor() as i64;
+            let exp = fmt_num((rule.count * share).floor());
+            if p.done >= rule.count {
+                p.status = DutyStatus::Done;
+                p.explain_zh = format!("已完成：{done}/{req}{suffix_zh}（本{period_zh}）");
+                p.explain_en = format!("Done: {done} of {req}{suffix_en} this {period_en}");
+            } else if as_of > e {
+                p.status = DutyStatus::Overdue;
+                p.explain_zh = format!("{e} 截止时仅完成 {done}/{req}{suffix_zh}");
+                p.explain_en = format!("Only {done} of {req}{suffix_en} by {e}");
+            } else {
+                p.status = if p.done + 1e-9 >= (rule.count * share).floor() {
+                    DutyStatus::OnTrack
+                } else {
+                    DutyStatus::Behind
+                };
+                p.explain_zh = format!(
+                    "已完成 {done}/{req}{suffix_zh}；本{period_zh}已过 {pct}%，按进度应完成 {exp}；{e} 截止"
+                );
+                p.explain_en = format!(
+                    "{done} of {req}{suffix_en} done; {pct}% of the {period_en} gone, {exp} expected by now; due {e}"
+                );
+            }
+        }
+    }
+    p
+}
+
+/// Evaluates every rule of `set` for one teacher. `items` are the
+/// teacher's verified records and spans, in any order; the result has one
+/// entry per rule, in the set's order.
+pub fn evaluate(set: &DutySet, ctx: &Context<'_>, person: &DutyPerson, items: &[Item]) -> Vec<Progress> {
+    let mut sorted: Vec<&Item> = items.iter().collect();
+    sorted.sort_by(|a, b| {
+        (a.date, a.kind, a.id, a.until)
+            .cmp(&(b.date, b.kind, b.id, b.until))
+            .then(a.amount.total_cmp(&b.amount))
+    });
+    set.rules
+        .iter()
+        .map(|r| evaluate_rule(r, ctx, person, &sorted))
+        .collect()
+}
