@@ -81,29 +81,105 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
-    /// Produce reports.
-    /// Generate a district of teachers with portfolio records, for
-    /// benchmarks and trials (seeded; bulk inserts; not for real data).
+    /// Generate districts of teachers with honours, groups, mentor pairs,
+    /// research projects, portfolio records and a duty set, for benchmarks
+    /// and trials (seeded; bulk inserts; not for real data).
     GenData {
-        /// Code of the new district.
+        /// Code of the new district (with --districts N: CODE1 … CODEN).
         #[arg(long, default_value = "BENCH")]
         district: String,
-        #[arg(long, default_value_t = 10)]
-        schools: usize,
-        #[arg(long, default_value_t = 10_000)]
-        teachers: usize,
+        #[arg(long, default_value_t = 1)]
+        districts: usize,
+        #[arg(long = "schools-per-district", alias = "schools", default_value_t = 10)]
+        schools_per_district: usize,
+        #[arg(long, default_value_t = 100)]
+        teachers_per_school: usize,
+        /// Teachers per district in all (overrides --teachers-per-school).
+        #[arg(long)]
+        teachers: Option<usize>,
         /// Portfolio records per teacher.
         #[arg(long, default_value_t = 100)]
         records: usize,
+        /// School years the records spread over, ending with this one.
+        #[arg(long, default_value_t = 3)]
+        years: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
         /// Password of the two accounts made for logging in.
         #[arg(long, default_value = "lingyan-bench")]
         password: String,
     },
+    /// Duties (N个一): progress, rule files, presets and reminder digests.
+    Duties {
+        #[command(subcommand)]
+        command: DutiesCommand,
+    },
+    /// Produce reports.
     Report {
         #[command(subcommand)]
         command: ReportCommand,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DutiesFormat {
+    Text,
+    Json,
+    Xlsx,
+}
+
+#[derive(Subcommand)]
+enum DutiesCommand {
+    /// Every teacher × duty of a school (or of each school of a district,
+    /// one school at a time): status, done/required, explanation.
+    Progress {
+        #[arg(long, conflicts_with = "district")]
+        school: Option<String>,
+        #[arg(long)]
+        district: Option<String>,
+        /// Evaluate on this date (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// zh-CN or en (default: the CLI's language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// json prints one school per line; xlsx needs --school and -o.
+        #[arg(long, value_enum, default_value = "text")]
+        format: DutiesFormat,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// Check a rules file (TOML as in crates/domain/presets/duties, or JSON
+    /// `{"rules": [...]}`) and list every problem by rule and field.
+    CheckRules { file: PathBuf },
+    /// Add a preset's rules to a school's (or district's) set for a year.
+    Adopt {
+        #[arg(long, conflicts_with = "district")]
+        school: Option<String>,
+        #[arg(long)]
+        district: Option<String>,
+        /// Preset code (see `lingyan duties presets`).
+        #[arg(long)]
+        preset: String,
+        /// School year, e.g. 2025 for 2025–2026 (default: the current one).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// List the preset library.
+    Presets,
+    /// The leaders' reminder digest: what falls due in the next days and
+    /// who has not met it (printed; other senders plug in later).
+    Digest {
+        #[arg(long, conflicts_with = "district")]
+        school: Option<String>,
+        #[arg(long)]
+        district: Option<String>,
+        #[arg(long, default_value_t = 14)]
+        days: u32,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        lang: Option<String>,
     },
 }
 
@@ -540,24 +616,34 @@ async fn main() -> Result<()> {
             );
         }
         Command::Report { command } => report(loc, &config, command).await?,
+        Command::Duties { command } => duties(loc, &config, command).await?,
         Command::GenData {
             district,
-            schools,
+            districts,
+            schools_per_district,
+            teachers_per_school,
             teachers,
             records,
+            years,
             seed,
             password,
         } => {
             let store = open_store(&config).await?;
+            let schools = schools_per_district.max(1);
             let opts = lingyan_store::generate::GenOptions {
                 district,
-                schools,
-                teachers,
+                districts: districts.max(1),
+                schools_per_district: schools,
+                teachers_per_school: teachers
+                    .map(|t| t.div_ceil(schools))
+                    .unwrap_or(teachers_per_school),
                 records,
+                years,
                 seed,
                 password,
             };
-            let bar = indicatif::ProgressBar::new((teachers * records) as u64);
+            let total = opts.districts * opts.schools_per_district * opts.teachers_per_school * records;
+            let bar = indicatif::ProgressBar::new(total as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {eta}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -578,6 +664,7 @@ async fn main() -> Result<()> {
                     loc,
                     "cli.generated",
                     &[
+                        ("districts", r.district_ids.len().to_string()),
                         ("schools", r.school_ids.len().to_string()),
                         ("teachers", r.teachers.to_string()),
                         ("records", r.records.to_string()),
@@ -1070,4 +1157,264 @@ async fn import_evidence(
         )
     );
     Ok(())
+}
+
+/// A school's or a district's id, from the codes given.
+async fn place(
+    loc: Locale,
+    store: &Store,
+    scope: &Scope,
+    school: &Option<String>,
+    district: &Option<String>,
+) -> Result<(i64, Option<i64>)> {
+    match (school, district) {
+        (Some(code), _) => {
+            let s = find_school(loc, store, scope, code).await?;
+            Ok((s.district_id, Some(s.id)))
+        }
+        (None, Some(code)) => {
+            let d = lingyan_store::districts::find_by_code(store, code)
+                .await
+                .map_err(|e| explain(loc, e))?
+                .ok_or_else(|| anyhow!(t_args(loc, "cli.no_district", &[("code", code.clone())])))?;
+            Ok((d.id, None))
+        }
+        (None, None) => bail!(t(loc, "cli.school_or_district")),
+    }
+}
+
+fn parse_lang(loc: Locale, lang: &Option<String>) -> Result<Locale> {
+    match lang {
+        Some(l) => Locale::parse(l).map_err(|e| anyhow!(i18n::field_error(loc, &e))),
+        None => Ok(loc),
+    }
+}
+
+fn parse_as_of(loc: Locale, as_of: &Option<String>) -> Result<chrono::NaiveDate> {
+    match as_of {
+        Some(d) => {
+            lingyan_domain::dates::parse_date("as_of", d).map_err(|e| anyhow!(i18n::field_error(loc, &e)))
+        }
+        None => Ok(lingyan_store::calendar::today()),
+    }
+}
+
+/// Prints digests to standard output, one school after another.
+struct PrintSender {
+    lang: Locale,
+}
+
+impl lingyan_store::duties::DigestSender for PrintSender {
+    fn send(
+        &mut self,
+        school: &lingyan_store::duties::SchoolProgress,
+        digest: &lingyan_domain::duties::reminders::Digest,
+    ) -> lingyan_store::Result<()> {
+        println!(
+            "{}",
+            t_args(
+                self.lang,
+                "cli.digest_head",
+                &[
+                    ("school", school.school_name.clone()),
+                    ("date", digest.as_of.to_string()),
+                    ("days", digest.days.to_string()),
+                ]
+            )
+        );
+        if digest.lines.is_empty() {
+            println!("{}\n", t(self.lang, "duties.digest_empty"));
+        } else {
+            println!("{}\n", digest.text(self.lang));
+        }
+        Ok(())
+    }
+}
+
+async fn duties(loc: Locale, config: &Config, command: DutiesCommand) -> Result<()> {
+    use lingyan_domain::duties::presets::{self, PresetError};
+    match command {
+        DutiesCommand::CheckRules { file } => {
+            let shown = file.display().to_string();
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                anyhow!(t_args(
+                    loc,
+                    "cli.cannot_read",
+                    &[("file", shown.clone()), ("error", e.to_string())]
+                ))
+            })?;
+            let json = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            match presets::parse_set_file(&text, json) {
+                Ok(set) => {
+                    println!(
+                        "{}",
+                        t_args(
+                            loc,
+                            "cli.rules_ok",
+                            &[("file", shown), ("n", set.rules.len().to_string())]
+                        )
+                    );
+                    for r in &set.rules {
+                        println!("  {} · {}", r.code, r.name(loc));
+                    }
+                    Ok(())
+                }
+                Err(PresetError::Syntax(m)) => {
+                    bail!(t_args(loc, "cli.rules_syntax", &[("file", shown), ("error", m)]))
+                }
+                Err(PresetError::Rules(errors)) => {
+                    let n = errors.len();
+                    let lingyan_store::Error::InvalidAll(all) = lingyan_store::duties::rule_errors(errors)
+                    else {
+                        unreachable!("rule_errors always gives InvalidAll");
+                    };
+                    for fe in &all {
+                        eprintln!("  {}", i18n::field_error(loc, fe));
+                    }
+                    bail!(t_args(
+                        loc,
+                        "cli.rules_bad",
+                        &[("file", shown), ("n", n.to_string())]
+                    ))
+                }
+            }
+        }
+        DutiesCommand::Presets => {
+            for p in presets::all() {
+                println!(
+                    "{}  {} ({}; {})",
+                    p.code,
+                    p.name(loc),
+                    p.source,
+                    t_args(loc, "duties.n_rules", &[("n", p.set.rules.len().to_string())])
+                );
+            }
+            Ok(())
+        }
+        DutiesCommand::Adopt {
+            school,
+            district,
+            preset,
+            year,
+        } => {
+            let store = open_store(config).await?;
+            let scope = Scope::system("cli");
+            let (d, s) = place(loc, &store, &scope, &school, &district).await?;
+            let year = match year {
+                Some(y) => y,
+                None => {
+                    lingyan_domain::Calendar::new(
+                        lingyan_store::calendar::years(&store, &scope, d, s)
+                            .await
+                            .map_err(|e| explain(loc, e))?
+                            .into_iter()
+                            .map(|y| y.year)
+                            .collect(),
+                    )
+                    .semester_of(lingyan_store::calendar::today())
+                    .year
+                }
+            };
+            let v = lingyan_store::duties::adopt(&store, &scope, d, s, year, &preset)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            println!(
+                "{}",
+                t_args(
+                    loc,
+                    "cli.adopted",
+                    &[
+                        ("preset", preset),
+                        ("year", year.to_string()),
+                        ("n", v.set.rules.len().to_string())
+                    ]
+                )
+            );
+            Ok(())
+        }
+        DutiesCommand::Progress {
+            school,
+            district,
+            as_of,
+            lang,
+            format,
+            output,
+        } => {
+            let l = parse_lang(loc, &lang)?;
+            let as_of = parse_as_of(loc, &as_of)?;
+            let store = open_store(config).await?;
+            let scope = Scope::system("cli");
+            let (d, s) = place(loc, &store, &scope, &school, &district).await?;
+            let filter = lingyan_store::duties::ProgressFilter::default();
+            if format == DutiesFormat::Xlsx {
+                let (Some(s), Some(out)) = (s, &output) else {
+                    bail!(t(loc, "cli.xlsx_needs_school"));
+                };
+                let p = lingyan_store::duties::school(&store, &scope, s, as_of, &filter)
+                    .await
+                    .map_err(|e| explain(loc, e))?;
+                let bytes = lingyan_web::pages::duties_xlsx(&p, l).map_err(|e| explain(loc, e))?;
+                std::fs::write(out, bytes)?;
+                println!(
+                    "{}",
+                    t_args(loc, "cli.written", &[("file", out.display().to_string())])
+                );
+                return Ok(());
+            }
+            let mut sink: Box<dyn std::io::Write> = match &output {
+                Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
+                None => Box::new(std::io::stdout().lock()),
+            };
+            let mut write = |p: lingyan_store::duties::SchoolProgress| -> lingyan_store::Result<()> {
+                let text = match format {
+                    DutiesFormat::Json => serde_json::to_string(&p)
+                        .map_err(|e| lingyan_store::Error::Internal(e.to_string()))?,
+                    _ => lingyan_web::pages::duties_text(&p, l),
+                };
+                writeln!(sink, "{text}").map_err(|e| lingyan_store::Error::Internal(e.to_string()))
+            };
+            match s {
+                Some(s) => write(
+                    lingyan_store::duties::school(&store, &scope, s, as_of, &filter)
+                        .await
+                        .map_err(|e| explain(loc, e))?,
+                )
+                .map_err(|e| explain(loc, e))?,
+                None => lingyan_store::duties::district(&store, &scope, d, as_of, &filter, write)
+                    .await
+                    .map_err(|e| explain(loc, e))?,
+            }
+            Ok(())
+        }
+        DutiesCommand::Digest {
+            school,
+            district,
+            days,
+            as_of,
+            lang,
+        } => {
+            let l = parse_lang(loc, &lang)?;
+            let as_of = parse_as_of(loc, &as_of)?;
+            let store = open_store(config).await?;
+            let scope = Scope::system("cli");
+            let (d, s) = place(loc, &store, &scope, &school, &district).await?;
+            let mut sender = PrintSender { lang: l };
+            match s {
+                Some(s) => {
+                    let p = lingyan_store::duties::school(&store, &scope, s, as_of, &Default::default())
+                        .await
+                        .map_err(|e| explain(loc, e))?;
+                    let dg = lingyan_store::duties::digest_of(&p, days);
+                    lingyan_store::duties::DigestSender::send(&mut sender, &p, &dg)
+                        .map_err(|e| explain(loc, e))?;
+                }
+                None => {
+                    lingyan_store::duties::send_digests(&store, &scope, d, as_of, days, &mut sender)
+                        .await
+                        .map_err(|e| explain(loc, e))?;
+                }
+            }
+            Ok(())
+        }
+    }
 }

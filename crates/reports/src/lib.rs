@@ -5,6 +5,7 @@
 rust_i18n::i18n!("../../locales", fallback = "en");
 
 pub mod docx;
+pub mod duties;
 pub mod growth;
 pub mod roster;
 pub mod status;

@@ -1,7 +1,10 @@
 //! Generated data at scale, for benchmarks and trying Lingyan with a
-//! realistic load: a district with schools, teachers, and portfolio records
-//! spread over three school years. Seeded, so a run is repeatable. Writes
-//! with bulk inserts; not for production databases.
+//! realistic load: districts of schools, teachers with a tier mix like the
+//! seeds' (young, mature, backbone titles at every level), subject groups
+//! with leaders, mentor pairs, research projects, and portfolio records of
+//! every kind spread over several school years, mostly verified; each
+//! district adopts a twelve-rule duty set. Seeded, so a run is repeatable.
+//! Writes with streaming bulk inserts; not for production databases.
 
 use crate::calendar::YearInput;
 use crate::districts::DistrictChanges;
@@ -10,7 +13,10 @@ use crate::users::NewUser;
 use crate::{Result, Scope, Store};
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use lingyan_domain::calendar::Term;
-use lingyan_domain::{EvidenceInput, EvidenceKind, EvidenceStatus};
+use lingyan_domain::duties::{DutySet, presets};
+use lingyan_domain::{
+    EvidenceInput, EvidenceKind, EvidenceStatus, GroupKind, HonourKind, HonourStatus, Level,
+};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use sea_orm::{TransactionTrait, Value};
@@ -18,13 +24,16 @@ use sea_orm::{TransactionTrait, Value};
 /// What to make.
 #[derive(Debug, Clone)]
 pub struct GenOptions {
-    /// District code (new; the run fails if it exists).
+    /// District code; with several districts, the codes are this plus 1, 2 …
+    /// (new; the run fails if one exists).
     pub district: String,
-    pub schools: usize,
-    /// Teachers across all schools.
-    pub teachers: usize,
-    /// Portfolio records per teacher.
+    pub districts: usize,
+    pub schools_per_district: usize,
+    pub teachers_per_school: usize,
+    /// Portfolio records per teacher, over all the years.
     pub records: usize,
+    /// School years the records spread over, ending with the current one.
+    pub years: usize,
     pub seed: u64,
     /// Password of the two accounts made for logging in.
     pub password: String,
@@ -33,7 +42,7 @@ pub struct GenOptions {
 /// What was made, and how to log in to look at it.
 #[derive(Debug, Clone)]
 pub struct GenReport {
-    pub district_id: i64,
+    pub district_ids: Vec<i64>,
     pub school_ids: Vec<i64>,
     pub teachers: usize,
     pub records: usize,
@@ -43,6 +52,9 @@ pub struct GenReport {
     pub teacher: String,
     pub first_teacher_id: i64,
 }
+
+/// The duty presets every generated district adopts (6 + 3 + 3 rules).
+pub const DUTY_PRESETS: [&str; 3] = ["backbone-five-ones-plan", "all-three-ones", "observation-quotas"];
 
 const TEACHER_COLUMNS: [&str; 13] = [
     "district_id",
@@ -81,6 +93,62 @@ const EVIDENCE_COLUMNS: [&str; 17] = [
 ];
 
 const PEOPLE_COLUMNS: [&str; 5] = ["district_id", "school_id", "evidence_id", "teacher_id", "role"];
+
+const HONOUR_COLUMNS: [&str; 10] = [
+    "teacher_id",
+    "district_id",
+    "school_id",
+    "kind",
+    "level",
+    "granted_year",
+    "granting_body",
+    "status",
+    "created_at",
+    "updated_at",
+];
+
+const GROUP_COLUMNS: [&str; 6] = [
+    "district_id",
+    "school_id",
+    "kind",
+    "name",
+    "created_at",
+    "updated_at",
+];
+
+const MEMBER_COLUMNS: [&str; 5] = ["group_id", "teacher_id", "district_id", "school_id", "position"];
+
+const PAIR_COLUMNS: [&str; 7] = [
+    "district_id",
+    "school_id",
+    "mentor_teacher_id",
+    "apprentice_teacher_id",
+    "starts_on",
+    "ends_on",
+    "created_at",
+];
+
+const PROJECT_COLUMNS: [&str; 8] = [
+    "district_id",
+    "school_id",
+    "title",
+    "level",
+    "stage",
+    "status",
+    "created_at",
+    "updated_at",
+];
+
+const PROJECT_MEMBER_COLUMNS: [&str; 5] = ["district_id", "school_id", "project_id", "teacher_id", "role"];
+
+const STAGE_COLUMNS: [&str; 6] = [
+    "district_id",
+    "school_id",
+    "project_id",
+    "stage",
+    "on_date",
+    "created_at",
+];
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
@@ -207,6 +275,28 @@ fn samples() -> Vec<(u32, EvidenceInput)> {
     ]
 }
 
+/// Weighted pick from `(weight, value)` pairs.
+fn pick<T: Copy>(rng: &mut StdRng, table: &[(u32, T)]) -> T {
+    let total: u32 = table.iter().map(|(w, _)| w).sum();
+    let mut roll = rng.random_range(0..total.max(1));
+    for (w, v) in table {
+        if roll < *w {
+            return *v;
+        }
+        roll -= w;
+    }
+    table[0].1
+}
+
+/// One generated teacher, as the later steps need them.
+struct Made {
+    id: i64,
+    school: i64,
+    birth: NaiveDate,
+    subject: usize,
+    backbone: bool,
+}
+
 /// Makes the data; `progress(done, total)` is called as records are written.
 pub async fn generate(
     store: &Store,
@@ -216,115 +306,16 @@ pub async fn generate(
 ) -> Result<GenReport> {
     let scope = Scope::system("gen-data");
     let mut rng = StdRng::seed_from_u64(opts.seed);
-    let district = crate::districts::create(
-        store,
-        &scope,
-        DistrictChanges {
-            code: Some(opts.district.clone()),
-            name: Some(format!("{}区", opts.district)),
-            name_en: Some(format!("{} District", opts.district)),
-        },
-    )
-    .await?;
-    let first_year = if today.month() >= 9 {
+    let years = opts.years.max(1) as i32;
+    let current = if today.month() >= 9 {
         today.year()
     } else {
         today.year() - 1
-    } - 2;
-    for y in first_year..=first_year + 3 {
-        crate::calendar::set_year(
-            store,
-            &scope,
-            district.id,
-            None,
-            &YearInput {
-                start_year: y.to_string(),
-                first_start: format!("{y}-09-01"),
-                first_end: format!("{}-01-20", y + 1),
-                second_start: format!("{}-02-20", y + 1),
-                second_end: format!("{}-07-10", y + 1),
-            },
-        )
-        .await?;
-    }
-    let calendar = crate::calendar::load(store.conn(), district.id, None).await?;
-    let mut school_ids = Vec::new();
-    for s in 0..opts.schools.max(1) {
-        let school = crate::schools::create(
-            store,
-            &scope,
-            district.id,
-            SchoolChanges {
-                code: Some(format!("{}S{:03}", opts.district, s + 1)),
-                name: Some(format!("{}第{}小学", opts.district, s + 1)),
-                name_en: Some(format!("{} Primary School No. {}", opts.district, s + 1)),
-                school_type: Some("primary".into()),
-                active: Some(true),
-            },
-        )
-        .await?;
-        school_ids.push(school.id);
-    }
-    // Teachers, spread evenly over the schools.
-    let now = Utc::now();
-    let per_school = opts.teachers.div_ceil(school_ids.len());
-    let mut rows = Vec::with_capacity(opts.teachers);
-    let mut owners: Vec<(i64, usize)> = Vec::with_capacity(opts.teachers);
-    // (school, index) of each generated teacher, in insert order.
-    for i in 0..opts.teachers {
-        let school = school_ids[(i / per_school).min(school_ids.len() - 1)];
-        let birth = NaiveDate::from_ymd_opt(
-            1965 + rng.random_range(0..35),
-            1 + rng.random_range(0..12),
-            1 + rng.random_range(0..28),
-        )
-        .unwrap_or(today);
-        let start = NaiveDate::from_ymd_opt(birth.year() + 22, 9, 1).unwrap_or(today);
-        let subject = SUBJECTS[rng.random_range(0..SUBJECTS.len())];
-        rows.push(vec![
-            Value::from(district.id),
-            Value::from(school),
-            Value::from(format!("{}{:06}", opts.district, i + 1)),
-            Value::from(format!(
-                "{}{}",
-                SURNAMES[rng.random_range(0..SURNAMES.len())],
-                GIVEN[rng.random_range(0..GIVEN.len())]
-            )),
-            Value::from(if rng.random_bool(0.7) { "female" } else { "male" }),
-            Value::from(birth),
-            Value::from(start),
-            Value::from(serde_json::json!([subject]).to_string()),
-            Value::from("[]"),
-            Value::from("[]"),
-            Value::from(true),
-            Value::from(now),
-            Value::from(now),
-        ]);
-        owners.push((school, i));
-    }
-    let txn = store.conn().begin().await?;
-    let teacher_ids = crate::bulk::insert_returning_ids(&txn, "teachers", &TEACHER_COLUMNS, rows).await?;
-    txn.commit().await?;
-    // Two accounts to look at it with.
-    let director = format!("{}_director", opts.district.to_lowercase());
-    let teacher = format!("{}_teacher", opts.district.to_lowercase());
-    for (username, role) in [(&director, "training_director"), (&teacher, "teacher")] {
-        crate::users::create(
-            store,
-            &scope,
-            NewUser {
-                username: username.clone(),
-                display_name: username.clone(),
-                password: opts.password.clone(),
-                school_id: Some(school_ids[0]),
-                district_id: None,
-                roles: vec![role.into()],
-                locale: None,
-            },
-        )
-        .await?;
-    }
-    crate::teachers::link_account(store, &scope, teacher_ids[0], Some(&teacher), today).await?;
+    };
+    let first_year = current - (years - 1);
+    let districts = opts.districts.max(1);
+    let schools_per = opts.schools_per_district.max(1);
+    let total = (districts * schools_per * opts.teachers_per_school * opts.records) as u64;
     // Records: parsed once per kind, stamped out per teacher.
     let kinds: Vec<(u32, lingyan_domain::EvidenceDraft)> = samples()
         .into_iter()
@@ -335,84 +326,397 @@ pub async fn generate(
         .iter()
         .map(|(_, d)| serde_json::to_string(&d.details).unwrap_or_default())
         .collect();
-    let span = (today - NaiveDate::from_ymd_opt(first_year, 9, 1).unwrap_or(today))
-        .num_days()
-        .max(1) as u64;
-    let total = (teacher_ids.len() * opts.records) as u64;
+    let levels = [
+        Level::School,
+        Level::Town,
+        Level::County,
+        Level::Municipal,
+        Level::Provincial,
+    ];
+    let mut duty_set = DutySet::default();
+    for code in DUTY_PRESETS {
+        // Invariant: the presets are compiled in and checked by the domain tests.
+        duty_set.adopt(presets::find(code).expect("generator presets exist"));
+    }
+    let duty_input = duty_set.to_input();
+    let now = Utc::now();
+    let mut report = GenReport {
+        district_ids: Vec::new(),
+        school_ids: Vec::new(),
+        teachers: 0,
+        records: 0,
+        director: format!("{}_director", opts.district.to_lowercase()),
+        teacher: format!("{}_teacher", opts.district.to_lowercase()),
+        first_teacher_id: 0,
+    };
     let mut done = 0u64;
-    // A few hundred teachers per transaction keeps memory flat.
-    for (c, chunk) in teacher_ids.chunks(200).enumerate() {
-        let mut ev = Vec::with_capacity(chunk.len() * opts.records);
-        let mut owner_school = Vec::with_capacity(chunk.len() * opts.records);
-        for (j, &t) in chunk.iter().enumerate() {
-            let school = owners[c * 200 + j].0;
-            for _ in 0..opts.records {
-                let mut pick = rng.random_range(0..total_weight);
-                let k = kinds
-                    .iter()
-                    .position(|(w, _)| {
-                        if pick < *w {
-                            true
-                        } else {
-                            pick -= w;
-                            false
-                        }
-                    })
-                    .unwrap_or(0);
-                let d = &kinds[k].1;
-                let day = today - Days::new(rng.random_range(0..span));
-                let sem = calendar.semester_of(day);
-                let roll = rng.random_range(0..100);
-                let status = match roll {
-                    0..70 => EvidenceStatus::Verified,
-                    70..95 => EvidenceStatus::Recorded,
-                    _ => EvidenceStatus::Rejected,
-                };
-                ev.push(vec![
+
+    for dn in 0..districts {
+        let code = if districts == 1 {
+            opts.district.clone()
+        } else {
+            format!("{}{}", opts.district, dn + 1)
+        };
+        let district = crate::districts::create(
+            store,
+            &scope,
+            DistrictChanges {
+                code: Some(code.clone()),
+                name: Some(format!("{code}区")),
+                name_en: Some(format!("{code} District")),
+            },
+        )
+        .await?;
+        report.district_ids.push(district.id);
+        for y in first_year..=current + 1 {
+            crate::calendar::set_year(
+                store,
+                &scope,
+                district.id,
+                None,
+                &YearInput {
+                    start_year: y.to_string(),
+                    first_start: format!("{y}-09-01"),
+                    first_end: format!("{}-01-20", y + 1),
+                    second_start: format!("{}-02-20", y + 1),
+                    second_end: format!("{}-07-10", y + 1),
+                },
+            )
+            .await?;
+        }
+        let calendar = crate::calendar::load(store.conn(), district.id, None).await?;
+        let span = (today - calendar.year(first_year).first_start).num_days().max(1) as u64;
+        let mut school_ids = Vec::new();
+        for s in 0..schools_per {
+            let school = crate::schools::create(
+                store,
+                &scope,
+                district.id,
+                SchoolChanges {
+                    code: Some(format!("{code}S{:03}", s + 1)),
+                    name: Some(format!("{code}第{}小学", s + 1)),
+                    name_en: Some(format!("{code} Primary School No. {}", s + 1)),
+                    school_type: Some("primary".into()),
+                    active: Some(true),
+                },
+            )
+            .await?;
+            school_ids.push(school.id);
+        }
+
+        // Teachers: ages 23–60, teaching since 22.
+        let mut rows = Vec::with_capacity(schools_per * opts.teachers_per_school);
+        let mut made = Vec::with_capacity(rows.capacity());
+        for (si, &school) in school_ids.iter().enumerate() {
+            for i in 0..opts.teachers_per_school {
+                let birth = NaiveDate::from_ymd_opt(
+                    today.year() - 23 - rng.random_range(0..38),
+                    1 + rng.random_range(0..12),
+                    1 + rng.random_range(0..28),
+                )
+                .unwrap_or(today);
+                let start = NaiveDate::from_ymd_opt(birth.year() + 22, 9, 1).unwrap_or(today);
+                let subject = rng.random_range(0..SUBJECTS.len());
+                rows.push(vec![
                     Value::from(district.id),
                     Value::from(school),
-                    Value::from(t),
-                    Value::from(d.details.kind().code()),
-                    Value::from(d.details.subtype().map(str::to_string)),
-                    Value::from(day),
-                    Value::from(sem.year),
-                    Value::from(match sem.term {
-                        Term::First => 1i16,
-                        Term::Second => 2i16,
-                    }),
-                    Value::from(d.level.map(|l| l.code().to_string())),
-                    Value::from(d.title.clone()),
-                    Value::from(None::<String>),
-                    Value::from(details[k].clone()),
-                    Value::from(status.code()),
-                    Value::from((status != EvidenceStatus::Recorded).then_some(now)),
-                    Value::from(None::<i64>),
+                    Value::from(format!("{code}{:03}{:05}", si + 1, i + 1)),
+                    Value::from(format!(
+                        "{}{}",
+                        SURNAMES[rng.random_range(0..SURNAMES.len())],
+                        GIVEN[rng.random_range(0..GIVEN.len())]
+                    )),
+                    Value::from(if rng.random_bool(0.7) { "female" } else { "male" }),
+                    Value::from(birth),
+                    Value::from(start),
+                    Value::from(serde_json::json!([SUBJECTS[subject]]).to_string()),
+                    Value::from("[]"),
+                    Value::from("[]"),
+                    Value::from(true),
                     Value::from(now),
                     Value::from(now),
                 ]);
-                owner_school.push((t, school));
+                made.push(Made {
+                    id: 0,
+                    school,
+                    birth,
+                    subject,
+                    backbone: false,
+                });
             }
         }
         let txn = store.conn().begin().await?;
-        let n = ev.len() as u64;
-        let ids = crate::bulk::insert_returning_ids(&txn, "evidence", &EVIDENCE_COLUMNS, ev).await?;
-        let people: Vec<Vec<Value>> = ids
-            .iter()
-            .zip(&owner_school)
-            .map(|(id, (t, school))| {
-                vec![
+        let ids = crate::bulk::insert_returning_ids(&txn, "teachers", &TEACHER_COLUMNS, rows).await?;
+        for (m, id) in made.iter_mut().zip(&ids) {
+            m.id = *id;
+        }
+
+        // Honours: about one in six holds a backbone title (most at school
+        // or county level), a few are prospective backbone or rising stars.
+        let mut honours = Vec::new();
+        for m in &mut made {
+            let age = today.year() - m.birth.year();
+            let roll = rng.random_range(0..100);
+            let (kind, level) = match roll {
+                0..16 if age >= 30 => {
+                    m.backbone = true;
+                    (
+                        HonourKind::Backbone,
+                        pick(
+                            &mut rng,
+                            &[
+                                (40, levels[0]),
+                                (10, levels[1]),
+                                (30, levels[2]),
+                                (15, levels[3]),
+                                (5, levels[4]),
+                            ],
+                        ),
+                    )
+                }
+                16..20 => (HonourKind::ProspectiveBackbone, Level::County),
+                20..23 if age < 35 => (HonourKind::RisingStar, Level::County),
+                _ => continue,
+            };
+            honours.push(vec![
+                Value::from(m.id),
+                Value::from(district.id),
+                Value::from(m.school),
+                Value::from(kind.code()),
+                Value::from(level.code()),
+                Value::from(current - rng.random_range(0..6)),
+                Value::from("教育局"),
+                Value::from(HonourStatus::Active.code()),
+                Value::from(now),
+                Value::from(now),
+            ]);
+        }
+        crate::bulk::insert(&txn, "honours", &HONOUR_COLUMNS, honours).await?;
+
+        // A teaching-research group per subject and school, led by a
+        // backbone teacher where there is one.
+        for &school in &school_ids {
+            let group_rows: Vec<Vec<Value>> = SUBJECTS
+                .iter()
+                .map(|s| {
+                    vec![
+                        Value::from(district.id),
+                        Value::from(school),
+                        Value::from(GroupKind::SubjectResearch.code()),
+                        Value::from(format!("{s}组")),
+                        Value::from(now),
+                        Value::from(now),
+                    ]
+                })
+                .collect();
+            let group_ids =
+                crate::bulk::insert_returning_ids(&txn, "org_groups", &GROUP_COLUMNS, group_rows).await?;
+            let mut members = Vec::new();
+            for (si, gid) in group_ids.iter().enumerate() {
+                let of: Vec<&Made> = made
+                    .iter()
+                    .filter(|m| m.school == school && m.subject == si)
+                    .collect();
+                let leader = of.iter().find(|m| m.backbone).or(of.first()).map(|m| m.id);
+                for m in of {
+                    let position = if Some(m.id) == leader { "leader" } else { "member" };
+                    members.push(vec![
+                        Value::from(*gid),
+                        Value::from(m.id),
+                        Value::from(district.id),
+                        Value::from(school),
+                        Value::from(position),
+                    ]);
+                }
+            }
+            crate::bulk::insert(&txn, "org_group_members", &MEMBER_COLUMNS, members).await?;
+        }
+
+        // Mentor pairs: each backbone teacher takes a young colleague.
+        let year_start = calendar.year(current).first_start;
+        let mut pairs = Vec::new();
+        for &school in &school_ids {
+            let mut young = made
+                .iter()
+                .filter(|m| m.school == school && !m.backbone && today.year() - m.birth.year() < 35);
+            for mentor in made.iter().filter(|m| m.school == school && m.backbone) {
+                let Some(apprentice) = young.next() else { break };
+                pairs.push(vec![
                     Value::from(district.id),
-                    Value::from(*school),
-                    Value::from(*id),
-                    Value::from(*t),
-                    Value::from("owner"),
-                ]
-            })
-            .collect();
-        crate::bulk::insert(&txn, "evidence_people", &PEOPLE_COLUMNS, people).await?;
+                    Value::from(school),
+                    Value::from(mentor.id),
+                    Value::from(apprentice.id),
+                    Value::from(year_start - Days::new(rng.random_range(0..400))),
+                    Value::from(None::<NaiveDate>),
+                    Value::from(now),
+                ]);
+            }
+        }
+        crate::bulk::insert(&txn, "mentor_pairs", &PAIR_COLUMNS, pairs).await?;
+
+        // Research projects: one per 25 teachers, a host and three members,
+        // approved (立项) and verified.
+        for &school in &school_ids {
+            let staff: Vec<&Made> = made.iter().filter(|m| m.school == school).collect();
+            let n = (staff.len() / 25).max(1);
+            let rows: Vec<Vec<Value>> = (0..n)
+                .map(|i| {
+                    vec![
+                        Value::from(district.id),
+                        Value::from(school),
+                        Value::from(format!("“双减”背景下作业设计研究（{}）", i + 1)),
+                        Value::from(levels[rng.random_range(0..3)].code()),
+                        Value::from(if i % 3 == 0 { "mid_term" } else { "approved" }),
+                        Value::from(EvidenceStatus::Verified.code()),
+                        Value::from(now),
+                        Value::from(now),
+                    ]
+                })
+                .collect();
+            let project_ids =
+                crate::bulk::insert_returning_ids(&txn, "research_projects", &PROJECT_COLUMNS, rows).await?;
+            let (mut members, mut stages) = (Vec::new(), Vec::new());
+            for pid in project_ids {
+                let applied = year_start - Days::new(rng.random_range(30..500));
+                for (stage, on) in [("applied", applied), ("approved", applied + Days::new(60))] {
+                    stages.push(vec![
+                        Value::from(district.id),
+                        Value::from(school),
+                        Value::from(pid),
+                        Value::from(stage),
+                        Value::from(on),
+                        Value::from(now),
+                    ]);
+                }
+                let mut chosen = Vec::new();
+                while chosen.len() < 4.min(staff.len()) {
+                    let t = staff[rng.random_range(0..staff.len())].id;
+                    if !chosen.contains(&t) {
+                        chosen.push(t);
+                    }
+                }
+                for (k, t) in chosen.into_iter().enumerate() {
+                    members.push(vec![
+                        Value::from(district.id),
+                        Value::from(school),
+                        Value::from(pid),
+                        Value::from(t),
+                        Value::from(if k == 0 { "host" } else { "member" }),
+                    ]);
+                }
+            }
+            crate::bulk::insert(&txn, "project_members", &PROJECT_MEMBER_COLUMNS, members).await?;
+            crate::bulk::insert(&txn, "project_stages", &STAGE_COLUMNS, stages).await?;
+        }
         txn.commit().await?;
-        done += n;
-        progress(done, total);
+
+        // Two accounts to look at it with, in the first district.
+        if dn == 0 {
+            for (username, role) in [
+                (&report.director, "training_director"),
+                (&report.teacher, "teacher"),
+            ] {
+                crate::users::create(
+                    store,
+                    &scope,
+                    NewUser {
+                        username: username.clone(),
+                        display_name: username.clone(),
+                        password: opts.password.clone(),
+                        school_id: Some(school_ids[0]),
+                        district_id: None,
+                        roles: vec![role.into()],
+                        locale: None,
+                    },
+                )
+                .await?;
+            }
+            if let Some(first) = made.first() {
+                crate::teachers::link_account(store, &scope, first.id, Some(&report.teacher), today).await?;
+                report.first_teacher_id = first.id;
+            }
+        }
+        crate::duties::save(store, &scope, district.id, None, current, &duty_input).await?;
+
+        // Records: 70 % verified, 25 % waiting, 5 % returned; a few hundred
+        // teachers per transaction keeps memory flat.
+        for chunk in made.chunks(200) {
+            let mut ev = Vec::with_capacity(chunk.len() * opts.records);
+            let mut owner_school = Vec::with_capacity(chunk.len() * opts.records);
+            for m in chunk {
+                for _ in 0..opts.records {
+                    let mut roll = rng.random_range(0..total_weight);
+                    let k = kinds
+                        .iter()
+                        .position(|(w, _)| {
+                            if roll < *w {
+                                true
+                            } else {
+                                roll -= w;
+                                false
+                            }
+                        })
+                        .unwrap_or(0);
+                    let d = &kinds[k].1;
+                    let day = today - Days::new(rng.random_range(0..span));
+                    let sem = calendar.semester_of(day);
+                    let status = match rng.random_range(0..100) {
+                        0..70 => EvidenceStatus::Verified,
+                        70..95 => EvidenceStatus::Recorded,
+                        _ => EvidenceStatus::Rejected,
+                    };
+                    // Levels vary so level filters have something to sort.
+                    let level = d
+                        .level
+                        .map(|_| levels[rng.random_range(0..levels.len())].code().to_string());
+                    ev.push(vec![
+                        Value::from(district.id),
+                        Value::from(m.school),
+                        Value::from(m.id),
+                        Value::from(d.details.kind().code()),
+                        Value::from(d.details.subtype().map(str::to_string)),
+                        Value::from(day),
+                        Value::from(sem.year),
+                        Value::from(match sem.term {
+                            Term::First => 1i16,
+                            Term::Second => 2i16,
+                        }),
+                        Value::from(level),
+                        Value::from(d.title.clone()),
+                        Value::from(None::<String>),
+                        Value::from(details[k].clone()),
+                        Value::from(status.code()),
+                        Value::from((status != EvidenceStatus::Recorded).then_some(now)),
+                        Value::from(None::<i64>),
+                        Value::from(now),
+                        Value::from(now),
+                    ]);
+                    owner_school.push((m.id, m.school));
+                }
+            }
+            let txn = store.conn().begin().await?;
+            let n = ev.len() as u64;
+            let ids = crate::bulk::insert_returning_ids(&txn, "evidence", &EVIDENCE_COLUMNS, ev).await?;
+            let people: Vec<Vec<Value>> = ids
+                .iter()
+                .zip(&owner_school)
+                .map(|(id, (t, school))| {
+                    vec![
+                        Value::from(district.id),
+                        Value::from(*school),
+                        Value::from(*id),
+                        Value::from(*t),
+                        Value::from("owner"),
+                    ]
+                })
+                .collect();
+            crate::bulk::insert(&txn, "evidence_people", &PEOPLE_COLUMNS, people).await?;
+            txn.commit().await?;
+            done += n;
+            progress(done, total);
+        }
+        report.teachers += made.len();
+        report.school_ids.extend(school_ids);
     }
     // Fresh statistics, as a database in use has them.
     // (PostgreSQL runs VACUUM only as a statement of its own.)
@@ -421,19 +725,14 @@ pub async fn generate(
             "VACUUM ANALYZE evidence",
             "VACUUM ANALYZE evidence_people",
             "ANALYZE teachers",
+            "ANALYZE honours",
+            "ANALYZE org_group_members",
         ],
         crate::Backend::Sqlite => &["ANALYZE"],
     };
     for statement in analyse {
         store.execute_unprepared(statement).await?;
     }
-    Ok(GenReport {
-        district_id: district.id,
-        school_ids,
-        teachers: teacher_ids.len(),
-        records: done as usize,
-        director,
-        teacher,
-        first_teacher_id: teacher_ids[0],
-    })
+    report.records = done as usize;
+    Ok(report)
 }

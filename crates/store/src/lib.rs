@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod demo;
 mod demo_staff;
 pub mod districts;
+pub mod duties;
 mod entity;
 mod error;
 pub mod evidence;

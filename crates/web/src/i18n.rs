@@ -53,7 +53,16 @@ pub fn t_args(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
 pub fn field_error(locale: Locale, e: &FieldError) -> String {
     let field = t(locale, &format!("fields.{}", e.field));
     let reason = t_args(locale, &format!("errors.{}", e.code), &e.args);
-    format!("{field}{}{reason}", t(locale, "punct.colon"))
+    let line = format!("{field}{}{reason}", t(locale, "punct.colon"));
+    // A problem inside one rule of a set names the rule first.
+    match e.args.iter().find(|(k, _)| *k == "rule") {
+        Some(_) => format!(
+            "{}{}{line}",
+            t_args(locale, "errors.in_rule", &e.args),
+            t(locale, "punct.colon")
+        ),
+        None => line,
+    }
 }
 
 /// Translation helper handed to templates.

@@ -494,7 +494,8 @@ fn evaluate_rule(rule: &DutyRule, ctx: &Context<'_>, person: &DutyPerson, items:
                     .iter()
                     .filter(|it| it.within(a, b.min(as_of)))
                     .map(|it| value(rule.measure, it))
-                    .sum();
+                    // Not `sum()`: an empty f64 sum is -0.0.
+                    .fold(0.0, |a, b| a + b);
                 let ok = sum >= rule.count;
                 if ok {
                     met += 1;
@@ -544,7 +545,10 @@ fn evaluate_rule(rule: &DutyRule, ctx: &Context<'_>, person: &DutyPerson, items:
             }
         }
         None => {
-            p.done = counted.iter().map(|it| value(rule.measure, it)).sum();
+            p.done = counted
+                .iter()
+                .map(|it| value(rule.measure, it))
+                .fold(0.0, |a, b| a + b);
             p.remaining = (rule.count - p.done).max(0.0);
             let total = ((e - s).num_days() + 1).max(1) as f64;
             let elapsed = ((upto - s).num_days() + 1).clamp(0, total as i64) as f64;

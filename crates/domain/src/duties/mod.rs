@@ -9,6 +9,7 @@
 
 pub mod engine;
 pub mod presets;
+pub mod reminders;
 
 use crate::codes::coded_enum;
 use crate::error::FieldError;
@@ -248,7 +249,9 @@ pub struct DutyRule {
     /// fortnight, not ten in the last week.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub every: Option<PeriodUnit>,
-    #[serde(default, skip_serializing_if = "Audience::is_everyone")]
+    /// Written flat, beside the other fields, so a stored rule reads
+    /// exactly like a typed one (`DutyRuleInput`).
+    #[serde(flatten, default)]
     pub audience: Audience,
     /// The preset this rule came from, if adopted from one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -111,6 +111,18 @@ pub fn parse_file(text: &str) -> Result<Preset, PresetError> {
     })
 }
 
+/// Reads a rules file: TOML (a preset file, or only `[[rules]]`) or, with
+/// `json`, `{"rules": [...]}`. Tier codes are not checked here (they
+/// depend on the school year's tier rules).
+pub fn parse_set_file(text: &str, json: bool) -> Result<DutySet, PresetError> {
+    let input: DutySetInput = if json {
+        serde_json::from_str(text).map_err(|e| PresetError::Syntax(e.to_string()))?
+    } else {
+        toml::from_str(text).map_err(|e| PresetError::Syntax(e.to_string()))?
+    };
+    input.parse(None).map_err(PresetError::Rules)
+}
+
 /// Why a preset or rules file was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PresetError {

@@ -784,6 +784,64 @@ period = "semester"
     }
 }
 
+#[test]
+fn reminders_and_digest() {
+    let set = &presets::find("all-eight-ones").unwrap().set;
+    let cal = Calendar::default();
+    let tiers = TierRules::standard();
+    let as_of = d(2025, 11, 15);
+    let ctx = Context {
+        calendar: &cal,
+        tiers: &tiers,
+        as_of,
+    };
+    let t = person("young", 30);
+    // Teacher 1 keeps up with reading notes; teacher 2 has none this fortnight.
+    let mut keeps = Portfolio::new();
+    keeps.many(CountedKind::Reading, 6, d(2025, 9, 3), 14);
+    let mut lags = Portfolio::new();
+    lags.many(CountedKind::Reading, 5, d(2025, 9, 3), 14);
+    let a = evaluate(set, &ctx, &t, &keeps.items);
+    let b = evaluate(set, &ctx, &t, &lags.items);
+    let ra = reminders::upcoming(&set.rules, &a, as_of, 10);
+    let rb = reminders::upcoming(&set.rules, &b, as_of, 10);
+    assert!(!ra.iter().any(|r| r.rule == "a8_reading_note"));
+    let note = rb
+        .iter()
+        .find(|r| r.rule == "a8_reading_note")
+        .expect("a reminder");
+    assert_eq!(note.due, d(2025, 11, 23));
+    assert!(
+        note.text_en.contains("not yet met this fortnight"),
+        "{}",
+        note.text_en
+    );
+    // Weekly observations fall due on Sunday, sooner than the fortnight.
+    assert_eq!(rb[0].rule, "a8_observe");
+    assert_eq!(rb[0].due, d(2025, 11, 16));
+    // Semester rules due on 31 January are outside a ten-day horizon.
+    assert!(!rb.iter().any(|r| r.rule == "a8_case_study"));
+    assert!(
+        reminders::upcoming(&set.rules, &b, as_of, 90)
+            .iter()
+            .any(|r| r.rule == "a8_case_study")
+    );
+
+    let rows = [(1, a.as_slice()), (2, b.as_slice())];
+    let dg = reminders::digest(&set.rules, rows.iter().map(|(i, r)| (*i, *r)), as_of, 10);
+    let line = dg.lines.iter().find(|l| l.rule == "a8_reading_note").unwrap();
+    assert_eq!((line.applicable, line.unmet.clone()), (2, vec![2]));
+    assert_eq!(
+        line.text_zh,
+        "1 位教师本两周尚未完成“每两周一篇读书笔记”（2025-11-23 截止）"
+    );
+    assert_eq!(
+        line.text_en,
+        "1 teacher has not yet met “A reading note every two weeks” this fortnight (ends 2025-11-23)"
+    );
+    assert!(dg.text(Locale::En).lines().count() == dg.lines.len());
+}
+
 // ---- properties ----
 
 fn all_rules() -> DutySet {

@@ -7,6 +7,7 @@ pub mod app_secret;
 pub mod attachment;
 pub mod audit_log;
 pub mod district;
+pub mod duty_rule_set;
 pub mod evidence;
 pub mod evidence_event;
 pub mod evidence_person;

@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261124_000002_teachers;
 mod m20261125_000003_portfolio;
+mod m20261126_000004_duties;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261124_000002_teachers::Migration),
             Box::new(m20261125_000003_portfolio::Migration),
+            Box::new(m20261126_000004_duties::Migration),
         ]
     }
 }

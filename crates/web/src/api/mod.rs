@@ -6,6 +6,7 @@
 mod audit;
 mod auth;
 mod dto;
+mod duties;
 mod me;
 mod orgs;
 mod portfolio;
@@ -43,6 +44,7 @@ caller's language (their saved language, else Accept-Language)."
         (name = "organisation", description = "Districts, schools, groups, calendar and tier rules"),
         (name = "teachers", description = "The teacher registry, honours, roster import and status analysis"),
         (name = "portfolio", description = "Growth portfolio: evidence records, verification, attachments, research projects, mentor pairs, growth reports"),
+        (name = "duties", description = "Duties (N个一): preset library, rule sets per school or district and year, progress, reminders and digests"),
         (name = "audit", description = "The audit log")
     )
 )]
@@ -81,6 +83,7 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(registry::router(upload_limit))
         .merge(portfolio::router(upload_limit))
+        .merge(duties::router())
 }
 
 /// The API routes.

@@ -31,6 +31,9 @@ struct HomePage {
     /// Records waiting for the caller's verification.
     pending: u64,
     can_verify: bool,
+    /// The caller's own duties that apply to them, and what falls due soon.
+    duties: Vec<super::duties::DutyCard>,
+    reminders: Vec<lingyan_domain::duties::reminders::Reminder>,
 }
 
 /// The role whose home page the caller sees.
@@ -68,6 +71,18 @@ async fn view_home_get(
         Some(t) => lingyan_store::evidence::status_counts(&state.store, &caller.scope, t.id, today).await?,
         None => [0; 3],
     };
+    let (mut duties, mut reminders) = (Vec::new(), Vec::new());
+    if let Some(t) = &own {
+        let p = lingyan_store::duties::teacher(&state.store, &caller.scope, t.id, today).await?;
+        if let Some(row) = p.teachers.first() {
+            reminders = lingyan_domain::duties::reminders::upcoming(&p.rules, &row.results, today, 14);
+            duties = super::duties::cards(&state, &p, &row.results, ctx.tr)
+                .await?
+                .into_iter()
+                .filter(|c| c.status != "not_applicable")
+                .collect();
+        }
+    }
     let pending = lingyan_store::evidence::pending_count(&state.store, &caller.scope, today).await?;
     let can_verify = pending > 0
         || !caller
@@ -85,5 +100,7 @@ async fn view_home_get(
         portfolio,
         pending,
         can_verify,
+        duties,
+        reminders,
     }))
 }

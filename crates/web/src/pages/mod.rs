@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod districts;
+mod duties;
 mod evidence_import;
 mod home;
 mod login;
@@ -32,6 +33,7 @@ use lingyan_domain::{Capability, Paged, Role};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
+pub use duties::{matrix_text as duties_text, matrix_xlsx as duties_xlsx};
 pub use portfolio::ReportQuery;
 pub(crate) use portfolio::{attachment_response, download};
 pub(crate) use roster::{headers as roster_headers, xlsx_response as xlsx_download};
@@ -53,6 +55,7 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(portfolio::router(crate::upload_limit(config)))
         .merge(projects::router(crate::upload_limit(config)))
         .merge(evidence_import::router(crate::upload_limit(config)))
+        .merge(duties::router())
 }
 
 /// Which menu entries the caller sees.

@@ -49,7 +49,7 @@ pub struct Place {
     pub can_edit: bool,
 }
 
-async fn school_place(state: &AppState, caller: &Caller, id: i64) -> Result<Place, Error> {
+pub(super) async fn school_place(state: &AppState, caller: &Caller, id: i64) -> Result<Place, Error> {
     let s = lingyan_store::schools::get(&state.store, &caller.scope, id).await?;
     Ok(Place {
         district_id: s.district_id,
@@ -60,7 +60,7 @@ async fn school_place(state: &AppState, caller: &Caller, id: i64) -> Result<Plac
     })
 }
 
-async fn district_place(state: &AppState, caller: &Caller, id: i64) -> Result<Place, Error> {
+pub(super) async fn district_place(state: &AppState, caller: &Caller, id: i64) -> Result<Place, Error> {
     let d = lingyan_store::districts::get(&state.store, &caller.scope, id).await?;
     Ok(Place {
         district_id: d.id,

@@ -136,6 +136,22 @@ fn label_groups() -> Vec<(&'static str, Vec<&'static str>)> {
         ),
         ("person_role", vec!["owner", "co_owner", "observed"]),
         (
+            "counted_kinds",
+            duties::CountedKind::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        (
+            "duty_periods",
+            duties::PeriodUnit::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        (
+            "duty_measures",
+            duties::Measure::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        (
+            "duty_status",
+            duties::DutyStatus::ALL.iter().map(|k| k.code()).collect(),
+        ),
+        (
             "evidence_events",
             vec!["recorded", "edited", "reopened", "verified", "rejected"],
         ),

@@ -6,6 +6,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod csrf;
+mod duties;
 mod i18n;
 mod platform;
 mod portfolio;

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// The registry id of a demo teacher by staff number.
-async fn teacher(app: &TestApp, staff_no: &str) -> i64 {
+pub(crate) async fn teacher(app: &TestApp, staff_no: &str) -> i64 {
     let scope = Scope::system("test");
     let list = lingyan_store::teachers::list(
         &app.store,
@@ -32,7 +32,7 @@ async fn teacher(app: &TestApp, staff_no: &str) -> i64 {
 }
 
 /// An account at the primary school with one role, linked to a teacher.
-async fn account(app: &TestApp, username: &str, staff_no: &str, role: &str) -> i64 {
+pub(crate) async fn account(app: &TestApp, username: &str, staff_no: &str, role: &str) -> i64 {
     let scope = Scope::system("test");
     let school = app.school_id("GFSY").await;
     lingyan_store::users::create(
@@ -63,14 +63,14 @@ async fn account(app: &TestApp, username: &str, staff_no: &str, role: &str) -> i
     id
 }
 
-struct Api {
+pub(crate) struct Api {
     http: reqwest::Client,
     token: String,
     base: String,
 }
 
 impl Api {
-    async fn new(app: &TestApp, user: &str) -> Self {
+    pub(crate) async fn new(app: &TestApp, user: &str) -> Self {
         Self {
             http: reqwest::Client::new(),
             token: app.token_for(user).await,
@@ -78,7 +78,12 @@ impl Api {
         }
     }
 
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub(crate) async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut r = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -93,19 +98,19 @@ impl Api {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.send(reqwest::Method::GET, path, None).await
     }
 
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(reqwest::Method::POST, path, Some(body)).await
     }
 
-    async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+    pub(crate) async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.send(reqwest::Method::PUT, path, Some(body)).await
     }
 
-    async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    pub(crate) async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
         let resp = self
             .http
             .post(format!(

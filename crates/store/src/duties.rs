@@ -1,0 +1,872 @@
+//! Duty sets (N个一) stored per school (or district) and school year, and
+//! progress against them. A year without its own set uses the latest
+//! earlier year's; a school without a set uses its district's. Saving a
+//! set writes that year only, so earlier years' results never change.
+//!
+//! Progress is computed by the pure engine in `lingyan_domain::duties` from
+//! what this module loads for one school and one period: the teachers,
+//! their tiers and groups, and the verified records, projects, mentor
+//! pairs and group posts that fall in the period — each read with one
+//! indexed query. A district run goes school by school.
+
+use crate::audit::{self, Change};
+use crate::entity::{
+    duty_rule_set, evidence, evidence_person, mentor_pair, org_group, org_group_member, project_member,
+    project_stage, research_project, school, teacher,
+};
+use crate::evidence::Viewer;
+use crate::teachers::{facts_of, fields_of, honours_of};
+use crate::tiers::{TierBook, rules_for as tier_rules_for};
+use crate::{Error, Result, Scope, Store};
+use chrono::{NaiveDate, Utc};
+use lingyan_domain::duties::engine::{Context, period_window};
+use lingyan_domain::duties::{
+    CountedKind, DutyPerson, DutyRule, DutySet, DutySetInput, Item, Progress, RuleError, evaluate, presets,
+};
+use lingyan_domain::evidence::Details;
+use lingyan_domain::{Capability, FieldError, Level, ProjectRole, Tenant, TierRules};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Where a year's duty set comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum SetSource {
+    /// Saved by the school for `year` (which may be earlier than the year asked).
+    School {
+        year: i32,
+    },
+    District {
+        year: i32,
+    },
+    /// No set anywhere yet: no duties.
+    None,
+}
+
+/// The duty set in force for a school (or district) in a school year.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetView {
+    pub year: i32,
+    pub set: DutySet,
+    pub source: SetSource,
+}
+
+async fn latest<C: ConnectionTrait>(conn: &C, key: String, year: i32) -> Result<Option<(DutySet, i32)>> {
+    let row = duty_rule_set::Entity::find()
+        .filter(duty_rule_set::Column::ScopeKey.eq(key))
+        .filter(duty_rule_set::Column::StartYear.lte(year))
+        .order_by_desc(duty_rule_set::Column::StartYear)
+        .one(conn)
+        .await?;
+    match row {
+        Some(r) => {
+            let set: DutySet = serde_json::from_str(&r.rules_json)
+                .map_err(|e| Error::Internal(format!("stored duty set {} is corrupt: {e}", r.id)))?;
+            Ok(Some((set, r.start_year)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The set in force for a school (or a district with `school_id = None`).
+pub(crate) async fn set_for<C: ConnectionTrait>(
+    conn: &C,
+    district_id: i64,
+    school_id: Option<i64>,
+    year: i32,
+) -> Result<SetView> {
+    if let Some(s) = school_id
+        && let Some((set, y)) = latest(conn, format!("s:{s}"), year).await?
+    {
+        return Ok(SetView {
+            year,
+            set,
+            source: SetSource::School { year: y },
+        });
+    }
+    if let Some((set, y)) = latest(conn, format!("d:{district_id}"), year).await? {
+        return Ok(SetView {
+            year,
+            set,
+            source: SetSource::District { year: y },
+        });
+    }
+    Ok(SetView {
+        year,
+        set: DutySet::default(),
+        source: SetSource::None,
+    })
+}
+
+/// Checks the caller may read (or, with `manage`, change) the place's set.
+async fn place<C: ConnectionTrait>(
+    conn: &C,
+    scope: &Scope,
+    district_id: i64,
+    school_id: Option<i64>,
+    manage: bool,
+) -> Result<(Tenant, String)> {
+    match school_id {
+        Some(s) => {
+            let sc = school::Entity::find_by_id(s)
+                .one(conn)
+                .await?
+                .ok_or(Error::NotFound)?;
+            if sc.district_id != district_id {
+                return Err(Error::NotFound);
+            }
+            let t = Tenant::school(district_id, s);
+            scope.require(
+                if manage {
+                    Capability::ManageTeachers
+                } else {
+                    Capability::Read
+                },
+                t,
+            )?;
+            Ok((t, format!("s:{s}")))
+        }
+        None => {
+            let t = Tenant::district(district_id);
+            scope.require(
+                if manage {
+                    Capability::ManageSchools
+                } else {
+                    Capability::Read
+                },
+                t,
+            )?;
+            Ok((t, format!("d:{district_id}")))
+        }
+    }
+}
+
+/// The duty set in force for a school (or district) in `year`.
+pub async fn get(
+    store: &Store,
+    scope: &Scope,
+    district_id: i64,
+    school_id: Option<i64>,
+    year: i32,
+) -> Result<SetView> {
+    place(store.conn(), scope, district_id, school_id, false).await?;
+    set_for(store.conn(), district_id, school_id, year).await
+}
+
+/// Rule errors as field errors that name the rule (`rule`, `rule_code`).
+pub fn rule_errors(errors: Vec<RuleError>) -> Error {
+    Error::InvalidAll(
+        errors
+            .into_iter()
+            .map(|e| {
+                if e.rule == 0 {
+                    e.error
+                } else {
+                    e.error.with("rule", e.rule).with("rule_code", e.code)
+                }
+            })
+            .collect(),
+    )
+}
+
+fn check_year(year: i32) -> Result<()> {
+    if !(1990..=2100).contains(&year) {
+        return Err(Error::Invalid(
+            FieldError::new("year", "out_of_range")
+                .with("min", 1990)
+                .with("max", 2100),
+        ));
+    }
+    Ok(())
+}
+
+/// Saves a school's (or district's) duty set for one school year. Tiers a
+/// rule names must exist in that year's tier rules.
+pub async fn save(
+    store: &Store,
+    scope: &Scope,
+    district_id: i64,
+    school_id: Option<i64>,
+    year: i32,
+    input: &DutySetInput,
+) -> Result<SetView> {
+    check_year(year)?;
+    let txn = store.conn().begin().await?;
+    let (tenant, key) = place(&txn, scope, district_id, school_id, true).await?;
+    let tiers = tier_rules_for(&txn, district_id, school_id, year).await?;
+    let known: Vec<&str> = tiers.rules.tiers.iter().map(|t| t.code.as_str()).collect();
+    let set = input.parse(Some(&known)).map_err(rule_errors)?;
+    let json_set = serde_json::to_string(&set).map_err(|e| Error::Internal(e.to_string()))?;
+    let existing = duty_rule_set::Entity::find()
+        .filter(duty_rule_set::Column::ScopeKey.eq(key.clone()))
+        .filter(duty_rule_set::Column::StartYear.eq(year))
+        .one(&txn)
+        .await?;
+    let before = existing
+        .as_ref()
+        .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.rules_json).ok());
+    match existing {
+        Some(r) => {
+            let mut am = r.into_active_model();
+            am.rules_json = Set(json_set);
+            am.updated_at = Set(Utc::now());
+            am.updated_by = Set(scope.user_id());
+            am.update(&txn).await?;
+        }
+        None => {
+            duty_rule_set::ActiveModel {
+                district_id: Set(district_id),
+                school_id: Set(school_id),
+                scope_key: Set(key),
+                start_year: Set(year),
+                rules_json: Set(json_set),
+                updated_at: Set(Utc::now()),
+                updated_by: Set(scope.user_id()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    audit::record(
+        &txn,
+        scope.actor(),
+        Change {
+            action: "duties.set",
+            entity_type: "duty_set",
+            entity_id: Some(year.to_string()),
+            tenant,
+            before,
+            after: Some(json!(set)),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    set_for(store.conn(), district_id, school_id, year).await
+}
+
+/// Adds a preset's rules to the set in force (inherited or not) and saves
+/// the result as the place's own set for `year`.
+pub async fn adopt(
+    store: &Store,
+    scope: &Scope,
+    district_id: i64,
+    school_id: Option<i64>,
+    year: i32,
+    preset: &str,
+) -> Result<SetView> {
+    let p = presets::find(preset)
+        .ok_or_else(|| Error::Invalid(FieldError::new("preset", "unknown_preset").with("value", preset)))?;
+    place(store.conn(), scope, district_id, school_id, true).await?;
+    let mut set = set_for(store.conn(), district_id, school_id, year).await?.set;
+    set.adopt(p);
+    save(store, scope, district_id, school_id, year, &set.to_input()).await
+}
+
+/// Narrows a progress matrix.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProgressFilter {
+    /// Members of this group only.
+    pub group_id: Option<i64>,
+    /// Teachers of this tier only.
+    pub tier: Option<String>,
+    /// One teacher only.
+    pub teacher_id: Option<i64>,
+}
+
+/// One teacher's row of the matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeacherProgress {
+    pub teacher_id: i64,
+    pub name: String,
+    pub staff_no: Option<String>,
+    pub tier: Option<String>,
+    pub groups: Vec<String>,
+    /// One entry per rule, in the set's order.
+    pub results: Vec<Progress>,
+}
+
+impl TeacherProgress {
+    /// Adds up how far behind the teacher is (see `DutyStatus::severity`).
+    pub fn severity(&self) -> u32 {
+        self.results.iter().map(|p| p.status.severity()).sum()
+    }
+}
+
+/// A school's progress on its duties on one day.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchoolProgress {
+    pub district_id: i64,
+    pub school_id: i64,
+    pub school_name: String,
+    pub as_of: NaiveDate,
+    /// The school year (its first calendar year).
+    pub year: i32,
+    pub source: SetSource,
+    pub rules: Vec<DutyRule>,
+    #[serde(skip)]
+    pub tiers: TierRules,
+    pub teachers: Vec<TeacherProgress>,
+}
+
+/// Teachers to evaluate: everyone, or only these.
+enum Who<'a> {
+    All,
+    Only(&'a [i64]),
+}
+
+/// Everything a school's evaluation reads, loaded for one period.
+async fn compute<C: ConnectionTrait>(
+    conn: &C,
+    sc: &school::Model,
+    as_of: NaiveDate,
+    who: Who<'_>,
+    filter: &ProgressFilter,
+) -> Result<SchoolProgress> {
+    let calendar = crate::calendar::load(conn, sc.district_id, Some(sc.id)).await?;
+    let year = calendar.semester_of(as_of).year;
+    let view = set_for(conn, sc.district_id, Some(sc.id), year).await?;
+    let tiers = tier_rules_for(conn, sc.district_id, Some(sc.id), year)
+        .await?
+        .rules;
+
+    let mut q = teacher::Entity::find()
+        .filter(teacher::Column::SchoolId.eq(sc.id))
+        .filter(teacher::Column::Active.eq(true));
+    if let Who::Only(ids) = who {
+        q = q.filter(teacher::Column::Id.is_in(ids.iter().copied()));
+    }
+    if let Some(t) = filter.teacher_id {
+        q = q.filter(teacher::Column::Id.eq(t));
+    }
+    let mut rows = q
+        .order_by_asc(teacher::Column::StaffNo)
+        .order_by_asc(teacher::Column::Id)
+        .all(conn)
+        .await?;
+
+    // Groups: names per teacher, the groups each leads.
+    let names: HashMap<i64, String> = org_group::Entity::find()
+        .filter(org_group::Column::SchoolId.eq(sc.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect();
+    let members = org_group_member::Entity::find()
+        .filter(org_group_member::Column::SchoolId.eq(sc.id))
+        .all(conn)
+        .await?;
+    if let Some(g) = filter.group_id {
+        rows.retain(|r| members.iter().any(|m| m.group_id == g && m.teacher_id == r.id));
+    }
+    let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut items: HashMap<i64, Vec<Item>> = HashMap::new();
+    for m in &members {
+        if let Some(n) = names.get(&m.group_id) {
+            groups.entry(m.teacher_id).or_default().push(n.clone());
+        }
+        if m.position == "leader" {
+            items
+                .entry(m.teacher_id)
+                .or_default()
+                .push(span(CountedKind::GroupLead, m.group_id, None, None));
+        }
+    }
+
+    let rules = &view.set.rules;
+    if !rules.is_empty() && !rows.is_empty() {
+        let lo = rules
+            .iter()
+            .map(|r| period_window(r, &calendar, as_of).0)
+            .min()
+            .unwrap_or(as_of);
+        load_items(conn, sc.id, lo, as_of, &mut items).await?;
+    }
+
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut honours = honours_of(conn, &ids).await?;
+    let mut book = TierBook::new();
+    let ctx = Context {
+        calendar: &calendar,
+        tiers: &tiers,
+        as_of,
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let fields = fields_of(&r);
+        let hs = honours.remove(&r.id).unwrap_or_default();
+        let facts = facts_of(r.id, &fields, &hs);
+        let tier = book
+            .classify(conn, sc.district_id, sc.id, &facts, as_of)
+            .await?
+            .tier;
+        if let Some(t) = &filter.tier
+            && tier.as_deref() != Some(t.as_str())
+        {
+            continue;
+        }
+        let person = DutyPerson {
+            facts,
+            tier: tier.clone(),
+            staff_no: r.staff_no.clone().unwrap_or_default(),
+            groups: groups.remove(&r.id).unwrap_or_default(),
+        };
+        let mine = items.remove(&r.id).unwrap_or_default();
+        let results = evaluate(&view.set, &ctx, &person, &mine);
+        out.push(TeacherProgress {
+            teacher_id: r.id,
+            name: r.name,
+            staff_no: r.staff_no,
+            tier,
+            groups: person.groups,
+            results,
+        });
+    }
+    Ok(SchoolProgress {
+        district_id: sc.district_id,
+        school_id: sc.id,
+        school_name: sc.name.clone(),
+        as_of,
+        year,
+        source: view.source,
+        rules: view.set.rules,
+        tiers,
+        teachers: out,
+    })
+}
+
+fn span(kind: CountedKind, id: i64, from: Option<NaiveDate>, until: Option<NaiveDate>) -> Item {
+    Item {
+        id,
+        kind,
+        subtype: None,
+        // A post with no start date has always been held.
+        date: from.unwrap_or(NaiveDate::MIN),
+        until,
+        level: None,
+        role: None,
+        award_level: None,
+        amount: 0.0,
+    }
+}
+
+/// Verified records dated `lo..=hi` (owners and co-owners), projects,
+/// and mentor pairs of one school, by teacher.
+async fn load_items<C: ConnectionTrait>(
+    conn: &C,
+    school_id: i64,
+    lo: NaiveDate,
+    hi: NaiveDate,
+    items: &mut HashMap<i64, Vec<Item>>,
+) -> Result<()> {
+    type Row = (i64, i64, String, Option<String>, NaiveDate, Option<String>);
+    // Answered from `ix_evidence_duties` alone.
+    let rows: Vec<Row> = evidence::Entity::find()
+        .select_only()
+        .columns([
+            evidence::Column::Id,
+            evidence::Column::OwnerTeacherId,
+            evidence::Column::Kind,
+            evidence::Column::Subtype,
+            evidence::Column::OccurredOn,
+            evidence::Column::Level,
+        ])
+        .filter(evidence::Column::SchoolId.eq(school_id))
+        .filter(evidence::Column::Status.eq("verified"))
+        .filter(evidence::Column::OccurredOn.between(lo, hi))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    // Hours, days and awards live in the details of three kinds only.
+    let details: Vec<(i64, String)> = evidence::Entity::find()
+        .select_only()
+        .columns([evidence::Column::Id, evidence::Column::Details])
+        .filter(evidence::Column::SchoolId.eq(school_id))
+        .filter(evidence::Column::Status.eq("verified"))
+        .filter(evidence::Column::OccurredOn.between(lo, hi))
+        .filter(evidence::Column::Kind.is_in(["training", "study_visit", "article"]))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut extra: HashMap<i64, (f64, Option<Level>)> = HashMap::with_capacity(details.len());
+    for (id, d) in details {
+        match serde_json::from_str::<Details>(&d) {
+            Ok(Details::Training { hours, .. }) => extra.insert(id, (hours, None)),
+            Ok(Details::StudyVisit { days, .. }) => extra.insert(id, (f64::from(days), None)),
+            Ok(Details::Article { award_level, .. }) => extra.insert(id, (0.0, award_level)),
+            _ => None,
+        };
+    }
+    let co_owners: Vec<(i64, i64)> = evidence_person::Entity::find()
+        .select_only()
+        .columns([
+            evidence_person::Column::EvidenceId,
+            evidence_person::Column::TeacherId,
+        ])
+        .filter(evidence_person::Column::SchoolId.eq(school_id))
+        .filter(evidence_person::Column::Role.eq("co_owner"))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut shared: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (e, t) in co_owners {
+        shared.entry(e).or_default().push(t);
+    }
+    for (id, owner, kind, subtype, date, level) in rows {
+        let Some(kind) = CountedKind::from_code(&kind) else {
+            continue;
+        };
+        let (amount, award_level) = extra.get(&id).copied().unwrap_or((0.0, None));
+        let it = Item {
+            id,
+            kind,
+            subtype,
+            date,
+            until: None,
+            level: level.as_deref().and_then(Level::from_code),
+            role: None,
+            award_level,
+            amount,
+        };
+        if let Some(others) = shared.get(&id) {
+            for t in others {
+                items.entry(*t).or_default().push(it.clone());
+            }
+        }
+        items.entry(owner).or_default().push(it);
+    }
+
+    // Projects count from their approval (立项) to their conclusion (结题),
+    // once the approval has been verified (or the project has moved on).
+    let projects: HashMap<i64, research_project::Model> = research_project::Entity::find()
+        .filter(research_project::Column::SchoolId.eq(school_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    if !projects.is_empty() {
+        let mut approved: HashMap<i64, NaiveDate> = HashMap::new();
+        let mut concluded: HashMap<i64, NaiveDate> = HashMap::new();
+        for s in project_stage::Entity::find()
+            .filter(project_stage::Column::SchoolId.eq(school_id))
+            .filter(project_stage::Column::Stage.is_in(["approved", "concluded"]))
+            .all(conn)
+            .await?
+        {
+            let map = if s.stage == "approved" {
+                &mut approved
+            } else {
+                &mut concluded
+            };
+            map.insert(s.project_id, s.on_date);
+        }
+        for m in project_member::Entity::find()
+            .filter(project_member::Column::SchoolId.eq(school_id))
+            .all(conn)
+            .await?
+        {
+            let (Some(p), Some(from)) = (projects.get(&m.project_id), approved.get(&m.project_id)) else {
+                continue;
+            };
+            if p.stage == "approved" && p.status != "verified" {
+                continue;
+            }
+            let mut it = span(
+                CountedKind::Project,
+                p.id,
+                Some(*from),
+                concluded.get(&p.id).copied(),
+            );
+            it.level = Level::from_code(&p.level);
+            it.role = ProjectRole::from_code(&m.role);
+            items.entry(m.teacher_id).or_default().push(it);
+        }
+    }
+
+    for p in mentor_pair::Entity::find()
+        .filter(mentor_pair::Column::SchoolId.eq(school_id))
+        .filter(mentor_pair::Column::StartsOn.lte(hi))
+        .all(conn)
+        .await?
+    {
+        items.entry(p.mentor_teacher_id).or_default().push(span(
+            CountedKind::Apprentice,
+            p.id,
+            Some(p.starts_on),
+            p.ends_on,
+        ));
+    }
+    Ok(())
+}
+
+/// A school's progress matrix as the caller may see it: the whole school
+/// for those who read its records; a group leader's group or a mentor's
+/// apprentices otherwise.
+pub async fn school(
+    store: &Store,
+    scope: &Scope,
+    school_id: i64,
+    as_of: NaiveDate,
+    filter: &ProgressFilter,
+) -> Result<SchoolProgress> {
+    let conn = store.conn();
+    let sc = school::Entity::find_by_id(school_id)
+        .one(conn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let tenant = Tenant::school(sc.district_id, sc.id);
+    if scope.allows(Capability::ReadEvidence, tenant) {
+        return compute(conn, &sc, as_of, Who::All, filter).await;
+    }
+    let viewer = Viewer::load(conn, scope, as_of).await?;
+    let mut related: Vec<i64> = viewer.apprentices.union(&viewer.led).copied().collect();
+    related.retain(|t| Some(*t) != viewer.own);
+    if related.is_empty() {
+        return Err(Error::NotFound);
+    }
+    compute(conn, &sc, as_of, Who::Only(&related), filter).await
+}
+
+/// One teacher's duties, for the teacher themself or anyone who may see
+/// their records.
+pub async fn teacher(
+    store: &Store,
+    scope: &Scope,
+    teacher_id: i64,
+    as_of: NaiveDate,
+) -> Result<SchoolProgress> {
+    let conn = store.conn();
+    let t = teacher::Entity::find_by_id(teacher_id)
+        .one(conn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let tenant = Tenant::school(t.district_id, t.school_id);
+    if !scope.allows(Capability::ReadEvidence, tenant) {
+        let viewer = Viewer::load(conn, scope, as_of).await?;
+        if !viewer.related().contains(&teacher_id) {
+            return Err(Error::NotFound);
+        }
+    }
+    let sc = school::Entity::find_by_id(t.school_id)
+        .one(conn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    compute(
+        conn,
+        &sc,
+        as_of,
+        Who::Only(&[teacher_id]),
+        &ProgressFilter::default(),
+    )
+    .await
+}
+
+/// The caller's own duties, if their account is linked to a teacher.
+pub async fn own(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<Option<SchoolProgress>> {
+    let Some(uid) = scope.user_id() else {
+        return Ok(None);
+    };
+    let Some(t) = teacher::Entity::find()
+        .filter(teacher::Column::UserId.eq(uid))
+        .filter(teacher::Column::Active.eq(true))
+        .one(store.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    teacher(store, scope, t.id, as_of).await.map(Some)
+}
+
+/// Every school of a district the caller may read, one at a time, so a
+/// province-sized run never holds more than one school in memory.
+pub async fn district(
+    store: &Store,
+    scope: &Scope,
+    district_id: i64,
+    as_of: NaiveDate,
+    filter: &ProgressFilter,
+    mut each: impl FnMut(SchoolProgress) -> Result<()>,
+) -> Result<()> {
+    scope.require(Capability::Read, Tenant::district(district_id))?;
+    let schools = school::Entity::find()
+        .filter(school::Column::DistrictId.eq(district_id))
+        .order_by_asc(school::Column::Code)
+        .all(store.conn())
+        .await?;
+    for sc in schools {
+        if scope.allows(Capability::ReadEvidence, Tenant::school(district_id, sc.id)) {
+            each(compute(store.conn(), &sc, as_of, Who::All, filter).await?)?;
+        }
+    }
+    Ok(())
+}
+
+/// What a drill-down shows for one counted item.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemLabel {
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    /// Where it opens: `/evidence/3`, `/projects/2`, `/mentoring`, `/org/5`.
+    pub href: String,
+}
+
+/// Titles and links of the items behind some results (a drill-down's few
+/// dozen, never a whole school).
+pub async fn labels(
+    store: &Store,
+    refs: impl IntoIterator<Item = lingyan_domain::duties::ItemRef>,
+) -> Result<HashMap<lingyan_domain::duties::ItemRef, ItemLabel>> {
+    use lingyan_domain::duties::ItemRef;
+    let conn = store.conn();
+    let refs: Vec<ItemRef> = refs.into_iter().collect();
+    let ids = |k: fn(CountedKind) -> bool| -> Vec<i64> {
+        refs.iter().filter(|r| k(r.kind)).map(|r| r.id).collect()
+    };
+    let mut out = HashMap::new();
+    let records = ids(|k| k.evidence_kind().is_some());
+    for chunk in records.chunks(500) {
+        for e in evidence::Entity::find()
+            .filter(evidence::Column::Id.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?
+        {
+            if let Some(kind) = CountedKind::from_code(&e.kind) {
+                out.insert(
+                    ItemRef { kind, id: e.id },
+                    ItemLabel {
+                        title: e.title,
+                        date: Some(e.occurred_on),
+                        href: format!("/evidence/{}", e.id),
+                    },
+                );
+            }
+        }
+    }
+    let projects = ids(|k| k == CountedKind::Project);
+    if !projects.is_empty() {
+        for p in research_project::Entity::find()
+            .filter(research_project::Column::Id.is_in(projects))
+            .all(conn)
+            .await?
+        {
+            out.insert(
+                ItemRef {
+                    kind: CountedKind::Project,
+                    id: p.id,
+                },
+                ItemLabel {
+                    title: p.title,
+                    date: None,
+                    href: format!("/projects/{}", p.id),
+                },
+            );
+        }
+    }
+    let pairs = ids(|k| k == CountedKind::Apprentice);
+    if !pairs.is_empty() {
+        let rows = mentor_pair::Entity::find()
+            .filter(mentor_pair::Column::Id.is_in(pairs))
+            .all(conn)
+            .await?;
+        let names: HashMap<i64, String> = teacher::Entity::find()
+            .filter(teacher::Column::Id.is_in(rows.iter().map(|p| p.apprentice_teacher_id)))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect();
+        for p in rows {
+            out.insert(
+                ItemRef {
+                    kind: CountedKind::Apprentice,
+                    id: p.id,
+                },
+                ItemLabel {
+                    title: names.get(&p.apprentice_teacher_id).cloned().unwrap_or_default(),
+                    date: Some(p.starts_on),
+                    href: "/mentoring".to_string(),
+                },
+            );
+        }
+    }
+    let groups = ids(|k| k == CountedKind::GroupLead);
+    if !groups.is_empty() {
+        for g in org_group::Entity::find()
+            .filter(org_group::Column::Id.is_in(groups))
+            .all(conn)
+            .await?
+        {
+            out.insert(
+                ItemRef {
+                    kind: CountedKind::GroupLead,
+                    id: g.id,
+                },
+                ItemLabel {
+                    title: g.name,
+                    date: None,
+                    href: format!("/schools/{}/org", g.school_id),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// A school's digest for leaders: what falls due in the next `days` and
+/// who has not met it.
+pub fn digest_of(p: &SchoolProgress, days: u32) -> lingyan_domain::duties::reminders::Digest {
+    lingyan_domain::duties::reminders::digest(
+        &p.rules,
+        p.teachers.iter().map(|t| (t.teacher_id, t.results.as_slice())),
+        p.as_of,
+        days,
+    )
+}
+
+/// Delivers digests: the CLI prints them; mail or WeChat senders plug in
+/// here later. Each call gets one school's progress and its digest.
+pub trait DigestSender {
+    fn send(
+        &mut self,
+        school: &SchoolProgress,
+        digest: &lingyan_domain::duties::reminders::Digest,
+    ) -> Result<()>;
+}
+
+/// Computes and hands every readable school's digest in a district to
+/// `sender`, one school at a time. Returns how many were sent (schools
+/// with nothing due are skipped).
+pub async fn send_digests(
+    store: &Store,
+    scope: &Scope,
+    district_id: i64,
+    as_of: NaiveDate,
+    days: u32,
+    sender: &mut dyn DigestSender,
+) -> Result<usize> {
+    let mut sent = 0;
+    district(
+        store,
+        scope,
+        district_id,
+        as_of,
+        &ProgressFilter::default(),
+        |p| {
+            let d = digest_of(&p, days);
+            if !d.lines.is_empty() {
+                sender.send(&p, &d)?;
+                sent += 1;
+            }
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(sent)
+}
