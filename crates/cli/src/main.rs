@@ -1366,12 +1366,17 @@ async fn duties(loc: Locale, config: &Config, command: DutiesCommand) -> Result<
                 None => Box::new(std::io::stdout().lock()),
             };
             let mut write = |p: lingyan_store::duties::SchoolProgress| -> lingyan_store::Result<()> {
+                // JSON: one school per line; text: each school's lines.
                 let text = match format {
-                    DutiesFormat::Json => serde_json::to_string(&p)
-                        .map_err(|e| lingyan_store::Error::Internal(e.to_string()))?,
+                    DutiesFormat::Json => {
+                        serde_json::to_string(&p)
+                            .map_err(|e| lingyan_store::Error::Internal(e.to_string()))?
+                            + "\n"
+                    }
                     _ => lingyan_web::pages::duties_text(&p, l),
                 };
-                writeln!(sink, "{text}").map_err(|e| lingyan_store::Error::Internal(e.to_string()))
+                sink.write_all(text.as_bytes())
+                    .map_err(|e| lingyan_store::Error::Internal(e.to_string()))
             };
             match s {
                 Some(s) => write(

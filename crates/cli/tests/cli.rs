@@ -569,3 +569,164 @@ fn portfolio_commands_on_sqlite() {
 fn portfolio_commands_on_postgres() {
     portfolio_commands(true);
 }
+
+fn duties_commands(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let generate = |db: &str| {
+        run(
+            db,
+            &[
+                "gen-data",
+                "--district",
+                "T",
+                "--districts",
+                "2",
+                "--schools-per-district",
+                "2",
+                "--teachers-per-school",
+                "12",
+                "--records",
+                "20",
+                "--years",
+                "2",
+                "--seed",
+                "7",
+            ],
+            None,
+        )
+    };
+    let db = database(dir.path(), postgres);
+    let (ok, out, err) = generate(&db);
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("Generated 2 districts, 4 schools, 48 teachers and 960 records"),
+        "{out}"
+    );
+
+    // One JSON line per school of the district, every teacher × 12 rules.
+    let (ok, json, err) = run(
+        &db,
+        &["duties", "progress", "--district", "T1", "--format", "json"],
+        None,
+    );
+    assert!(ok, "{err}");
+    let lines: Vec<serde_json::Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    for school in &lines {
+        assert_eq!(school["rules"].as_array().unwrap().len(), 12);
+        let teachers = school["teachers"].as_array().unwrap();
+        assert_eq!(teachers.len(), 12);
+        for t in teachers {
+            assert_eq!(t["results"].as_array().unwrap().len(), 12);
+        }
+    }
+    // The same seed makes the same data (a second database, same backend).
+    let dir2 = tempfile::tempdir().unwrap();
+    let db2 = database(dir2.path(), postgres);
+    assert!(generate(&db2).0);
+    let (_, again, _) = run(
+        &db2,
+        &["duties", "progress", "--district", "T1", "--format", "json"],
+        None,
+    );
+    assert_eq!(json, again, "gen-data --seed is deterministic");
+
+    let (ok, text, _) = run(&db, &["duties", "progress", "--school", "T1S001"], None);
+    assert!(
+        ok && text.contains("D12 = Mature: 16 lessons observed a semester"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 1 + 12 + 12);
+    let xlsx = dir.path().join("duties.xlsx");
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "duties",
+            "progress",
+            "--school",
+            "T1S001",
+            "--format",
+            "xlsx",
+            "-o",
+            xlsx.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok && out.contains("duties.xlsx"), "{out}{err}");
+    let sheets = lingyan_store::roster::read_sheets(&std::fs::read(&xlsx).unwrap()).unwrap();
+    assert_eq!(sheets[0].1.len(), 13);
+    let (ok, _, err) = run(
+        &db,
+        &["duties", "progress", "--district", "T1", "--format", "xlsx"],
+        None,
+    );
+    assert!(!ok && err.contains("needs --school"), "{err}");
+
+    let (ok, digest, _) = run(
+        &db,
+        &["duties", "digest", "--district", "T2", "--days", "31"],
+        None,
+    );
+    assert!(ok && digest.matches("== ").count() <= 2, "{digest}");
+
+    let (ok, out, _) = run(
+        &db,
+        &[
+            "duties",
+            "adopt",
+            "--school",
+            "T1S001",
+            "--preset",
+            "young-six-ones",
+        ],
+        None,
+    );
+    assert!(ok && out.contains("the set now has 19 rules"), "{out}");
+    let (ok, _, err) = run(
+        &db,
+        &["duties", "adopt", "--school", "T1S001", "--preset", "nope"],
+        None,
+    );
+    assert!(!ok && err.contains("no preset “nope”"), "{err}");
+}
+
+#[test]
+fn duties_commands_on_sqlite() {
+    duties_commands(false);
+}
+
+#[test]
+fn duties_commands_on_postgres() {
+    duties_commands(true);
+}
+
+#[test]
+fn check_rules_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/x.db?mode=rwc", dir.path().display());
+    let preset = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/presets/duties/all-eight-ones.toml"
+    );
+    let (ok, out, _) = run(&db, &["duties", "check-rules", preset], None);
+    assert!(ok && out.contains("8 rules, all valid"), "{out}");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[rules]]\ncode = \"x\"\nname_zh = \"甲\"\nname_en = \"X\"\nkinds = [\"obsrvation\"]\ncount = 1\nperiod = \"semester\"\nevery = \"school_year\"\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(&db, &["duties", "check-rules", bad.to_str().unwrap()], None);
+    assert!(!ok, "a bad file fails");
+    assert!(
+        err.contains("Rule 1 (x): What counts: unknown kind “obsrvation”"),
+        "{err}"
+    );
+    assert!(err.contains("2 problems"), "{err}");
+    let json = dir.path().join("bad.json");
+    std::fs::write(&json, "{\"rules\": [").unwrap();
+    let (ok, _, err) = run(&db, &["duties", "check-rules", json.to_str().unwrap()], None);
+    assert!(!ok && err.contains("cannot be read as a rules file"), "{err}");
+    let (ok, _, err) = run(&db, &["duties", "check-rules", "/no/such/file.toml"], None);
+    assert!(!ok && err.contains("Cannot read /no/such/file.toml"), "{err}");
+}
