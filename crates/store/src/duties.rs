@@ -19,12 +19,13 @@ use crate::teachers::{facts_of, fields_of, honours_of};
 use crate::tiers::{TierBook, rules_for as tier_rules_for};
 use crate::{Error, Result, Scope, Store};
 use chrono::{NaiveDate, Utc};
-use lingyan_domain::duties::engine::{Context, period_window};
+use lingyan_domain::duties::engine::{Context, Prepared};
 use lingyan_domain::duties::{
-    CountedKind, DutyPerson, DutyRule, DutySet, DutySetInput, Item, Progress, RuleError, evaluate, presets,
+    CountedKind, DutyPerson, DutyRule, DutySet, DutySetInput, Item, Needs, Progress, RuleError, presets,
 };
 use lingyan_domain::evidence::Details;
 use lingyan_domain::{Capability, FieldError, Level, ProjectRole, Tenant, TierRules};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -311,6 +312,9 @@ pub struct SchoolProgress {
     pub rules: Vec<DutyRule>,
     #[serde(skip)]
     pub tiers: TierRules,
+    /// The school's groups (id, name), for filters.
+    #[serde(skip)]
+    pub groups: Vec<(i64, String)>,
     pub teachers: Vec<TeacherProgress>,
 }
 
@@ -328,6 +332,7 @@ async fn compute<C: ConnectionTrait>(
     who: Who<'_>,
     filter: &ProgressFilter,
 ) -> Result<SchoolProgress> {
+    let started = std::time::Instant::now();
     let calendar = crate::calendar::load(conn, sc.district_id, Some(sc.id)).await?;
     let year = calendar.semester_of(as_of).year;
     let view = set_for(conn, sc.district_id, Some(sc.id), year).await?;
@@ -379,24 +384,21 @@ async fn compute<C: ConnectionTrait>(
         }
     }
 
-    let rules = &view.set.rules;
-    if !rules.is_empty() && !rows.is_empty() {
-        let lo = rules
-            .iter()
-            .map(|r| period_window(r, &calendar, as_of).0)
-            .min()
-            .unwrap_or(as_of);
-        load_items(conn, sc.id, lo, as_of, &mut items).await?;
-    }
-
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut honours = honours_of(conn, &ids).await?;
-    let mut book = TierBook::new();
     let ctx = Context {
         calendar: &calendar,
         tiers: &tiers,
         as_of,
     };
+    let prepared = Prepared::new(&view.set, ctx);
+    if let Some(lo) = prepared.earliest()
+        && !rows.is_empty()
+    {
+        load_items(conn, sc.id, lo.min(as_of), as_of, &view.set.needs(), &mut items).await?;
+    }
+
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut honours = honours_of(conn, &ids).await?;
+    let mut book = TierBook::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let fields = fields_of(&r);
@@ -418,7 +420,7 @@ async fn compute<C: ConnectionTrait>(
             groups: groups.remove(&r.id).unwrap_or_default(),
         };
         let mine = items.remove(&r.id).unwrap_or_default();
-        let results = evaluate(&view.set, &ctx, &person, &mine);
+        let results = prepared.evaluate(&person, &mine);
         out.push(TeacherProgress {
             teacher_id: r.id,
             name: r.name,
@@ -428,6 +430,14 @@ async fn compute<C: ConnectionTrait>(
             results,
         });
     }
+    let mut groups: Vec<(i64, String)> = names.into_iter().collect();
+    groups.sort_by(|a, b| a.1.cmp(&b.1));
+    tracing::debug!(
+        school = sc.id,
+        teachers = out.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "duties computed"
+    );
     Ok(SchoolProgress {
         district_id: sc.district_id,
         school_id: sc.id,
@@ -437,6 +447,7 @@ async fn compute<C: ConnectionTrait>(
         source: view.source,
         rules: view.set.rules,
         tiers,
+        groups,
         teachers: out,
     })
 }
@@ -463,10 +474,11 @@ async fn load_items<C: ConnectionTrait>(
     school_id: i64,
     lo: NaiveDate,
     hi: NaiveDate,
+    needs: &Needs,
     items: &mut HashMap<i64, Vec<Item>>,
 ) -> Result<()> {
-    type Row = (i64, i64, String, Option<String>, NaiveDate, Option<String>);
     // Answered from `ix_evidence_duties` alone.
+    type Row = (i64, i64, String, Option<String>, NaiveDate, Option<String>);
     let rows: Vec<Row> = evidence::Entity::find()
         .select_only()
         .columns([
@@ -480,20 +492,26 @@ async fn load_items<C: ConnectionTrait>(
         .filter(evidence::Column::SchoolId.eq(school_id))
         .filter(evidence::Column::Status.eq("verified"))
         .filter(evidence::Column::OccurredOn.between(lo, hi))
+        .filter(evidence::Column::Kind.is_in(needs.record_kinds.iter().copied()))
         .into_tuple()
         .all(conn)
         .await?;
-    // Hours, days and awards live in the details of three kinds only.
-    let details: Vec<(i64, String)> = evidence::Entity::find()
-        .select_only()
-        .columns([evidence::Column::Id, evidence::Column::Details])
-        .filter(evidence::Column::SchoolId.eq(school_id))
-        .filter(evidence::Column::Status.eq("verified"))
-        .filter(evidence::Column::OccurredOn.between(lo, hi))
-        .filter(evidence::Column::Kind.is_in(["training", "study_visit", "article"]))
-        .into_tuple()
-        .all(conn)
-        .await?;
+    // Hours, days and awards live in the details of three kinds, read only
+    // when a rule asks about them.
+    let details: Vec<(i64, String)> = if needs.detail_kinds.is_empty() {
+        Vec::new()
+    } else {
+        evidence::Entity::find()
+            .select_only()
+            .columns([evidence::Column::Id, evidence::Column::Details])
+            .filter(evidence::Column::SchoolId.eq(school_id))
+            .filter(evidence::Column::Status.eq("verified"))
+            .filter(evidence::Column::OccurredOn.between(lo, hi))
+            .filter(evidence::Column::Kind.is_in(needs.detail_kinds.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
     let mut extra: HashMap<i64, (f64, Option<Level>)> = HashMap::with_capacity(details.len());
     for (id, d) in details {
         match serde_json::from_str::<Details>(&d) {
@@ -510,7 +528,9 @@ async fn load_items<C: ConnectionTrait>(
             evidence_person::Column::TeacherId,
         ])
         .filter(evidence_person::Column::SchoolId.eq(school_id))
-        .filter(evidence_person::Column::Role.eq("co_owner"))
+        // A literal, not a bound value: only then may the planners use the
+        // partial index `ix_evidence_people_co_owners` (role = 'co_owner').
+        .filter(Expr::cust("role = 'co_owner'"))
         .into_tuple()
         .all(conn)
         .await?;
@@ -544,13 +564,17 @@ async fn load_items<C: ConnectionTrait>(
 
     // Projects count from their approval (立项) to their conclusion (结题),
     // once the approval has been verified (or the project has moved on).
-    let projects: HashMap<i64, research_project::Model> = research_project::Entity::find()
-        .filter(research_project::Column::SchoolId.eq(school_id))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let projects: HashMap<i64, research_project::Model> = if needs.projects {
+        research_project::Entity::find()
+            .filter(research_project::Column::SchoolId.eq(school_id))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     if !projects.is_empty() {
         let mut approved: HashMap<i64, NaiveDate> = HashMap::new();
         let mut concluded: HashMap<i64, NaiveDate> = HashMap::new();
@@ -590,6 +614,9 @@ async fn load_items<C: ConnectionTrait>(
         }
     }
 
+    if !needs.apprentices {
+        return Ok(());
+    }
     for p in mentor_pair::Entity::find()
         .filter(mentor_pair::Column::SchoolId.eq(school_id))
         .filter(mentor_pair::Column::StartsOn.lte(hi))

@@ -170,6 +170,17 @@ impl Store {
         &self.db
     }
 
+    /// Runs a raw query and returns how many rows it gave; benchmarks use
+    /// it to time plain SQL beside a service on the same database.
+    pub async fn query_row_count(&self, sql: &str, values: Vec<sea_orm::Value>) -> Result<usize> {
+        let backend = self.db.get_database_backend();
+        Ok(self
+            .db
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values))
+            .await?
+            .len())
+    }
+
     /// Runs a raw statement; used by tests and maintenance commands only.
     pub async fn execute_unprepared(&self, sql: &str) -> Result<()> {
         self.db.execute_unprepared(sql).await?;

@@ -3,5 +3,6 @@ import { login } from "./login.mjs";
 import { people } from "./people.mjs";
 import { registry } from "./registry.mjs";
 import { portfolio } from "./portfolio.mjs";
+import { duties } from "./duties.mjs";
 
-export const flows = [login, people, registry, portfolio];
+export const flows = [login, people, registry, portfolio, duties];

@@ -433,10 +433,15 @@ fn unit_suffix(m: Measure, l: Locale) -> &'static str {
 
 /// Evaluates one rule for one teacher. `items` must be sorted by
 /// `(date, kind, id)`.
-fn evaluate_rule(rule: &DutyRule, ctx: &Context<'_>, person: &DutyPerson, items: &[&Item]) -> Progress {
-    let cal = ctx.calendar;
+fn evaluate_rule(
+    rule: &DutyRule,
+    window: &Window,
+    ctx: &Context<'_>,
+    person: &DutyPerson,
+    items: &[&Item],
+) -> Progress {
     let as_of = ctx.as_of;
-    let (s, e) = period_window(rule, cal, as_of);
+    let (s, e) = window.period;
     let mut p = Progress {
         rule: rule.code.clone(),
         status: DutyStatus::NotApplicable,
@@ -483,10 +488,10 @@ fn evaluate_rule(rule: &DutyRule, ctx: &Context<'_>, person: &DutyPerson, items:
 
     match rule.every {
         Some(every) => {
-            let subs = sub_windows(every, cal, s, e);
+            let subs = &window.subs;
             let mut met = 0usize;
             let mut closed = 0usize;
-            for &(a, b) in &subs {
+            for &(a, b) in subs {
                 if a > as_of {
                     continue;
                 }
@@ -584,18 +589,66 @@ fn evaluate_rule(rule: &DutyRule, ctx: &Context<'_>, person: &DutyPerson, items:
     p
 }
 
+/// A rule's period on the day, and its sub-periods: the same for every
+/// teacher, so worked out once.
+#[derive(Debug, Clone)]
+struct Window {
+    period: (NaiveDate, NaiveDate),
+    subs: Vec<(NaiveDate, NaiveDate)>,
+}
+
+/// A duty set ready to evaluate many teachers on one day: the calendar
+/// work (periods, sub-periods) is done once, not per teacher.
+#[derive(Debug, Clone)]
+pub struct Prepared<'a> {
+    set: &'a DutySet,
+    ctx: Context<'a>,
+    windows: Vec<Window>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(set: &'a DutySet, ctx: Context<'a>) -> Self {
+        let windows = set
+            .rules
+            .iter()
+            .map(|r| {
+                let period = period_window(r, ctx.calendar, ctx.as_of);
+                let subs = match r.every {
+                    Some(every) => sub_windows(every, ctx.calendar, period.0, period.1),
+                    None => Vec::new(),
+                };
+                Window { period, subs }
+            })
+            .collect();
+        Self { set, ctx, windows }
+    }
+
+    /// The earliest day any rule counts from (what a loader must read).
+    pub fn earliest(&self) -> Option<NaiveDate> {
+        self.windows.iter().map(|w| w.period.0).min()
+    }
+
+    /// Every rule for one teacher; `items` in any order.
+    pub fn evaluate(&self, person: &DutyPerson, items: &[Item]) -> Vec<Progress> {
+        let mut sorted: Vec<&Item> = items.iter().collect();
+        sorted.sort_by(|a, b| {
+            (a.date, a.kind, a.id, a.until)
+                .cmp(&(b.date, b.kind, b.id, b.until))
+                .then(a.amount.total_cmp(&b.amount))
+        });
+        self.set
+            .rules
+            .iter()
+            .zip(&self.windows)
+            .map(|(r, w)| evaluate_rule(r, w, &self.ctx, person, &sorted))
+            .collect()
+    }
+}
+
 /// Evaluates every rule of `set` for one teacher. `items` are the
 /// teacher's verified records and spans, in any order; the result has one
-/// entry per rule, in the set's order.
+/// entry per rule, in the set's order. (For many teachers on one day,
+/// [`Prepared`] does the calendar work once.)
 pub fn evaluate(set: &DutySet, ctx: &Context<'_>, person: &DutyPerson, items: &[Item]) -> Vec<Progress> {
-    let mut sorted: Vec<&Item> = items.iter().collect();
-    sorted.sort_by(|a, b| {
-        (a.date, a.kind, a.id, a.until)
-            .cmp(&(b.date, b.kind, b.id, b.until))
-            .then(a.amount.total_cmp(&b.amount))
-    });
-    set.rules
-        .iter()
-        .map(|r| evaluate_rule(r, ctx, person, &sorted))
-        .collect()
+    Prepared::new(set, *ctx).evaluate(person, items)
 }

@@ -296,12 +296,54 @@ impl DutySet {
         }
     }
 
+    /// What evaluating the set reads, so a loader fetches nothing more.
+    pub fn needs(&self) -> Needs {
+        let mut n = Needs::default();
+        for r in &self.rules {
+            let m = &r.matcher;
+            for k in &m.kinds {
+                match k.evidence_kind() {
+                    Some(e) => {
+                        if !n.record_kinds.contains(&e.code()) {
+                            n.record_kinds.push(e.code());
+                        }
+                        // Amounts and awards are in the details of three kinds.
+                        let detail = match k {
+                            CountedKind::Training => r.measure == Measure::Hours || m.min_hours.is_some(),
+                            CountedKind::StudyVisit => r.measure == Measure::Days,
+                            CountedKind::Article => m.award_won,
+                            _ => false,
+                        };
+                        if detail && !n.detail_kinds.contains(&e.code()) {
+                            n.detail_kinds.push(e.code());
+                        }
+                    }
+                    None if *k == CountedKind::Project => n.projects = true,
+                    None if *k == CountedKind::Apprentice => n.apprentices = true,
+                    None => n.groups_led = true,
+                }
+            }
+        }
+        n
+    }
+
     /// The rules as input again (for editing, or to save as a file).
     pub fn to_input(&self) -> DutySetInput {
         DutySetInput {
             rules: self.rules.iter().map(DutyRuleInput::of).collect(),
         }
     }
+}
+
+/// What a duty set reads: record kinds (codes), the kinds whose details
+/// (hours, days, award) matter, and which standing facts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Needs {
+    pub record_kinds: Vec<&'static str>,
+    pub detail_kinds: Vec<&'static str>,
+    pub projects: bool,
+    pub apprentices: bool,
+    pub groups_led: bool,
 }
 
 /// A problem with one rule: which rule (from 1, and its code) and the field.

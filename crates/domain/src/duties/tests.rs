@@ -747,6 +747,17 @@ fn validation_names_the_field() {
 }
 
 #[test]
+fn a_set_says_what_it_reads() {
+    let n = presets::find("backbone-duties").unwrap().set.needs();
+    assert_eq!(n.record_kinds, vec!["class", "article", "study_visit", "reading"]);
+    assert_eq!(n.detail_kinds, vec!["article", "study_visit"]);
+    assert!(!n.projects && !n.apprentices && !n.groups_led);
+    let n = presets::find("backbone-five-ones-summary").unwrap().set.needs();
+    assert!(n.projects && n.groups_led && !n.apprentices);
+    assert!(n.detail_kinds.is_empty(), "published is a sub-kind, not a detail");
+}
+
+#[test]
 fn adopting_a_preset_replaces_rules_with_its_codes() {
     let mut set = DutySet::default();
     set.adopt(presets::find("observation-quotas").unwrap());

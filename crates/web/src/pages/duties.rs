@@ -224,6 +224,8 @@ pub struct MatrixQuery {
     as_of: String,
     #[serde(default)]
     lang: String,
+    page: Option<u64>,
+    per_page: Option<u64>,
 }
 
 /// One cell of the matrix.
@@ -265,6 +267,9 @@ struct MatrixPage {
     source: String,
     columns: Vec<ColumnView>,
     rows: Vec<RowView>,
+    /// The rows are a page of the sorted, filtered teachers; the counts per
+    /// duty and the export cover them all.
+    pager: super::Pager,
     can_edit_rules: bool,
     xlsx: String,
     digest: String,
@@ -363,10 +368,7 @@ async fn view_duties_get(
         }
         Err(e) => return Err(e),
     };
-    let groups = lingyan_store::org::groups(&state.store, &caller.scope, p.school_id)
-        .await
-        .map(|gs| gs.into_iter().map(|g| (g.id, g.name)).collect())
-        .unwrap_or_default();
+    let groups = p.groups.clone();
     let columns = p
         .rules
         .iter()
@@ -389,9 +391,32 @@ async fn view_duties_get(
             }
         })
         .collect();
+    let req = lingyan_domain::PageRequest::new(q.page, q.per_page);
+    let paged = lingyan_domain::Paged::<()> {
+        items: Vec::new(),
+        total: p.teachers.len() as u64,
+        page: req.page,
+        per_page: req.per_page,
+    };
+    let pager = super::Pager::new(
+        &paged,
+        &url_with(
+            "/duties",
+            &[
+                ("school", p.school_id.to_string()),
+                ("group", q.group.clone()),
+                ("tier", q.tier.clone()),
+                ("status", q.status.clone()),
+                ("sort", q.sort.clone()),
+                ("as_of", q.as_of.clone()),
+            ],
+        ),
+    );
     let rows = p
         .teachers
         .iter()
+        .skip(req.offset() as usize)
+        .take(req.per_page as usize)
         .map(|t| RowView {
             teacher_id: t.teacher_id,
             name: t.name.clone(),
@@ -449,6 +474,7 @@ async fn view_duties_get(
         groups,
         columns,
         rows,
+        pager,
         q,
         ctx,
     };

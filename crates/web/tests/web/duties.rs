@@ -354,15 +354,29 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
     // Pages: the matrix with filters, its export, the drill-down, the card.
     let page = app.login_as("director").await;
     let (s, html) = page
-        .get_text(&format!("/duties?school={school}&as_of={AS_OF}&sort=behind"))
+        .get_text(&format!(
+            "/duties?school={school}&as_of={AS_OF}&sort=behind&per_page=500"
+        ))
         .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("duty-matrix") && html.contains(&format!("/teachers/{me}/duties")));
     let (_, done_only) = page
-        .get_text(&format!("/duties?school={school}&as_of={AS_OF}&status=done"))
+        .get_text(&format!(
+            "/duties?school={school}&as_of={AS_OF}&status=done&per_page=500"
+        ))
         .await;
     assert!(done_only.contains(&format!("/teachers/{me}/duties")));
     assert!(done_only.matches("<tr>").count() < html.matches("<tr>").count());
+    // The rows come a page at a time; the counts per duty cover everyone.
+    let (_, first) = page
+        .get_text(&format!("/duties?school={school}&as_of={AS_OF}&per_page=5"))
+        .await;
+    assert_eq!(
+        first.matches("<tr>").count(),
+        1 + 5,
+        "the header and five teachers"
+    );
+    assert!(first.contains("rel=\"next\""));
     let x = page
         .get(&format!("/duties.xlsx?school={school}&as_of={AS_OF}"))
         .await;

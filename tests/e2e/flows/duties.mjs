@@ -1,0 +1,49 @@
+// Duties on a phone: a director adopts the "eight ones" preset from the
+// library, opens the progress matrix (filters, a cell's drill-down); a
+// teacher then sees "My duties" on the home page and opens the full list.
+async function login(page, t, user, next) {
+  await page.context().clearCookies();
+  await page.goto(`${t.base}/login?next=${encodeURIComponent(next)}`);
+  await page.fill('input[name="username"]', user);
+  await page.fill('input[name="password"]', "lingyan-demo");
+  await Promise.all([page.waitForLoadState("load"), page.click('button[type="submit"].primary')]);
+}
+
+export const duties = {
+  name: "duties",
+  async run(page, t) {
+    await login(page, t, t.zh ? "director" : "principal", "/duties");
+    // The matrix page links to the rules of the school.
+    await Promise.all([page.waitForLoadState("load"), page.click('a[href$="/duties/rules"]')]);
+    await t.fitsPhone();
+    const adopt = page.locator('form[action$="/duties/rules/adopt"]:has(input[value="all-eight-ones"]) button');
+    await Promise.all([page.waitForLoadState("load"), adopt.click()]);
+    const rules = await page.textContent("#duty-rules");
+    t.expect(rules.includes("a8_reading_note"), "the adopted rules are listed");
+    await t.shot("duty-rules");
+
+    await page.goto(`${t.base}/duties`);
+    await page.waitForSelector("#duty-matrix");
+    await t.fitsPhone();
+    await page.selectOption('select[name="sort"]', "name");
+    await Promise.all([page.waitForLoadState("load"), page.click('form.filters button[type="submit"]')]);
+    t.expect(page.url().includes("sort=name"), `sorted: ${page.url()}`);
+    await t.shot("duty-matrix");
+    // Drill down from the first cell.
+    await Promise.all([page.waitForLoadState("load"), page.locator("#duty-matrix td.duty a").first().click()]);
+    t.expect(/\/teachers\/\d+\/duties/.test(page.url()), `drill-down: ${page.url()}`);
+    await page.waitForSelector(".duty-card");
+    await t.fitsPhone();
+
+    await login(page, t, "teacher", "/");
+    await page.waitForSelector("#my-duties");
+    const card = await page.textContent("#my-duties");
+    t.expect(card.includes(t.zh ? "每两周一篇读书笔记" : "A reading note every two weeks"), "the card lists the duty");
+    await t.fitsPhone();
+    await t.shot("my-duties-card");
+    await Promise.all([page.waitForLoadState("load"), page.click("#my-duties h2 a")]);
+    await page.waitForSelector("#reminders");
+    await t.fitsPhone();
+    await t.shot("my-duties");
+  },
+};
