@@ -35,7 +35,9 @@ export const duties = {
     await page.waitForSelector(".duty-card");
     await t.fitsPhone();
 
-    await login(page, t, "teacher", "/");
+    // A teacher who keeps the browser's language (the login flow saved
+    // zh-CN on "teacher" and en on "leader"; both keep portfolios).
+    await login(page, t, t.zh ? "teacher" : "leader", "/");
     await page.waitForSelector("#my-duties");
     const card = await page.textContent("#my-duties");
     t.expect(card.includes(t.zh ? "每两周一篇读书笔记" : "A reading note every two weeks"), "the card lists the duty");
