@@ -25,10 +25,10 @@ use lingyan_domain::duties::{
 };
 use lingyan_domain::evidence::Details;
 use lingyan_domain::{Capability, FieldError, Level, ProjectRole, Tenant, TierRules};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -393,7 +393,20 @@ async fn compute<C: ConnectionTrait>(
     if let Some(lo) = prepared.earliest()
         && !rows.is_empty()
     {
-        load_items(conn, sc.id, lo.min(as_of), as_of, &view.set.needs(), &mut items).await?;
+        let only = match who {
+            Who::Only(ids) => Some(ids),
+            Who::All => None,
+        };
+        load_items(
+            conn,
+            sc.id,
+            lo.min(as_of),
+            as_of,
+            &view.set.needs(),
+            only,
+            &mut items,
+        )
+        .await?;
     }
 
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -475,8 +488,25 @@ async fn load_items<C: ConnectionTrait>(
     lo: NaiveDate,
     hi: NaiveDate,
     needs: &Needs,
+    only: Option<&[i64]>,
     items: &mut HashMap<i64, Vec<Item>>,
 ) -> Result<()> {
+    // With a few teachers (one teacher's card, a group), only their own and
+    // co-owned records, not the whole school's.
+    let mine = only.map(|ids| {
+        Condition::any()
+            .add(evidence::Column::OwnerTeacherId.is_in(ids.iter().copied()))
+            .add(
+                evidence::Column::Id.in_subquery(
+                    Query::select()
+                        .column(evidence_person::Column::EvidenceId)
+                        .from(evidence_person::Entity)
+                        .and_where(evidence_person::Column::TeacherId.is_in(ids.iter().copied()))
+                        .and_where(evidence_person::Column::Role.eq("co_owner"))
+                        .to_owned(),
+                ),
+            )
+    });
     // Answered from `ix_evidence_duties` alone.
     type Row = (i64, i64, String, Option<String>, NaiveDate, Option<String>);
     let rows: Vec<Row> = evidence::Entity::find()
@@ -493,6 +523,7 @@ async fn load_items<C: ConnectionTrait>(
         .filter(evidence::Column::Status.eq("verified"))
         .filter(evidence::Column::OccurredOn.between(lo, hi))
         .filter(evidence::Column::Kind.is_in(needs.record_kinds.iter().copied()))
+        .apply_if(mine.clone(), |q, c| q.filter(c))
         .into_tuple()
         .all(conn)
         .await?;
@@ -508,6 +539,7 @@ async fn load_items<C: ConnectionTrait>(
             .filter(evidence::Column::Status.eq("verified"))
             .filter(evidence::Column::OccurredOn.between(lo, hi))
             .filter(evidence::Column::Kind.is_in(needs.detail_kinds.iter().copied()))
+            .apply_if(mine, |q, c| q.filter(c))
             .into_tuple()
             .all(conn)
             .await?

@@ -312,9 +312,10 @@ async fn load_matrix(
         "name" => p.teachers.sort_by(|a, b| a.name.cmp(&b.name)),
         "staff" => {}
         // Most behind first: overdue weighs 3, behind 2, on track 1.
+        // (Each teacher's weight is added up once, not per comparison.)
         _ => p
             .teachers
-            .sort_by(|a, b| b.severity().cmp(&a.severity()).then(a.name.cmp(&b.name))),
+            .sort_by_cached_key(|t| (std::cmp::Reverse(t.severity()), t.name.clone())),
     }
     Ok((p, schools))
 }
