@@ -409,6 +409,12 @@ fn read_password(loc: Locale, from_stdin: bool) -> Result<String> {
     Ok(a)
 }
 
+/// mimalloc instead of the system allocator: the duties matrix, reports
+/// and imports allocate many small strings across threads, where glibc's
+/// malloc spent a fifth of the time (docs/BENCHMARKS.md, issue 5).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();

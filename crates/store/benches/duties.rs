@@ -19,6 +19,10 @@ use lingyan_store::duties::{self, ProgressFilter};
 use lingyan_store::{Scope, Store};
 use std::hint::black_box;
 
+// As in the `lingyan` binary (see its main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let Ok(url) = std::env::var("LINGYAN_BENCH_DB") else {
         eprintln!("LINGYAN_BENCH_DB is not set: run scripts/bench-duties (nothing measured)");

@@ -11,11 +11,11 @@
 
 use crate::audit::{self, Change};
 use crate::entity::{
-    duty_rule_set, evidence, evidence_person, mentor_pair, org_group, org_group_member, project_member,
-    project_stage, research_project, school, teacher,
+    duty_rule_set, evidence, evidence_person, honour, mentor_pair, org_group, org_group_member,
+    project_member, project_stage, research_project, school, teacher,
 };
 use crate::evidence::Viewer;
-use crate::teachers::{facts_of, fields_of, honours_of};
+use crate::status::{HONOUR_COLUMNS, HonourRow, PACKED, honour_fact, unpack};
 use crate::tiers::{TierBook, rules_for as tier_rules_for};
 use crate::{Error, Result, Scope, Store};
 use chrono::{NaiveDate, Utc};
@@ -24,11 +24,13 @@ use lingyan_domain::duties::{
     CountedKind, DutyPerson, DutyRule, DutySet, DutySetInput, Item, Needs, Progress, RuleError, presets,
 };
 use lingyan_domain::evidence::Details;
-use lingyan_domain::{Capability, FieldError, Level, ProjectRole, Tenant, TierRules};
+use lingyan_domain::{
+    Capability, FieldError, HonourFact, Level, ProjectRole, TeacherFacts, Tenant, TierRules,
+};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -319,6 +321,7 @@ pub struct SchoolProgress {
 }
 
 /// Teachers to evaluate: everyone, or only these.
+#[derive(Clone, Copy)]
 enum Who<'a> {
     All,
     Only(&'a [i64]),
@@ -340,47 +343,43 @@ async fn compute<C: ConnectionTrait>(
         .await?
         .rules;
 
-    let mut q = teacher::Entity::find()
-        .filter(teacher::Column::SchoolId.eq(sc.id))
-        .filter(teacher::Column::Active.eq(true));
-    if let Who::Only(ids) = who {
-        q = q.filter(teacher::Column::Id.is_in(ids.iter().copied()));
-    }
-    if let Some(t) = filter.teacher_id {
-        q = q.filter(teacher::Column::Id.eq(t));
-    }
-    let mut rows = q
-        .order_by_asc(teacher::Column::StaffNo)
-        .order_by_asc(teacher::Column::Id)
-        .all(conn)
-        .await?;
+    let mut rows = teachers_of(conn, sc.id, who, filter.teacher_id).await?;
 
     // Groups: names per teacher, the groups each leads.
     let names: HashMap<i64, String> = org_group::Entity::find()
+        .select_only()
+        .columns([org_group::Column::Id, org_group::Column::Name])
         .filter(org_group::Column::SchoolId.eq(sc.id))
+        .into_tuple::<(i64, String)>()
         .all(conn)
         .await?
         .into_iter()
-        .map(|g| (g.id, g.name))
         .collect();
-    let members = org_group_member::Entity::find()
+    let members: Vec<(i64, i64, String)> = org_group_member::Entity::find()
+        .select_only()
+        .columns([
+            org_group_member::Column::GroupId,
+            org_group_member::Column::TeacherId,
+            org_group_member::Column::Position,
+        ])
         .filter(org_group_member::Column::SchoolId.eq(sc.id))
+        .into_tuple()
         .all(conn)
         .await?;
     if let Some(g) = filter.group_id {
-        rows.retain(|r| members.iter().any(|m| m.group_id == g && m.teacher_id == r.id));
+        rows.retain(|r| members.iter().any(|m| m.0 == g && m.1 == r.facts.id));
     }
     let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
     let mut items: HashMap<i64, Vec<Item>> = HashMap::new();
-    for m in &members {
-        if let Some(n) = names.get(&m.group_id) {
-            groups.entry(m.teacher_id).or_default().push(n.clone());
+    for (group_id, teacher_id, position) in &members {
+        if let Some(n) = names.get(group_id) {
+            groups.entry(*teacher_id).or_default().push(n.clone());
         }
-        if m.position == "leader" {
+        if position == "leader" {
             items
-                .entry(m.teacher_id)
+                .entry(*teacher_id)
                 .or_default()
-                .push(span(CountedKind::GroupLead, m.group_id, None, None));
+                .push(span(CountedKind::GroupLead, *group_id, None, None));
         }
     }
 
@@ -409,14 +408,14 @@ async fn compute<C: ConnectionTrait>(
         .await?;
     }
 
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut honours = honours_of(conn, &ids).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.facts.id).collect();
+    let mut honours = honour_facts(conn, &ids).await?;
     let mut book = TierBook::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let fields = fields_of(&r);
-        let hs = honours.remove(&r.id).unwrap_or_default();
-        let facts = facts_of(r.id, &fields, &hs);
+        let mut facts = r.facts;
+        let id = facts.id;
+        facts.honours = honours.remove(&id).unwrap_or_default();
         let tier = book
             .classify(conn, sc.district_id, sc.id, &facts, as_of)
             .await?
@@ -430,12 +429,12 @@ async fn compute<C: ConnectionTrait>(
             facts,
             tier: tier.clone(),
             staff_no: r.staff_no.clone().unwrap_or_default(),
-            groups: groups.remove(&r.id).unwrap_or_default(),
+            groups: groups.remove(&id).unwrap_or_default(),
         };
-        let mine = items.remove(&r.id).unwrap_or_default();
+        let mine = items.remove(&id).unwrap_or_default();
         let results = prepared.evaluate(&person, &mine);
         out.push(TeacherProgress {
-            teacher_id: r.id,
+            teacher_id: id,
             name: r.name,
             staff_no: r.staff_no,
             tier,
@@ -463,6 +462,91 @@ async fn compute<C: ConnectionTrait>(
         groups,
         teachers: out,
     })
+}
+
+/// A teacher as the evaluation needs them.
+struct Row {
+    facts: TeacherFacts,
+    name: String,
+    staff_no: Option<String>,
+}
+
+/// The active teachers of a school (or only some), in staff-number order,
+/// with their facts read packed into one column (see `status::PACKED`).
+async fn teachers_of<C: ConnectionTrait>(
+    conn: &C,
+    school_id: i64,
+    who: Who<'_>,
+    one: Option<i64>,
+) -> Result<Vec<Row>> {
+    let backend = conn.get_database_backend();
+    let (p1, p2) = match backend {
+        DbBackend::Postgres => ("$1", "$2"),
+        _ => ("?", "?"),
+    };
+    let mut sql =
+        format!("SELECT id, name, staff_no, {PACKED} FROM teachers WHERE school_id = {p1} AND active = {p2}");
+    // Ids are integers, written into the text as such.
+    let list = |ids: &mut dyn Iterator<Item = i64>| ids.map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    if let Who::Only(ids) = who {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        sql.push_str(&format!(" AND id IN ({})", list(&mut ids.iter().copied())));
+    }
+    if let Some(t) = one {
+        sql.push_str(&format!(" AND id = {t}"));
+    }
+    sql.push_str(" ORDER BY staff_no, id");
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [school_id.into(), true.into()],
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let id: i64 = r.try_get_by_index(0)?;
+            let packed: String = r.try_get_by_index(3)?;
+            Ok(Row {
+                facts: unpack(id, &packed),
+                name: r.try_get_by_index(1)?,
+                staff_no: r.try_get_by_index(2)?,
+            })
+        })
+        .collect()
+}
+
+/// The honours of some teachers as facts, newest first (as
+/// `teachers::honours_of` orders them).
+async fn honour_facts<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<HashMap<i64, Vec<HonourFact>>> {
+    let mut out: HashMap<i64, Vec<HonourFact>> = HashMap::new();
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<HonourRow> = honour::Entity::find()
+            .select_only()
+            .columns(HONOUR_COLUMNS)
+            .filter(honour::Column::TeacherId.is_in(chunk.iter().copied()))
+            .order_by_desc(honour::Column::GrantedYear)
+            .order_by_asc(honour::Column::Id)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (teacher_id, fact) in rows.into_iter().filter_map(honour_fact) {
+            out.entry(teacher_id).or_default().push(fact);
+        }
+    }
+    Ok(out)
+}
+
+/// `YYYY-MM-DD` (what both databases print for a date).
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(i32::try_from(n(0..4)?).ok()?, n(5..7)?, n(8..10)?)
 }
 
 fn span(kind: CountedKind, id: i64, from: Option<NaiveDate>, until: Option<NaiveDate>) -> Item {
@@ -507,23 +591,30 @@ async fn load_items<C: ConnectionTrait>(
                 ),
             )
     });
-    // Answered from `ix_evidence_duties` alone.
-    type Row = (i64, i64, String, Option<String>, NaiveDate, Option<String>);
-    let rows: Vec<Row> = evidence::Entity::find()
+    // Answered from `ix_evidence_duties` alone, one row per owner with
+    // their records packed as `id,kind,subtype,date,level;…`: SQLite's
+    // driver pays per row and per value far more than the text costs to
+    // split (kinds, subtypes and levels are codes, without `,` or `;`).
+    let agg = match conn.get_database_backend() {
+        DbBackend::Postgres => "string_agg",
+        _ => "group_concat",
+    };
+    let packed: Vec<(i64, String)> = evidence::Entity::find()
         .select_only()
-        .columns([
-            evidence::Column::Id,
-            evidence::Column::OwnerTeacherId,
-            evidence::Column::Kind,
-            evidence::Column::Subtype,
-            evidence::Column::OccurredOn,
-            evidence::Column::Level,
-        ])
+        .column(evidence::Column::OwnerTeacherId)
+        .column_as(
+            Expr::cust(format!(
+                "{agg}(CAST(id AS TEXT) || ',' || kind || ',' || COALESCE(subtype, '') || ',' || \
+                 CAST(occurred_on AS TEXT) || ',' || COALESCE(level, ''), ';')"
+            )),
+            "packed",
+        )
         .filter(evidence::Column::SchoolId.eq(school_id))
         .filter(evidence::Column::Status.eq("verified"))
         .filter(evidence::Column::OccurredOn.between(lo, hi))
         .filter(evidence::Column::Kind.is_in(needs.record_kinds.iter().copied()))
         .apply_if(mine.clone(), |q, c| q.filter(c))
+        .group_by(evidence::Column::OwnerTeacherId)
         .into_tuple()
         .all(conn)
         .await?;
@@ -570,97 +661,142 @@ async fn load_items<C: ConnectionTrait>(
     for (e, t) in co_owners {
         shared.entry(e).or_default().push(t);
     }
-    for (id, owner, kind, subtype, date, level) in rows {
-        let Some(kind) = CountedKind::from_code(&kind) else {
-            continue;
-        };
-        let (amount, award_level) = extra.get(&id).copied().unwrap_or((0.0, None));
-        let it = Item {
-            id,
-            kind,
-            subtype,
-            date,
-            until: None,
-            level: level.as_deref().and_then(Level::from_code),
-            role: None,
-            award_level,
-            amount,
-        };
-        if let Some(others) = shared.get(&id) {
-            for t in others {
-                items.entry(*t).or_default().push(it.clone());
+    for (owner, packed) in &packed {
+        for rec in packed.split(';') {
+            let mut f = rec.split(',');
+            let (Some(id), Some(kind), Some(subtype), Some(date), Some(level)) =
+                (f.next(), f.next(), f.next(), f.next(), f.next())
+            else {
+                continue;
+            };
+            let (Ok(id), Some(kind), Some(date)) =
+                (id.parse::<i64>(), CountedKind::from_code(kind), parse_date(date))
+            else {
+                continue;
+            };
+            let (amount, award_level) = extra.get(&id).copied().unwrap_or((0.0, None));
+            let it = Item {
+                id,
+                kind,
+                subtype: (!subtype.is_empty()).then(|| subtype.to_string()),
+                date,
+                until: None,
+                level: Level::from_code(level),
+                role: None,
+                award_level,
+                amount,
+            };
+            if let Some(others) = shared.get(&id) {
+                for t in others {
+                    items.entry(*t).or_default().push(it.clone());
+                }
             }
+            items.entry(*owner).or_default().push(it);
         }
-        items.entry(owner).or_default().push(it);
     }
 
     // Projects count from their approval (立项) to their conclusion (结题),
     // once the approval has been verified (or the project has moved on).
-    let projects: HashMap<i64, research_project::Model> = if needs.projects {
-        research_project::Entity::find()
+    if needs.projects {
+        // (stage, status, level) per project.
+        let projects: HashMap<i64, (String, String, String)> = research_project::Entity::find()
+            .select_only()
+            .columns([
+                research_project::Column::Id,
+                research_project::Column::Stage,
+                research_project::Column::Status,
+                research_project::Column::Level,
+            ])
             .filter(research_project::Column::SchoolId.eq(school_id))
+            .into_tuple::<(i64, String, String, String)>()
             .all(conn)
             .await?
             .into_iter()
-            .map(|p| (p.id, p))
-            .collect()
-    } else {
-        HashMap::new()
-    };
-    if !projects.is_empty() {
+            .map(|(id, stage, status, level)| (id, (stage, status, level)))
+            .collect();
         let mut approved: HashMap<i64, NaiveDate> = HashMap::new();
         let mut concluded: HashMap<i64, NaiveDate> = HashMap::new();
-        for s in project_stage::Entity::find()
-            .filter(project_stage::Column::SchoolId.eq(school_id))
-            .filter(project_stage::Column::Stage.is_in(["approved", "concluded"]))
-            .all(conn)
-            .await?
-        {
-            let map = if s.stage == "approved" {
+        let stages: Vec<(i64, String, NaiveDate)> = if projects.is_empty() {
+            Vec::new()
+        } else {
+            project_stage::Entity::find()
+                .select_only()
+                .columns([
+                    project_stage::Column::ProjectId,
+                    project_stage::Column::Stage,
+                    project_stage::Column::OnDate,
+                ])
+                .filter(project_stage::Column::SchoolId.eq(school_id))
+                .filter(project_stage::Column::Stage.is_in(["approved", "concluded"]))
+                .into_tuple()
+                .all(conn)
+                .await?
+        };
+        for (project_id, stage, on) in stages {
+            let map = if stage == "approved" {
                 &mut approved
             } else {
                 &mut concluded
             };
-            map.insert(s.project_id, s.on_date);
+            map.insert(project_id, on);
         }
-        for m in project_member::Entity::find()
-            .filter(project_member::Column::SchoolId.eq(school_id))
-            .all(conn)
-            .await?
-        {
-            let (Some(p), Some(from)) = (projects.get(&m.project_id), approved.get(&m.project_id)) else {
+        let members: Vec<(i64, i64, String)> = if approved.is_empty() {
+            Vec::new()
+        } else {
+            project_member::Entity::find()
+                .select_only()
+                .columns([
+                    project_member::Column::ProjectId,
+                    project_member::Column::TeacherId,
+                    project_member::Column::Role,
+                ])
+                .filter(project_member::Column::SchoolId.eq(school_id))
+                .into_tuple()
+                .all(conn)
+                .await?
+        };
+        for (project_id, teacher_id, role) in members {
+            let (Some((stage, status, level)), Some(from)) =
+                (projects.get(&project_id), approved.get(&project_id))
+            else {
                 continue;
             };
-            if p.stage == "approved" && p.status != "verified" {
+            if stage == "approved" && status != "verified" {
                 continue;
             }
             let mut it = span(
                 CountedKind::Project,
-                p.id,
+                project_id,
                 Some(*from),
-                concluded.get(&p.id).copied(),
+                concluded.get(&project_id).copied(),
             );
-            it.level = Level::from_code(&p.level);
-            it.role = ProjectRole::from_code(&m.role);
-            items.entry(m.teacher_id).or_default().push(it);
+            it.level = Level::from_code(level);
+            it.role = ProjectRole::from_code(&role);
+            items.entry(teacher_id).or_default().push(it);
         }
     }
 
     if !needs.apprentices {
         return Ok(());
     }
-    for p in mentor_pair::Entity::find()
+    let pairs: Vec<(i64, i64, NaiveDate, Option<NaiveDate>)> = mentor_pair::Entity::find()
+        .select_only()
+        .columns([
+            mentor_pair::Column::Id,
+            mentor_pair::Column::MentorTeacherId,
+            mentor_pair::Column::StartsOn,
+            mentor_pair::Column::EndsOn,
+        ])
         .filter(mentor_pair::Column::SchoolId.eq(school_id))
         .filter(mentor_pair::Column::StartsOn.lte(hi))
+        .into_tuple()
         .all(conn)
-        .await?
-    {
-        items.entry(p.mentor_teacher_id).or_default().push(span(
-            CountedKind::Apprentice,
-            p.id,
-            Some(p.starts_on),
-            p.ends_on,
-        ));
+        .await?;
+    for (id, mentor, starts_on, ends_on) in pairs {
+        items
+            .entry(mentor)
+            .or_default()
+            .push(span(CountedKind::Apprentice, id, Some(starts_on), ends_on));
     }
     Ok(())
 }
@@ -743,8 +879,10 @@ pub async fn own(store: &Store, scope: &Scope, as_of: NaiveDate) -> Result<Optio
     teacher(store, scope, t.id, as_of).await.map(Some)
 }
 
-/// Every school of a district the caller may read, one at a time, so a
-/// province-sized run never holds more than one school in memory.
+/// Every school of a district the caller may read, in order of code. A
+/// school is computed while the one before is handed to `each`, as many at
+/// once as the machine has cores (at most four), so a province-sized run
+/// holds only that many schools in memory.
 pub async fn district(
     store: &Store,
     scope: &Scope,
@@ -759,12 +897,40 @@ pub async fn district(
         .order_by_asc(school::Column::Code)
         .all(store.conn())
         .await?;
-    for sc in schools {
-        if scope.allows(Capability::ReadEvidence, Tenant::school(district_id, sc.id)) {
-            each(compute(store.conn(), &sc, as_of, Who::All, filter).await?)?;
+    let width = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let mut running = std::collections::VecDeque::with_capacity(width);
+    let result: Result<()> = async {
+        for sc in schools {
+            if !scope.allows(Capability::ReadEvidence, Tenant::school(district_id, sc.id)) {
+                continue;
+            }
+            let (store, filter) = (store.clone(), filter.clone());
+            running.push_back(tokio::spawn(async move {
+                compute(store.conn(), &sc, as_of, Who::All, &filter).await
+            }));
+            if running.len() >= width
+                && let Some(first) = running.pop_front()
+            {
+                each(joined(first.await)?)?;
+            }
         }
+        while let Some(first) = running.pop_front() {
+            each(joined(first.await)?)?;
+        }
+        Ok(())
     }
-    Ok(())
+    .await;
+    // After an error, the schools still running are not wanted.
+    for h in running {
+        h.abort();
+    }
+    result
+}
+
+fn joined<T>(r: std::result::Result<Result<T>, tokio::task::JoinError>) -> Result<T> {
+    r.map_err(|e| Error::Internal(format!("a school's duties did not finish: {e}")))?
 }
 
 /// What a drill-down shows for one counted item.

@@ -16,18 +16,45 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// (teacher, kind, level, granted, valid until, status)
-type HonourRow = (i64, String, String, i32, Option<i32>, String);
+pub(crate) type HonourRow = (i64, String, String, i32, Option<i32>, String);
+
+/// The columns of a [`HonourRow`].
+pub(crate) const HONOUR_COLUMNS: [honour::Column; 6] = [
+    honour::Column::TeacherId,
+    honour::Column::Kind,
+    honour::Column::Level,
+    honour::Column::GrantedYear,
+    honour::Column::ValidUntilYear,
+    honour::Column::Status,
+];
+
+/// A honour row as a fact of its teacher; `None` for codes this version
+/// does not know.
+pub(crate) fn honour_fact(
+    (teacher_id, kind, level, granted_year, valid_until_year, status): HonourRow,
+) -> Option<(i64, HonourFact)> {
+    Some((
+        teacher_id,
+        HonourFact {
+            kind: HonourKind::from_code(&kind)?,
+            level: Level::from_code(&level)?,
+            granted_year,
+            valid_until_year,
+            status: HonourStatus::from_code(&status)?,
+        },
+    ))
+}
 
 /// The facts of a teacher row packed into one text column. Reading ten
 /// nullable columns for every teacher costs SQLite's driver more than the
 /// analysis itself; one concatenated column halves the time on both
 /// databases (see docs/BENCHMARKS.md).
-const PACKED: &str = "COALESCE(gender,'') || '|' || COALESCE(CAST(birth_date AS TEXT),'') || '|' || \
+pub(crate) const PACKED: &str = "COALESCE(gender,'') || '|' || COALESCE(CAST(birth_date AS TEXT),'') || '|' || \
 COALESCE(CAST(work_start AS TEXT),'') || '|' || COALESCE(employment,'') || '|' || COALESCE(post,'') || '|' || \
 COALESCE(CAST(front_line AS TEXT),'') || '|' || COALESCE(education,'') || '|' || \
 COALESCE(CAST(major_matches AS TEXT),'') || '|' || COALESCE(section,'')";
 
-fn unpack(id: i64, packed: &str) -> TeacherFacts {
+pub(crate) fn unpack(id: i64, packed: &str) -> TeacherFacts {
     let mut f = packed.split('|');
     let mut next = || f.next().unwrap_or("");
     let date = |s: &str| NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").ok();
@@ -74,14 +101,7 @@ async fn load(
     }
     let mut h = honour::Entity::find()
         .select_only()
-        .columns([
-            honour::Column::TeacherId,
-            honour::Column::Kind,
-            honour::Column::Level,
-            honour::Column::GrantedYear,
-            honour::Column::ValidUntilYear,
-            honour::Column::Status,
-        ])
+        .columns(HONOUR_COLUMNS)
         .filter(honour::Column::DistrictId.eq(district_id))
         .filter(honour::Column::Status.eq(HonourStatus::Active.code()));
     if let Some(s) = school_id {
@@ -95,21 +115,8 @@ async fn load(
         h.into_tuple::<HonourRow>().all(store.conn())
     )?;
     let mut by_teacher: HashMap<i64, Vec<HonourFact>> = HashMap::new();
-    for (teacher_id, kind, level, granted_year, valid_until_year, status) in honours {
-        let (Some(kind), Some(level), Some(status)) = (
-            HonourKind::from_code(&kind),
-            Level::from_code(&level),
-            HonourStatus::from_code(&status),
-        ) else {
-            continue;
-        };
-        by_teacher.entry(teacher_id).or_default().push(HonourFact {
-            kind,
-            level,
-            granted_year,
-            valid_until_year,
-            status,
-        });
+    for (teacher_id, fact) in honours.into_iter().filter_map(honour_fact) {
+        by_teacher.entry(teacher_id).or_default().push(fact);
     }
     let mut out: HashMap<i64, Vec<TeacherFacts>> = HashMap::new();
     for r in rows {
