@@ -7,7 +7,7 @@
 //! what this module loads for one school and one period: the teachers,
 //! their tiers and groups, and the verified records, projects, mentor
 //! pairs and group posts that fall in the period — each read with one
-//! indexed query. A district run goes school by school.
+//! indexed query. A district run goes school by school, a few at once.
 
 use crate::audit::{self, Change};
 use crate::entity::{

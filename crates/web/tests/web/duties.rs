@@ -178,7 +178,7 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
     let school = app.school_id("GFSY").await;
     // A teacher without demo records (those are dated from today).
     let me = account(&app, "newcomer", "GF0050", "teacher").await;
-    account(&app, "colleague", "GF0051", "teacher").await;
+    let colleague_id = account(&app, "colleague", "GF0051", "teacher").await;
     let director = Api::new(&app, "director").await;
     for preset in ["all-eight-ones", "observation-quotas"] {
         let (s, _) = director
@@ -219,7 +219,8 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
     let (s, obs) = owner
         .post(
             &format!("/api/v1/teachers/{me}/evidence"),
-            json!({"kind": "observation", "date": day(3), "title": "《圆的认识》", "details": {"subject": "数学"}}),
+            json!({"kind": "observation", "date": day(3), "title": "《圆的认识》", "details": {"subject": "数学"},
+                "co_owners": [colleague_id]}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED);
@@ -256,8 +257,28 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
         mine["reminders"]
     );
 
-    // Who sees whose duties.
+    // A co-owned record counts for the co-owner too.
     let colleague = Api::new(&app, "colleague").await;
+    let (_, theirs) = colleague.get(&format!("/api/v1/me/duties?as_of={AS_OF}")).await;
+    assert_eq!(
+        result(&theirs["teacher"], "a8_observe")["evidence"],
+        json!([{"kind": "observation", "id": obs["id"]}]),
+        "{theirs}"
+    );
+    let (_, all) = director
+        .get(&format!("/api/v1/schools/{school}/duties/progress?as_of={AS_OF}"))
+        .await;
+    let rows = all["teachers"].as_array().unwrap();
+    for id in [&me, &colleague_id] {
+        let row = rows.iter().find(|t| &t["teacher_id"] == id).unwrap();
+        assert_eq!(
+            result(row, "a8_observe")["evidence"],
+            json!([{"kind": "observation", "id": obs["id"]}]),
+            "the school's matrix, teacher {id}"
+        );
+    }
+
+    // Who sees whose duties.
     let (s, _) = colleague.get(&format!("/api/v1/teachers/{me}/duties")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     for who in ["director", "principal", "district", "inspector"] {
