@@ -131,7 +131,8 @@ enum DutiesFormat {
 #[derive(Subcommand)]
 enum DutiesCommand {
     /// Every teacher × duty of a school (or of each school of a district,
-    /// one school at a time): status, done/required, explanation.
+    /// in order of code, a few computed at once): status, done/required,
+    /// explanation.
     Progress {
         #[arg(long, conflicts_with = "district")]
         school: Option<String>,
@@ -409,9 +410,9 @@ fn read_password(loc: Locale, from_stdin: bool) -> Result<String> {
     Ok(a)
 }
 
-/// mimalloc instead of the system allocator: the duties matrix, reports
-/// and imports allocate many small strings across threads, where glibc's
-/// malloc spent a fifth of the time (docs/BENCHMARKS.md, issue 5).
+/// mimalloc instead of the system allocator: the duties matrix allocates
+/// many small strings across threads, where glibc's malloc spent a fifth
+/// of the time (docs/decisions.md 25).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -35,6 +35,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
+use tracing::Instrument;
 
 /// Where a year's duty set comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -480,30 +481,35 @@ async fn teachers_of<C: ConnectionTrait>(
     one: Option<i64>,
 ) -> Result<Vec<Row>> {
     let backend = conn.get_database_backend();
-    let (p1, p2) = match backend {
-        DbBackend::Postgres => ("$1", "$2"),
-        _ => ("?", "?"),
+    let mut values: Vec<sea_orm::Value> = vec![school_id.into(), true.into()];
+    // The next placeholder for `values`' last entry.
+    let mark = |n: usize| match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_string(),
     };
-    let mut sql =
-        format!("SELECT id, name, staff_no, {PACKED} FROM teachers WHERE school_id = {p1} AND active = {p2}");
-    // Ids are integers, written into the text as such.
-    let list = |ids: &mut dyn Iterator<Item = i64>| ids.map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let mut sql = format!(
+        "SELECT id, name, staff_no, {PACKED} FROM teachers WHERE school_id = {} AND active = {}",
+        mark(1),
+        mark(2)
+    );
     if let Who::Only(ids) = who {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        sql.push_str(&format!(" AND id IN ({})", list(&mut ids.iter().copied())));
+        let mut marks = Vec::with_capacity(ids.len());
+        for id in ids {
+            values.push((*id).into());
+            marks.push(mark(values.len()));
+        }
+        sql.push_str(&format!(" AND id IN ({})", marks.join(",")));
     }
     if let Some(t) = one {
-        sql.push_str(&format!(" AND id = {t}"));
+        values.push(t.into());
+        sql.push_str(&format!(" AND id = {}", mark(values.len())));
     }
     sql.push_str(" ORDER BY staff_no, id");
     let rows = conn
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [school_id.into(), true.into()],
-        ))
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     rows.into_iter()
         .map(|r| {
@@ -667,11 +673,13 @@ async fn load_items<C: ConnectionTrait>(
             let (Some(id), Some(kind), Some(subtype), Some(date), Some(level)) =
                 (f.next(), f.next(), f.next(), f.next(), f.next())
             else {
-                continue;
+                return Err(Error::Internal(format!("unreadable packed record {rec:?}")));
             };
-            let (Ok(id), Some(kind), Some(date)) =
-                (id.parse::<i64>(), CountedKind::from_code(kind), parse_date(date))
-            else {
+            let (Ok(id), Some(date)) = (id.parse::<i64>(), parse_date(date)) else {
+                return Err(Error::Internal(format!("unreadable packed record {rec:?}")));
+            };
+            // A kind this version does not count (as before the packing).
+            let Some(kind) = CountedKind::from_code(kind) else {
                 continue;
             };
             let (amount, award_level) = extra.get(&id).copied().unwrap_or((0.0, None));
@@ -900,33 +908,34 @@ pub async fn district(
     let width = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
+    // Tasks abort when dropped: after an error, or when the caller gives up
+    // (a request's timeout, a closed connection), no school runs on.
+    struct Running(tokio::task::JoinHandle<Result<SchoolProgress>>);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            self.0.abort();
+        }
+    }
     let mut running = std::collections::VecDeque::with_capacity(width);
-    let result: Result<()> = async {
-        for sc in schools {
-            if !scope.allows(Capability::ReadEvidence, Tenant::school(district_id, sc.id)) {
-                continue;
-            }
-            let (store, filter) = (store.clone(), filter.clone());
-            running.push_back(tokio::spawn(async move {
-                compute(store.conn(), &sc, as_of, Who::All, &filter).await
-            }));
-            if running.len() >= width
-                && let Some(first) = running.pop_front()
-            {
-                each(joined(first.await)?)?;
-            }
+    for sc in schools {
+        if !scope.allows(Capability::ReadEvidence, Tenant::school(district_id, sc.id)) {
+            continue;
         }
-        while let Some(first) = running.pop_front() {
-            each(joined(first.await)?)?;
+        let (store, filter) = (store.clone(), filter.clone());
+        running.push_back(Running(tokio::spawn(
+            async move { compute(store.conn(), &sc, as_of, Who::All, &filter).await }
+                .instrument(tracing::Span::current()),
+        )));
+        if running.len() >= width
+            && let Some(mut first) = running.pop_front()
+        {
+            each(joined((&mut first.0).await)?)?;
         }
-        Ok(())
     }
-    .await;
-    // After an error, the schools still running are not wanted.
-    for h in running {
-        h.abort();
+    while let Some(mut first) = running.pop_front() {
+        each(joined((&mut first.0).await)?)?;
     }
-    result
+    Ok(())
 }
 
 fn joined<T>(r: std::result::Result<Result<T>, tokio::task::JoinError>) -> Result<T> {

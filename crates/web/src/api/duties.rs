@@ -420,8 +420,8 @@ struct DistrictParams {
     lang: Option<String>,
 }
 
-/// Every school of a district the caller may read, evaluated one school at
-/// a time.
+/// Every school of a district the caller may read, in order of code
+/// (a few schools computed at once).
 #[utoipa::path(get, path = "/api/v1/districts/{id}/duties/progress", tag = "duties", params(("id" = i64, Path), DistrictParams),
     responses((status = 200, body = Vec<ProgressDto>), (status = 404, body = ErrorBody)))]
 async fn district_progress(
