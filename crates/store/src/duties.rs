@@ -30,7 +30,7 @@ use lingyan_domain::{
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -368,7 +368,9 @@ async fn compute<C: ConnectionTrait>(
         .all(conn)
         .await?;
     if let Some(g) = filter.group_id {
-        rows.retain(|r| members.iter().any(|m| m.0 == g && m.1 == r.facts.id));
+        let in_group: std::collections::HashSet<i64> =
+            members.iter().filter(|m| m.0 == g).map(|m| m.1).collect();
+        rows.retain(|r| in_group.contains(&r.facts.id));
     }
     let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
     let mut items: HashMap<i64, Vec<Item>> = HashMap::new();
@@ -480,48 +482,38 @@ async fn teachers_of<C: ConnectionTrait>(
     who: Who<'_>,
     one: Option<i64>,
 ) -> Result<Vec<Row>> {
-    let backend = conn.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = vec![school_id.into(), true.into()];
-    // The next placeholder for `values`' last entry.
-    let mark = |n: usize| match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => "?".to_string(),
+    if matches!(who, Who::Only(ids) if ids.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let only = match who {
+        Who::Only(ids) => Some(ids.iter().copied()),
+        Who::All => None,
     };
-    let mut sql = format!(
-        "SELECT id, name, staff_no, {PACKED} FROM teachers WHERE school_id = {} AND active = {}",
-        mark(1),
-        mark(2)
-    );
-    if let Who::Only(ids) = who {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut marks = Vec::with_capacity(ids.len());
-        for id in ids {
-            values.push((*id).into());
-            marks.push(mark(values.len()));
-        }
-        sql.push_str(&format!(" AND id IN ({})", marks.join(",")));
-    }
-    if let Some(t) = one {
-        values.push(t.into());
-        sql.push_str(&format!(" AND id = {}", mark(values.len())));
-    }
-    sql.push_str(" ORDER BY staff_no, id");
-    let rows = conn
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+    let rows: Vec<(i64, String, Option<String>, String)> = teacher::Entity::find()
+        .select_only()
+        .columns([
+            teacher::Column::Id,
+            teacher::Column::Name,
+            teacher::Column::StaffNo,
+        ])
+        .column_as(Expr::cust(PACKED), "facts")
+        .filter(teacher::Column::SchoolId.eq(school_id))
+        .filter(teacher::Column::Active.eq(true))
+        .apply_if(only, |q, ids| q.filter(teacher::Column::Id.is_in(ids)))
+        .apply_if(one, |q, t| q.filter(teacher::Column::Id.eq(t)))
+        .order_by_asc(teacher::Column::StaffNo)
+        .order_by_asc(teacher::Column::Id)
+        .into_tuple()
+        .all(conn)
         .await?;
-    rows.into_iter()
-        .map(|r| {
-            let id: i64 = r.try_get_by_index(0)?;
-            let packed: String = r.try_get_by_index(3)?;
-            Ok(Row {
-                facts: unpack(id, &packed),
-                name: r.try_get_by_index(1)?,
-                staff_no: r.try_get_by_index(2)?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, staff_no, packed)| Row {
+            facts: unpack(id, &packed),
+            name,
+            staff_no,
         })
-        .collect()
+        .collect())
 }
 
 /// The honours of some teachers as facts, newest first (as

@@ -317,6 +317,37 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
     assert_eq!(s, StatusCode::OK);
     let led = led["teachers"].as_array().unwrap().len();
     assert!(led > 0 && led < everyone, "{led} of {everyone}");
+    // Filtered to one group: exactly its members.
+    let (_, groups) = director.get(&format!("/api/v1/schools/{school}/groups")).await;
+    let group = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["kind"] != "leading" && !g["members"].as_array().unwrap().is_empty())
+        .expect("a demo group with members");
+    let (s, one) = director
+        .get(&format!(
+            "/api/v1/schools/{school}/duties/progress?as_of={AS_OF}&group_id={}",
+            group["id"]
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let ids = |v: &Value, key: &str| {
+        let mut ids: Vec<i64> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t[key].as_i64().unwrap())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    assert_eq!(
+        ids(&one["teachers"], "teacher_id"),
+        ids(&group["members"], "teacher_id"),
+        "{group}"
+    );
     let (s, _) = colleague
         .get(&format!("/api/v1/schools/{school}/duties/progress"))
         .await;
