@@ -537,16 +537,6 @@ async fn honour_facts<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<HashM
     Ok(out)
 }
 
-/// `YYYY-MM-DD` (what both databases print for a date).
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
-    NaiveDate::from_ymd_opt(i32::try_from(n(0..4)?).ok()?, n(5..7)?, n(8..10)?)
-}
-
 fn span(kind: CountedKind, id: i64, from: Option<NaiveDate>, until: Option<NaiveDate>) -> Item {
     Item {
         id,
@@ -667,7 +657,7 @@ async fn load_items<C: ConnectionTrait>(
             else {
                 return Err(Error::Internal(format!("unreadable packed record {rec:?}")));
             };
-            let (Ok(id), Some(date)) = (id.parse::<i64>(), parse_date(date)) else {
+            let (Ok(id), Ok(date)) = (id.parse::<i64>(), date.parse::<NaiveDate>()) else {
                 return Err(Error::Internal(format!("unreadable packed record {rec:?}")));
             };
             // A kind this version does not count (as before the packing).
