@@ -451,7 +451,13 @@ async fn main() -> Result<()> {
                     &[("url", format!("http://{}", app.local_addr()))]
                 )
             );
+            let store = app.store().clone();
             app.run_until_stopped().await?;
+            // Requests abandoned after the grace period may have left work
+            // on blocking threads (a report being laid out); the process
+            // does not wait for it. Open transactions roll back.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), store.close()).await;
+            std::process::exit(0);
         }
         Command::Migrate => {
             let url = config.database_url()?;

@@ -664,7 +664,8 @@ fn duties_commands(postgres: bool) {
         None,
     );
     assert!(ok && out.contains("duties.xlsx"), "{out}{err}");
-    let sheets = lingyan_store::roster::read_sheets(&std::fs::read(&xlsx).unwrap()).unwrap();
+    let sheets =
+        lingyan_store::roster::read_sheets(&std::fs::read(&xlsx).unwrap(), &Default::default()).unwrap();
     assert_eq!(sheets[0].1.len(), 13);
     let (ok, _, err) = run(
         &db,

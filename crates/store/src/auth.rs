@@ -9,18 +9,19 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
 use lingyan_domain::{Locale, Tenant};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::json;
 use std::fmt;
 use std::sync::OnceLock;
 
-/// How repeated failed logins are slowed down. After `max_failures`
-/// consecutive failures for one username the account is locked for
-/// `lockout`, doubling with every further failure up to `max_lockout`.
-/// Failures older than a day are forgotten.
+/// How repeated failed logins are slowed down. Failures are counted per
+/// username *and* client address together: after `max_failures`
+/// consecutive failures for one username from one client, that client may
+/// not try that username for `lockout`, doubling with every further
+/// failure up to `max_lockout`. Failures older than a day are forgotten.
+/// Someone guessing from elsewhere is slowed down without locking the real
+/// user out from their own computer.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginPolicy {
     pub max_failures: u32,
@@ -148,10 +149,11 @@ pub async fn account(store: &Store, id: i64) -> Result<Option<Account>> {
 /// refused without looking at the password.
 pub async fn login(store: &Store, username: &str, password: &str, ip: Option<String>) -> Result<Account> {
     let key: String = username.trim().to_lowercase().chars().take(64).collect();
+    let slot = throttle_key(&key, ip.as_deref());
     let now = Utc::now();
     let policy = store.login_policy;
 
-    let throttle = login_throttle::Entity::find_by_id(key.clone())
+    let throttle = login_throttle::Entity::find_by_id(slot.clone())
         .one(store.conn())
         .await?;
     let found = user::Entity::find()
@@ -207,7 +209,7 @@ pub async fn login(store: &Store, username: &str, password: &str, ip: Option<Str
         }
     };
 
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     if ok {
         // `found` is Some whenever ok is true.
         let u = found.expect("a verified login has an account");
@@ -216,9 +218,7 @@ pub async fn login(store: &Store, username: &str, password: &str, ip: Option<Str
             username: u.username.clone(),
             ip,
         };
-        if throttle.is_some() {
-            login_throttle::Entity::delete_by_id(key).exec(&txn).await?;
-        }
+        login_throttle::Entity::delete_by_id(slot).exec(&txn).await?;
         let tenant = Tenant {
             district_id: u.district_id,
             school_id: u.school_id,
@@ -249,16 +249,24 @@ pub async fn login(store: &Store, username: &str, password: &str, ip: Option<Str
         };
         let locked_until = policy.lock_for(failures).map(|d| now + d);
         let row = login_throttle::ActiveModel {
-            key: Set(key.clone()),
+            key: Set(slot),
             failures: Set(failures.min(i32::MAX as u32) as i32),
             last_failure_at: Set(now),
             locked_until: Set(locked_until),
         };
-        if throttle.is_some() {
-            row.update(&txn).await?;
-        } else {
-            login_throttle::Entity::insert(row).exec(&txn).await?;
-        }
+        // An upsert: two failures at the same moment must not collide.
+        login_throttle::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(login_throttle::Column::Key)
+                    .update_columns([
+                        login_throttle::Column::Failures,
+                        login_throttle::Column::LastFailureAt,
+                        login_throttle::Column::LockedUntil,
+                    ])
+                    .to_owned(),
+            )
+            .exec(&txn)
+            .await?;
         audit::record(
             &txn,
             &anonymous,
@@ -277,10 +285,18 @@ pub async fn login(store: &Store, username: &str, password: &str, ip: Option<Str
     }
 }
 
-/// When the account's lock ends, if it is locked now.
-pub async fn locked_until(store: &Store, username: &str) -> Result<Option<DateTime<Utc>>> {
-    let key = username.trim().to_lowercase();
-    Ok(login_throttle::Entity::find_by_id(key)
+/// The throttle row of one username from one client: a digest, so that
+/// any username and address fit the key column and no address is stored.
+fn throttle_key(username: &str, ip: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(format!("{username}\u{0}{}", ip.unwrap_or("")).as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// When the lock on this username from this client ends, if it is locked now.
+pub async fn locked_until(store: &Store, username: &str, ip: Option<&str>) -> Result<Option<DateTime<Utc>>> {
+    let key: String = username.trim().to_lowercase().chars().take(64).collect();
+    Ok(login_throttle::Entity::find_by_id(throttle_key(&key, ip))
         .one(store.conn())
         .await?
         .and_then(|t| t.locked_until)

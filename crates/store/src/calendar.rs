@@ -9,7 +9,7 @@ use lingyan_domain::dates::parse_date;
 use lingyan_domain::{Calendar, Capability, FieldError, SchoolYear, Tenant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -112,6 +112,20 @@ async fn tenant_of_school<C: ConnectionTrait>(conn: &C, school_id: i64) -> Resul
     Ok(Tenant::school(s.district_id, s.id))
 }
 
+/// Whether the caller reads at least one school of the district.
+async fn reads_a_school_of<C: ConnectionTrait>(conn: &C, scope: &Scope, district_id: i64) -> Result<bool> {
+    let schools = scope.access().tenants(Capability::Read).schools;
+    if schools.is_empty() {
+        return Ok(false);
+    }
+    Ok(school::Entity::find()
+        .filter(school::Column::DistrictId.eq(district_id))
+        .filter(school::Column::Id.is_in(schools))
+        .count(conn)
+        .await?
+        > 0)
+}
+
 /// The years set for a school or district, with where each comes from, for
 /// `years` around the current one.
 pub async fn years(
@@ -127,8 +141,11 @@ pub async fn years(
     if tenant.district_id != Some(district_id) {
         return Err(Error::NotFound);
     }
+    // A district's own calendar is read by its staff and by the staff of
+    // its schools (whose calendar it is unless they set their own), never
+    // by anyone of another district.
     let readable = scope.allows(Capability::Read, tenant)
-        || (school_id.is_none() && !scope.access().tenants(Capability::Read).schools.is_empty());
+        || (school_id.is_none() && reads_a_school_of(store.conn(), scope, district_id).await?);
     if !readable {
         return Err(Error::NotFound);
     }
@@ -172,7 +189,7 @@ pub async fn set_year(
     input: &YearInput,
 ) -> Result<SchoolYear> {
     let year = input.parse()?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let tenant = match school_id {
         Some(s) => {
             let t = tenant_of_school(&txn, s).await?;
@@ -242,7 +259,7 @@ pub async fn set_year(
 
 /// Removes a school's own dates for a year, so the district's apply again.
 pub async fn clear_school_year(store: &Store, scope: &Scope, school_id: i64, start_year: i32) -> Result<()> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let t = tenant_of_school(&txn, school_id).await?;
     scope.require(Capability::ManageTeachers, t)?;
     let res = academic_year::Entity::delete_many()

@@ -10,7 +10,7 @@ use lingyan_domain::{Capability, Code, OrgName, Tenant};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -112,7 +112,7 @@ pub async fn create(store: &Store, scope: &Scope, input: DistrictChanges) -> Res
     let name = OrgName::parse("name", input.name.as_deref().unwrap_or(""))?;
     let name_en = OrgName::parse_optional("name_en", input.name_en.as_deref().unwrap_or(""))?;
     let now = Utc::now();
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let model = district::ActiveModel {
         code: Set(code.as_str().to_string()),
         name: Set(name.into_string()),
@@ -145,7 +145,7 @@ pub async fn create(store: &Store, scope: &Scope, input: DistrictChanges) -> Res
 /// Changes a district's code or names (system admins only).
 pub async fn update(store: &Store, scope: &Scope, id: i64, input: DistrictChanges) -> Result<District> {
     scope.require(Capability::ManageDistricts, Tenant::district(id))?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let current = district::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -30,7 +30,7 @@ use lingyan_domain::{
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -200,7 +200,7 @@ pub async fn save(
     input: &DutySetInput,
 ) -> Result<SetView> {
     check_year(year)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let (tenant, key) = place(&txn, scope, district_id, school_id, true).await?;
     let tiers = tier_rules_for(&txn, district_id, school_id, year).await?;
     let known: Vec<&str> = tiers.rules.tiers.iter().map(|t| t.code.as_str()).collect();
@@ -264,9 +264,11 @@ pub async fn adopt(
     year: i32,
     preset: &str,
 ) -> Result<SetView> {
+    // Permission first: someone who may not change the set learns nothing
+    // about which presets exist.
+    place(store.conn(), scope, district_id, school_id, true).await?;
     let p = presets::find(preset)
         .ok_or_else(|| Error::Invalid(FieldError::new("preset", "unknown_preset").with("value", preset)))?;
-    place(store.conn(), scope, district_id, school_id, true).await?;
     let mut set = set_for(store.conn(), district_id, school_id, year).await?.set;
     set.adopt(p);
     save(store, scope, district_id, school_id, year, &set.to_input()).await
@@ -810,9 +812,24 @@ pub async fn school(
     if scope.allows(Capability::ReadEvidence, tenant) {
         return compute(conn, &sc, as_of, Who::All, filter).await;
     }
+    // A mentor or group leader sees the school only through the people
+    // they are related to who teach there; a school where they have none
+    // is as unknown to them as any other foreign row.
     let viewer = Viewer::load(conn, scope, as_of).await?;
     let mut related: Vec<i64> = viewer.apprentices.union(&viewer.led).copied().collect();
     related.retain(|t| Some(*t) != viewer.own);
+    let related: Vec<i64> = if related.is_empty() {
+        related
+    } else {
+        teacher::Entity::find()
+            .select_only()
+            .column(teacher::Column::Id)
+            .filter(teacher::Column::SchoolId.eq(sc.id))
+            .filter(teacher::Column::Id.is_in(related))
+            .into_tuple()
+            .all(conn)
+            .await?
+    };
     if related.is_empty() {
         return Err(Error::NotFound);
     }

@@ -21,7 +21,7 @@ use lingyan_domain::{
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -735,7 +735,7 @@ pub async fn create(
     co_owners: &[i64],
     today: NaiveDate,
 ) -> Result<Evidence> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let id = create_in(&txn, scope, owner_id, input, co_owners, today).await?;
     txn.commit().await?;
     let m = evidence::Entity::find_by_id(id)
@@ -815,7 +815,7 @@ pub async fn update(
     co_owners: Option<&[i64]>,
     today: NaiveDate,
 ) -> Result<Evidence> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let a = access(&txn, scope, id, today).await?;
     if !a.can_edit(scope) {
         return Err(Error::Forbidden);
@@ -882,7 +882,7 @@ pub async fn update(
 /// Deletes a record and its attachments; files no other record uses are
 /// removed from disk.
 pub async fn delete(store: &Store, scope: &Scope, id: i64, today: NaiveDate) -> Result<()> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let a = access(&txn, scope, id, today).await?;
     if !a.can_edit(scope) {
         return Err(Error::Forbidden);
@@ -960,24 +960,34 @@ async fn set_status<C: ConnectionTrait>(
     Ok(())
 }
 
+/// What a verification did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Verified {
+    /// Records that became verified.
+    pub verified: u64,
+    /// Records that already were (left as they are).
+    pub already: u64,
+}
+
 /// Verifies records; all or nothing. Already verified records are left as
-/// they are. Returns how many changed.
-pub async fn verify(store: &Store, scope: &Scope, ids: &[i64], today: NaiveDate) -> Result<u64> {
+/// they are and counted apart.
+pub async fn verify(store: &Store, scope: &Scope, ids: &[i64], today: NaiveDate) -> Result<Verified> {
     if ids.is_empty() {
         return Err(FieldError::new("ids", "required").into());
     }
     if ids.len() > 500 {
         return Err(FieldError::new("ids", "too_many").with("max", 500).into());
     }
-    let txn = store.conn().begin().await?;
-    let mut n = 0;
+    let txn = store.begin().await?;
+    let mut n = Verified::default();
     for id in ids.iter().copied().collect::<BTreeSet<_>>() {
         let a = access(&txn, scope, id, today).await?;
         if a.model.status == EvidenceStatus::Verified.code() {
+            n.already += 1;
             continue;
         }
         set_status(&txn, scope, a, EvidenceStatus::Verified, None).await?;
-        n += 1;
+        n.verified += 1;
     }
     txn.commit().await?;
     Ok(n)
@@ -986,7 +996,7 @@ pub async fn verify(store: &Store, scope: &Scope, ids: &[i64], today: NaiveDate)
 /// Rejects a record with a reason the teacher sees.
 pub async fn reject(store: &Store, scope: &Scope, id: i64, reason: &str, today: NaiveDate) -> Result<()> {
     let reason = lingyan_domain::evidence::check_rejection_reason(reason)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let a = access(&txn, scope, id, today).await?;
     set_status(&txn, scope, a, EvidenceStatus::Rejected, Some(reason)).await?;
     txn.commit().await?;

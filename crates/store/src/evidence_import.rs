@@ -7,11 +7,11 @@
 //! imported again.
 
 use crate::entity::{evidence, school, teacher};
-use crate::roster::{ReadError, read_sheets};
+use crate::roster::{CancelOnDrop, ReadLimits, read_sheets};
 use crate::{Error, Result, Scope, Store};
 use chrono::NaiveDate;
 use lingyan_domain::{Capability, EvidenceInput, EvidenceKind, FieldError, Tenant};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -252,13 +252,21 @@ pub async fn import(
                 .with("max", format!("{} MB", max_bytes / (1024 * 1024))),
         );
     }
-    let sheets = match read_sheets(bytes) {
+    // Read on a blocking thread, within limits; stopped if this future is
+    // dropped (the request timed out or was closed).
+    let stop = CancelOnDrop::new();
+    let limits = ReadLimits {
+        cancel: Some(stop.0.clone()),
+        ..ReadLimits::default()
+    };
+    let owned = bytes.to_vec();
+    let read = tokio::task::spawn_blocking(move || read_sheets(&owned, &limits))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    drop(stop);
+    let sheets = match read {
         Ok(s) => s,
-        Err(ReadError::NotASpreadsheet) => return fail(report, FieldError::new("file", "not_a_spreadsheet")),
-        Err(ReadError::Empty) => return fail(report, FieldError::new("file", "empty_sheet")),
-        Err(ReadError::Unreadable(why)) => {
-            return fail(report, FieldError::new("file", "unreadable").with("value", why));
-        }
+        Err(e) => return fail(report, e.field_error()),
     };
     // Teachers of the school by staff number and by name.
     let staff = teacher::Entity::find()
@@ -450,7 +458,7 @@ pub async fn import(
         return Ok(report);
     }
     // Write everything in one transaction (or, on a dry run, only count).
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     for p in &parsed {
         let draft = p.input.parse().map_err(Error::InvalidAll)?;
         let exists = evidence::Entity::find()

@@ -11,7 +11,7 @@ use chrono::{NaiveDate, Utc};
 use lingyan_domain::{FieldError, Tenant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -110,7 +110,7 @@ pub async fn attach(
     };
     let sha = hex(&Sha256::digest(bytes));
     write_blob(blobs, &sha, bytes).await?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let existing = file::Entity::find()
         .filter(file::Column::DistrictId.eq(district_id))
         .filter(file::Column::Sha256.eq(&sha))
@@ -336,7 +336,7 @@ pub async fn detach(store: &Store, scope: &Scope, attachment_id: i64, today: Nai
     if !can_edit {
         return Err(Error::Forbidden);
     }
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     attachment::Entity::delete_by_id(a.id).exec(&txn).await?;
     let gone = drop_unused(&txn, &[a.file_id]).await?;
     audit::record(

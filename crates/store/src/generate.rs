@@ -19,7 +19,7 @@ use lingyan_domain::{
 };
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use sea_orm::{TransactionTrait, Value};
+use sea_orm::Value;
 
 /// What to make.
 #[derive(Debug, Clone)]
@@ -445,7 +445,7 @@ pub async fn generate(
                 });
             }
         }
-        let txn = store.conn().begin().await?;
+        let txn = store.begin().await?;
         let ids = crate::bulk::insert_returning_ids(&txn, "teachers", &TEACHER_COLUMNS, rows).await?;
         for (m, id) in made.iter_mut().zip(&ids) {
             m.id = *id;
@@ -694,7 +694,7 @@ pub async fn generate(
                     owner_school.push((m.id, m.school));
                 }
             }
-            let txn = store.conn().begin().await?;
+            let txn = store.begin().await?;
             let n = ev.len() as u64;
             let ids = crate::bulk::insert_returning_ids(&txn, "evidence", &EVIDENCE_COLUMNS, ev).await?;
             let people: Vec<Vec<Value>> = ids

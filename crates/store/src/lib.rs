@@ -170,6 +170,22 @@ impl Store {
         &self.db
     }
 
+    /// Starts a transaction that will write. On SQLite it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`) and so waits its turn under the
+    /// busy timeout: a deferred transaction that reads first and writes
+    /// later cannot wait (SQLite answers "database is locked" at once when
+    /// another writer committed after its read began). Every service that
+    /// changes data begins its transaction here.
+    pub(crate) async fn begin(&self) -> std::result::Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        self.db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+    }
+
     /// Runs a raw query and returns how many rows it gave; benchmarks use
     /// it to time plain SQL beside a service on the same database.
     pub async fn query_row_count(&self, sql: &str, values: Vec<sea_orm::Value>) -> Result<usize> {

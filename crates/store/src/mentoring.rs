@@ -11,7 +11,7 @@ use lingyan_domain::dates::parse_date;
 use lingyan_domain::{Capability, FieldError, Tenant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -96,7 +96,7 @@ pub async fn create(
     if mentor_id == apprentice_id {
         return Err(FieldError::new("apprentice", "not_yourself").into());
     }
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let apprentice = teacher::Entity::find_by_id(apprentice_id)
         .one(&txn)
         .await?
@@ -160,7 +160,7 @@ pub async fn create(
 /// Ends a pair on a date.
 pub async fn end(store: &Store, scope: &Scope, id: i64, on: &str) -> Result<()> {
     let on = parse_date("ends_on", on)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let m = mentor_pair::Entity::find_by_id(id)
         .one(&txn)
         .await?

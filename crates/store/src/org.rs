@@ -9,7 +9,7 @@ use chrono::Utc;
 use lingyan_domain::{Capability, FieldError, GroupKind, GroupPosition, LeadingPosition, OrgName, Tenant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -119,7 +119,7 @@ pub async fn create_group(
 ) -> Result<i64> {
     let kind = GroupKind::parse("kind", kind)?;
     let name = OrgName::parse("name", name)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let t = school_tenant(&txn, school_id).await?;
     scope.require(Capability::ManageTeachers, t)?;
     let now = Utc::now();
@@ -169,7 +169,7 @@ async fn manageable_group<C: ConnectionTrait>(
 /// Renames a group.
 pub async fn rename_group(store: &Store, scope: &Scope, group_id: i64, name: &str) -> Result<()> {
     let name = OrgName::parse("name", name)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let (g, t) = manageable_group(&txn, scope, group_id).await?;
     let before = g.name.clone();
     let mut am = g.into_active_model();
@@ -195,7 +195,7 @@ pub async fn rename_group(store: &Store, scope: &Scope, group_id: i64, name: &st
 
 /// Deletes a group and its memberships.
 pub async fn delete_group(store: &Store, scope: &Scope, group_id: i64) -> Result<()> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let (g, t) = manageable_group(&txn, scope, group_id).await?;
     org_group_member::Entity::delete_many()
         .filter(org_group_member::Column::GroupId.eq(group_id))
@@ -240,7 +240,7 @@ pub async fn set_member(
     position: &str,
 ) -> Result<()> {
     let position = GroupPosition::parse("position", position)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let (g, t) = manageable_group(&txn, scope, group_id).await?;
     let teacher = teacher_in_school(&txn, teacher_id, g.school_id).await?;
     let existing = org_group_member::Entity::find()
@@ -289,7 +289,7 @@ pub async fn set_member(
 
 /// Removes a teacher from a group.
 pub async fn remove_member(store: &Store, scope: &Scope, group_id: i64, teacher_id: i64) -> Result<()> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let (_, t) = manageable_group(&txn, scope, group_id).await?;
     let res = org_group_member::Entity::delete_many()
         .filter(org_group_member::Column::GroupId.eq(group_id))
@@ -373,7 +373,7 @@ pub async fn create_leading_group(
 ) -> Result<i64> {
     let name = OrgName::parse("name", name)?;
     let programme = OrgName::parse_optional("programme", programme)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let t = school_tenant(&txn, school_id).await?;
     scope.require(Capability::ManageTeachers, t)?;
     let now = Utc::now();
@@ -421,7 +421,7 @@ async fn manageable_leading<C: ConnectionTrait>(
 
 /// Deletes a leading group.
 pub async fn delete_leading_group(store: &Store, scope: &Scope, id: i64) -> Result<()> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let (g, t) = manageable_leading(&txn, scope, id).await?;
     leading_group_member::Entity::delete_many()
         .filter(leading_group_member::Column::LeadingGroupId.eq(id))
@@ -462,7 +462,7 @@ pub async fn set_leading_member(
             FieldError::new("responsibilities", "too_long").with("max", 2000),
         ));
     }
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let (g, t) = manageable_leading(&txn, scope, id).await?;
     let teacher = teacher_in_school(&txn, teacher_id, g.school_id).await?;
     let existing = leading_group_member::Entity::find()
@@ -520,7 +520,7 @@ pub async fn set_leading_member(
 
 /// Removes a member from a leading group.
 pub async fn remove_leading_member(store: &Store, scope: &Scope, id: i64, teacher_id: i64) -> Result<()> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let (_, t) = manageable_leading(&txn, scope, id).await?;
     let res = leading_group_member::Entity::delete_many()
         .filter(leading_group_member::Column::LeadingGroupId.eq(id))

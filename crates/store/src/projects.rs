@@ -13,7 +13,7 @@ use lingyan_domain::{Capability, EvidenceStatus, FieldError, Level, ProjectRole,
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -384,7 +384,7 @@ async fn write_members<C: ConnectionTrait>(
 /// own teacher record, or any teacher of a school the caller manages.
 pub async fn create(store: &Store, scope: &Scope, input: &ProjectInput, today: NaiveDate) -> Result<Project> {
     let p = input.parse()?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let viewer = Viewer::load(&txn, scope, today).await?;
     let host = teacher::Entity::find_by_id(input.host_teacher_id)
         .one(&txn)
@@ -460,7 +460,7 @@ pub async fn advance(
     let stage = ProjectStage::parse("stage", stage)?;
     let on = parse_date("on_date", on_date)?;
     let note = trimmed("note", note, 500)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let a = access(&txn, scope, id, today).await?;
     if !a.can_edit(scope) {
         return Err(Error::Forbidden);
@@ -479,7 +479,7 @@ pub async fn advance(
             .into());
     }
     if on > today {
-        return Err(FieldError::new("on_date", "in_future").into());
+        return Err(FieldError::new("on_date", "in_future").with("value", on).into());
     }
     project_stage::ActiveModel {
         district_id: Set(a.project.district_id),
@@ -530,7 +530,7 @@ pub async fn update(
     input: &ProjectInput,
     today: NaiveDate,
 ) -> Result<Project> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let a = access(&txn, scope, id, today).await?;
     if !a.can_edit(scope) {
         return Err(Error::Forbidden);
@@ -605,9 +605,9 @@ pub async fn set_status(
     let reason = match to {
         EvidenceStatus::Rejected => Some(lingyan_domain::evidence::check_rejection_reason(reason)?),
         EvidenceStatus::Verified => None,
-        EvidenceStatus::Recorded => return Err(FieldError::new("status", "unknown_evidence_status").into()),
+        EvidenceStatus::Recorded => return Err(FieldError::new("status", "verify_or_reject").into()),
     };
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let a = access(&txn, scope, id, today).await?;
     if !a.can_verify(scope) {
         return Err(if a.is_member() {

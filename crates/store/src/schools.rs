@@ -10,7 +10,7 @@ use lingyan_domain::{Capability, Code, OrgName, PageRequest, Paged, SchoolType, 
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -112,8 +112,11 @@ pub async fn list(
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(Expr::col(school::Column::Code).like(contains_pattern(&text.to_ascii_uppercase())))
-                .add(Expr::col(school::Column::Name).like(contains_pattern(text))),
+                .add(
+                    Expr::col((school::Entity, school::Column::Code))
+                        .like(contains_pattern(&text.to_ascii_uppercase())),
+                )
+                .add(Expr::col((school::Entity, school::Column::Name)).like(contains_pattern(text))),
         );
     }
     let total = q.clone().count(store.conn()).await?;
@@ -187,7 +190,7 @@ pub async fn create(store: &Store, scope: &Scope, district_id: i64, input: Schoo
     let name_en = OrgName::parse_optional("name_en", input.name_en.as_deref().unwrap_or(""))?;
     let school_type = SchoolType::parse(input.school_type.as_deref().unwrap_or(""))?;
     let now = Utc::now();
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     if district::Entity::find_by_id(district_id)
         .one(&txn)
         .await?
@@ -229,7 +232,7 @@ pub async fn create(store: &Store, scope: &Scope, district_id: i64, input: Schoo
 
 /// Edits a school the caller administers.
 pub async fn update(store: &Store, scope: &Scope, id: i64, input: SchoolChanges) -> Result<School> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let before = load(&txn, id).await?;
     scope.require(Capability::ManageSchools, before.tenant())?;
     let current = school::Entity::find_by_id(id)

@@ -22,7 +22,7 @@ use lingyan_domain::{
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -660,15 +660,18 @@ pub async fn list(
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(Expr::col(teacher::Column::Name).like(contains_pattern(text)))
-                .add(Expr::col(teacher::Column::StaffNo).like(contains_pattern(text))),
+                .add(Expr::col((teacher::Entity, teacher::Column::Name)).like(contains_pattern(text)))
+                .add(Expr::col((teacher::Entity, teacher::Column::StaffNo)).like(contains_pattern(text))),
         );
     }
     if let Some(s) = filter.section {
         q = q.filter(teacher::Column::Section.eq(s.code()));
     }
     if let Some(s) = filter.subject.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(Expr::col(teacher::Column::Subjects).like(contains_pattern(&format!("\"{s}\""))));
+        q = q.filter(
+            Expr::col((teacher::Entity, teacher::Column::Subjects))
+                .like(contains_pattern(&format!("\"{s}\""))),
+        );
     }
     if let Some(e) = filter.employment {
         q = q.filter(teacher::Column::Employment.eq(e.code()));
@@ -895,7 +898,7 @@ pub async fn create(
     input: &TeacherInput,
     today: NaiveDate,
 ) -> Result<Teacher> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let s = school::Entity::find_by_id(school_id)
         .one(&txn)
         .await?
@@ -945,7 +948,7 @@ pub async fn update(
     active: Option<bool>,
     today: NaiveDate,
 ) -> Result<Teacher> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let m = teacher::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -998,7 +1001,7 @@ pub async fn link_account(
     username: Option<&str>,
     today: NaiveDate,
 ) -> Result<Teacher> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let m = teacher::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -1059,7 +1062,7 @@ pub async fn transfer(
 ) -> Result<Teacher> {
     let on = parse_date("on_date", on_date)?;
     let reason = short_text("reason", reason, 500)?.ok_or_else(|| FieldError::new("reason", "required"))?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let m = teacher::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -1223,7 +1226,7 @@ pub async fn add_honour(
         granting_body: body,
         valid_until_year: until,
     } = input.parse()?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let t = teacher::Entity::find_by_id(teacher_id)
         .one(&txn)
         .await?
@@ -1283,7 +1286,7 @@ pub async fn set_honour_status(
     if status == HonourStatus::Revoked && reason.is_none() {
         return Err(Error::Invalid(FieldError::new("reason", "required")));
     }
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let m = honour::Entity::find_by_id(honour_id)
         .one(&txn)
         .await?

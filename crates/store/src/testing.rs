@@ -149,3 +149,69 @@ macro_rules! both_dbs {
         }
     };
 }
+
+/// A minimal .xlsx whose one worksheet's XML is written by `sheet` — for
+/// tests of hostile workbooks (a few KB that unpack to hundreds of MB, a
+/// cell a million rows down, a row of thousands of cells).
+pub fn hostile_xlsx(sheet: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let parts: [(&str, &str); 4] = [
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, opts).expect("zip part");
+        zip.write_all(text.as_bytes()).expect("zip write");
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", opts.large_file(true))
+        .expect("zip sheet");
+    zip.write_all(
+        br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    )
+    .expect("zip write");
+    sheet(&mut zip).expect("sheet xml");
+    zip.write_all(b"</sheetData></worksheet>").expect("zip write");
+    zip.finish().expect("zip finish").into_inner()
+}
+
+/// `<row>` XML with inline-string cells, for [`hostile_xlsx`].
+pub fn row_xml(row: u32, cells: &[(u32, &str)]) -> String {
+    let mut s = format!("<row r=\"{row}\">");
+    for (col, text) in cells {
+        s.push_str(&format!(
+            "<c r=\"{}{row}\" t=\"inlineStr\"><is><t>{text}</t></is></c>",
+            column_name(*col)
+        ));
+    }
+    s.push_str("</row>");
+    s
+}
+
+/// `1` → `A`, `27` → `AA`.
+pub fn column_name(mut col: u32) -> String {
+    let mut out = Vec::new();
+    while col > 0 {
+        let r = (col - 1) % 26;
+        out.push(b'A' + r as u8);
+        col = (col - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}

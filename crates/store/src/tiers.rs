@@ -11,7 +11,7 @@ use chrono::{NaiveDate, Utc};
 use lingyan_domain::{Calendar, Capability, FieldError, TeacherFacts, Tenant, TierResult, TierRules};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -189,7 +189,7 @@ pub async fn set(
         ));
     }
     rules.validate()?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let (tenant, key) = match school_id {
         Some(s) => {
             let t = school_tenant(&txn, s).await?;
@@ -272,7 +272,7 @@ pub async fn set_override(
             FieldError::new("reason", "too_long").with("max", 500),
         ));
     }
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let t = teacher::Entity::find_by_id(teacher_id)
         .one(&txn)
         .await?
@@ -331,7 +331,7 @@ pub async fn set_override(
 
 /// Removes a tier set by hand, so the rules decide again.
 pub async fn clear_override(store: &Store, scope: &Scope, teacher_id: i64, year: i32) -> Result<()> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let t = teacher::Entity::find_by_id(teacher_id)
         .one(&txn)
         .await?

@@ -10,7 +10,6 @@ use chrono::{DateTime, Duration, Utc};
 use lingyan_domain::FieldError;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -91,7 +90,7 @@ pub async fn create(
     );
     let now = Utc::now();
     let home = scope.home();
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let m = api_token::ActiveModel {
         user_id: Set(user_id),
         district_id: Set(home.district_id),
@@ -140,7 +139,7 @@ pub async fn list_own(store: &Store, scope: &Scope) -> Result<Vec<TokenInfo>> {
 /// Revokes one of the caller's tokens. Revoking twice is harmless.
 pub async fn revoke_own(store: &Store, scope: &Scope, id: i64) -> Result<TokenInfo> {
     let user_id = scope.user_id().ok_or(Error::Forbidden)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let m = api_token::Entity::find_by_id(id)
         .filter(api_token::Column::UserId.eq(user_id))
         .one(&txn)
@@ -167,6 +166,22 @@ pub async fn revoke_own(store: &Store, scope: &Scope, id: i64) -> Result<TokenIn
     .await?;
     txn.commit().await?;
     Ok(m.into())
+}
+
+/// Revokes every live token of an account (a password reset or disabling
+/// the account ends them, as it ends the account's sessions). Returns how
+/// many were revoked.
+pub(crate) async fn revoke_all_for<C: sea_orm::ConnectionTrait>(conn: &C, user_id: i64) -> Result<u64> {
+    let r = api_token::Entity::update_many()
+        .col_expr(
+            api_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Some(Utc::now())),
+        )
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(r.rows_affected)
 }
 
 /// The account a bearer token belongs to, if the token is valid: known, not

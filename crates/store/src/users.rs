@@ -15,7 +15,7 @@ use lingyan_domain::{
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -265,8 +265,11 @@ pub async fn list(
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         q = q.filter(
             Condition::any()
-                .add(Expr::col(user::Column::Username).like(contains_pattern(&text.to_lowercase())))
-                .add(Expr::col(user::Column::DisplayName).like(contains_pattern(text))),
+                .add(
+                    Expr::col((user::Entity, user::Column::Username))
+                        .like(contains_pattern(&text.to_lowercase())),
+                )
+                .add(Expr::col((user::Entity, user::Column::DisplayName)).like(contains_pattern(text))),
         );
     }
     if let Some(s) = filter.school_id {
@@ -394,7 +397,7 @@ pub async fn create(store: &Store, scope: &Scope, input: NewUser) -> Result<User
     }
     let hash = hash_password(password.expose()).await?;
     let now = Utc::now();
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let m = user::ActiveModel {
         district_id: Set(home.district_id),
         school_id: Set(home.school_id),
@@ -453,7 +456,7 @@ async fn load_manageable<C: ConnectionTrait>(conn: &C, scope: &Scope, id: i64) -
 
 /// Edits an account's name, status or language.
 pub async fn update(store: &Store, scope: &Scope, id: i64, changes: UserChanges) -> Result<User> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let before = load_manageable(&txn, scope, id).await?;
     let m = user::Entity::find_by_id(id)
         .one(&txn)
@@ -477,6 +480,11 @@ pub async fn update(store: &Store, scope: &Scope, id: i64, changes: UserChanges)
     }
     am.updated_at = Set(Utc::now());
     am.update(&txn).await?;
+    // Disabling ends the account's tokens for good: enabling it again
+    // does not bring them back.
+    if changes.active == Some(false) {
+        crate::tokens::revoke_all_for(&txn, id).await?;
+    }
     let after = load(&txn, id).await?;
     if after.snapshot() != before.snapshot() {
         audit::record(
@@ -513,7 +521,7 @@ pub async fn grant_role(
     place: GrantPlace,
 ) -> Result<User> {
     let role = Role::parse(role)?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let u = load_manageable(&txn, scope, user_id).await?;
     let tenant = if place.school_id.is_some() || place.district_id.is_some() {
         home_tenant(&txn, place.school_id, place.district_id).await?
@@ -541,7 +549,7 @@ pub async fn grant_role(
 /// Removes one of an account's roles. Nobody removes their own roles, so an
 /// installation cannot lose its last administrator by accident.
 pub async fn revoke_role(store: &Store, scope: &Scope, user_id: i64, grant_id: i64) -> Result<User> {
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let u = load_manageable(&txn, scope, user_id).await?;
     let g = u
         .grants
@@ -596,8 +604,10 @@ pub async fn reset_password(store: &Store, scope: &Scope, user_id: i64, new_pass
     let u = load_manageable(store.conn(), scope, user_id).await?;
     let pw = Password::parse(new_password, &u.username)?;
     let hash = hash_password(pw.expose()).await?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     store_password(&txn, user_id, hash).await?;
+    // Whoever had the old password may have made tokens with it.
+    let revoked = crate::tokens::revoke_all_for(&txn, user_id).await?;
     audit::record(
         &txn,
         scope.actor(),
@@ -607,7 +617,7 @@ pub async fn reset_password(store: &Store, scope: &Scope, user_id: i64, new_pass
             entity_id: Some(user_id.to_string()),
             tenant: u.home(),
             before: None,
-            after: None,
+            after: (revoked > 0).then(|| json!({"tokens_revoked": revoked})),
         },
     )
     .await?;
@@ -638,7 +648,7 @@ pub async fn change_own_password(
         return Err(Error::Invalid(FieldError::new("new_password", "same_as_current")));
     }
     let hash = hash_password(pw.expose()).await?;
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     store_password(&txn, id, hash).await?;
     audit::record(
         &txn,
@@ -668,7 +678,7 @@ pub async fn set_own_locale(store: &Store, scope: &Scope, locale: Locale) -> Res
     if before.as_deref() == Some(locale.code()) {
         return Ok(());
     }
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let mut am = m.into_active_model();
     am.locale = Set(Some(locale.code().to_string()));
     am.updated_at = Set(Utc::now());

@@ -49,6 +49,9 @@ pub struct LimitsConfig {
     pub import_bytes: usize,
     /// Largest attachment accepted on a portfolio record (bytes).
     pub attachment_bytes: usize,
+    /// At shutdown, requests still running after this many seconds are
+    /// abandoned (their transactions roll back).
+    pub shutdown_grace_secs: u64,
 }
 
 impl Default for Config {
@@ -83,6 +86,7 @@ impl Default for LimitsConfig {
             request_timeout_secs: 30,
             import_bytes: 20 * 1024 * 1024,
             attachment_bytes: lingyan_store::files::DEFAULT_LIMIT,
+            shutdown_grace_secs: 5,
         }
     }
 }

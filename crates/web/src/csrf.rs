@@ -2,8 +2,9 @@
 //! every state-changing request.
 //!
 //! axum_csrf keeps a random token in an encrypted cookie; pages embed the
-//! HMAC of it (`csrf_token` form field, or the `X-CSRF-Token` header that
-//! htmx sends for every request from `hx-headers` on `<body>`). A POST,
+//! HMAC of it (`csrf_token` form field — the first field of an upload
+//! form —, or the `X-CSRF-Token` header that htmx sends for every request
+//! from `hx-headers` on `<body>`); never in the address. A POST,
 //! PUT, PATCH or DELETE is let through only if it carries a matching value,
 //! or if it cannot carry ambient credentials: a bearer-token request, or the
 //! JSON login (browsers cannot send cross-site JSON without a CORS preflight,
@@ -65,10 +66,79 @@ fn is_form(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim_start().starts_with("application/x-www-form-urlencoded"))
 }
 
-fn from_query(req: &Request) -> Option<String> {
-    form_urlencoded::parse(req.uri().query()?.as_bytes())
-        .find(|(k, _)| k == FIELD)
-        .map(|(_, v)| v.into_owned())
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    if !ct.trim_start().starts_with("multipart/form-data") {
+        return None;
+    }
+    ct.split(';')
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| k.eq_ignore_ascii_case("boundary"))
+        .map(|(_, v)| v.trim_matches('"').to_string())
+}
+
+/// How much of a multipart body is read to find the token in its first
+/// part; the file that follows is streamed on, never buffered here.
+const MULTIPART_PEEK: usize = 64 * 1024;
+
+/// Reads the start of a multipart body, up to the end of its first part,
+/// and takes the token from it if that part is `csrf_token` (upload forms
+/// put it first). The body is handed on whole: what was read, then the
+/// rest as it arrives.
+async fn from_multipart(req: Request, boundary: &str) -> (Request, Option<String>) {
+    use http_body_util::BodyExt;
+    let (parts, mut body) = req.into_parts();
+    let delimiter = format!("--{boundary}");
+    let mut prefix: Vec<u8> = Vec::new();
+    let mut failed = None;
+    // The first part ends where the second delimiter begins.
+    while prefix.len() < MULTIPART_PEEK
+        && find(&prefix, delimiter.as_bytes())
+            .is_none_or(|first| find(&prefix[first + delimiter.len()..], delimiter.as_bytes()).is_none())
+    {
+        match body.frame().await {
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    prefix.extend_from_slice(&data);
+                }
+            }
+            Some(Err(e)) => {
+                failed = Some(e);
+                break;
+            }
+            None => break,
+        }
+    }
+    let token = if failed.is_none() {
+        first_field(&parts.headers, prefix.clone()).await
+    } else {
+        None
+    };
+    let head =
+        futures_util::stream::once(async move { Ok::<_, axum::Error>(axum::body::Bytes::from(prefix)) });
+    let rest = body.into_data_stream();
+    let stream = futures_util::StreamExt::chain(head, rest);
+    (Request::from_parts(parts, Body::from_stream(stream)), token)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The value of the first part of a multipart body, if it is the token.
+async fn first_field(headers: &HeaderMap, prefix: Vec<u8>) -> Option<String> {
+    use axum::extract::FromRequest;
+    let ct = headers.get(header::CONTENT_TYPE)?.clone();
+    let probe = Request::builder()
+        .header(header::CONTENT_TYPE, ct)
+        .body(Body::from(prefix))
+        .ok()?;
+    let mut mp = axum::extract::Multipart::from_request(probe, &()).await.ok()?;
+    let field = mp.next_field().await.ok()??;
+    if field.name() != Some(FIELD) {
+        return None;
+    }
+    field.text().await.ok()
 }
 
 fn reject(path: &str) -> Response {
@@ -95,13 +165,21 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     {
         req
     } else {
+        // The token never travels in the address (where logs, history and
+        // Referer headers would keep it): a header, a form field, or the
+        // first part of an upload form.
         let mut provided = req
             .headers()
             .get(HEADER)
             .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-            .or_else(|| from_query(&req));
-        let req = if provided.is_none() && is_form(req.headers()) {
+            .map(str::to_string);
+        let req = if provided.is_none()
+            && let Some(boundary) = multipart_boundary(req.headers())
+        {
+            let (req, token) = from_multipart(req, &boundary).await;
+            provided = token;
+            req
+        } else if provided.is_none() && is_form(req.headers()) {
             let (parts, body) = req.into_parts();
             let bytes = match axum::body::to_bytes(body, state.config.limits.body_bytes).await {
                 Ok(b) => b,

@@ -31,6 +31,7 @@ use axum::routing::get;
 use axum_login::AuthManagerLayerBuilder;
 use lingyan_store::Store;
 use lingyan_store::sessions::DbSessionStore;
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,6 +52,7 @@ pub struct Application {
     router: Router,
     addr: SocketAddr,
     store: Store,
+    grace: Duration,
 }
 
 impl Application {
@@ -81,6 +83,7 @@ impl Application {
             router,
             addr,
             store,
+            grace: Duration::from_secs(config.limits.shutdown_grace_secs),
         })
     }
 
@@ -101,17 +104,41 @@ impl Application {
         self.run_until(shutdown_signal()).await
     }
 
-    /// Serves until `signal` completes, then shuts down gracefully.
+    /// Serves until `signal` completes, then shuts down gracefully: no new
+    /// connections, and requests in flight get the grace period
+    /// (`limits.shutdown_grace_secs`) to finish. Whatever still runs then is
+    /// abandoned — its futures are dropped with the runtime, which stops
+    /// imports (they watch for it) and rolls back open transactions — so a
+    /// stop never waits on a stuck request.
     pub async fn run_until<F>(self, signal: F) -> std::io::Result<()>
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        axum::serve(
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            signal.await;
+            let _ = stopping.send(());
+        };
+        let serve = axum::serve(
             self.listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(signal)
-        .await
+        .into_future();
+        let grace = self.grace;
+        tokio::select! {
+            r = serve => r,
+            _ = async move {
+                if stopped.await.is_ok() {
+                    tokio::time::sleep(grace).await;
+                } else {
+                    std::future::pending::<()>().await;
+                }
+            } => {
+                tracing::warn!(seconds = grace.as_secs(), "requests still running after the grace period were abandoned");
+                Ok(())
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 //! report lists every problem.
 
 use super::columns::{COLUMNS, Column};
-use super::read::{ReadError, for_each_row};
+use super::read::{CancelOnDrop, ReadLimits, for_each_row};
 use crate::audit::{self, Change};
 use crate::entity::{honour, pending_upload, school, teacher};
 use crate::teachers::{
@@ -22,7 +22,7 @@ use lingyan_domain::honour::parse_title;
 use lingyan_domain::{Capability, FieldError, HonourKind, HonourStatus, Level, Tenant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QuerySelect, TransactionTrait,
+    QueryFilter, QuerySelect,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -596,10 +596,17 @@ pub async fn import(
     // while it goes on; once a problem turns up it stops sending.
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Plan>>(4);
     let owned = bytes.to_vec();
+    // When this future is dropped (the request timed out or was closed),
+    // the guard tells the blocking read to stop.
+    let stop = CancelOnDrop::new();
+    let limits = ReadLimits {
+        cancel: Some(stop.0.clone()),
+        ..ReadLimits::default()
+    };
     let checking = tokio::task::spawn_blocking(move || {
         let mut checker = checker;
         let mut out = Vec::new();
-        let read = for_each_row(&owned, |line, raw| {
+        let read = for_each_row(&owned, &limits, |line, raw| {
             checker.push(line, raw, &mut out);
             if out.len() >= CHUNK {
                 let chunk = std::mem::take(&mut out);
@@ -615,7 +622,7 @@ pub async fn import(
         (read, has_header, checker.report)
     });
 
-    let txn = store.conn().begin().await?;
+    let txn = store.begin().await?;
     let mut write_error = None;
     while let Some(chunk) = rx.recv().await {
         if write_error.is_none()
@@ -630,10 +637,9 @@ pub async fn import(
         rows = report.rows,
         "roster read, checked and written"
     );
+    drop(stop);
     let file_error = match read {
-        Err(ReadError::NotASpreadsheet) => Some(FieldError::new("file", "not_a_spreadsheet")),
-        Err(ReadError::Empty) => Some(FieldError::new("file", "empty_sheet")),
-        Err(ReadError::Unreadable(why)) => Some(FieldError::new("file", "unreadable").with("value", why)),
+        Err(e) => Some(e.field_error()),
         Ok(()) if !has_header => Some(FieldError::new("file", "no_header")),
         Ok(()) if report.rows == 0 => Some(FieldError::new("file", "empty_sheet")),
         Ok(()) => None,

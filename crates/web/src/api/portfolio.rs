@@ -429,8 +429,10 @@ pub struct VerifyBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VerifyResult {
-    /// Records that changed (already verified ones are left as they are).
+    /// Records that became verified.
     pub verified: u64,
+    /// Records that already were verified (left as they are).
+    pub already_verified: u64,
 }
 
 /// Verifies records (bulk). Nobody verifies their own.
@@ -442,7 +444,10 @@ async fn verify_evidence(
     ApiJson(b): ApiJson<VerifyBody>,
 ) -> ApiResult<Json<VerifyResult>> {
     let n = lingyan_store::evidence::verify(&state.store, &caller.scope, &b.ids, today()).await?;
-    Ok(Json(VerifyResult { verified: n }))
+    Ok(Json(VerifyResult {
+        verified: n.verified,
+        already_verified: n.already,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

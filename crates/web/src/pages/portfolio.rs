@@ -731,8 +731,13 @@ async fn view_evidence_verify_post(
     Form(f): Form<ReasonForm>,
 ) -> Result<Response, PageError> {
     match lingyan_store::evidence::verify(&state.store, &caller.scope, &[id], today()).await {
-        Ok(_) => {
-            flash(&session, "ok", ctx.tr.t("evidence.verified")).await;
+        Ok(n) => {
+            let key = if n.verified == 0 {
+                "evidence.already_verified"
+            } else {
+                "evidence.verified"
+            };
+            flash(&session, "ok", ctx.tr.t(key)).await;
             Ok(back_to(&f.next, id))
         }
         Err(e @ Error::Invalid(_)) => {
@@ -1081,7 +1086,12 @@ async fn view_verification_post(
         .unwrap_or_else(|| "/verification".into());
     match lingyan_store::evidence::verify(&state.store, &caller.scope, &ids, today()).await {
         Ok(n) => {
-            flash(&session, "ok", ctx.tr.t1("evidence.bulk_verified", "n", &n)).await;
+            let mut msg = ctx.tr.t1("evidence.bulk_verified", "n", &n.verified);
+            if n.already > 0 {
+                msg.push(' ');
+                msg.push_str(&ctx.tr.t1("evidence.bulk_already_verified", "n", &n.already));
+            }
+            flash(&session, "ok", msg).await;
             Ok(redirect(&super::safe_next(Some(&next))))
         }
         Err(e @ Error::Invalid(_)) => {

@@ -365,7 +365,7 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let bytes = resp.bytes().await.unwrap();
-    let sheets = lingyan_store::roster::read_sheets(&bytes).unwrap();
+    let sheets = lingyan_store::roster::read_sheets(&bytes, &Default::default()).unwrap();
     assert_eq!(sheets.len(), 2);
     assert_eq!(sheets[0].1.len(), everyone + 1);
     assert!(

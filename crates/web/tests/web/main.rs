@@ -11,6 +11,7 @@ mod i18n;
 mod platform;
 mod portfolio;
 mod registry;
+mod reliability;
 mod tenancy;
 mod tokens;
 mod users;

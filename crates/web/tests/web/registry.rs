@@ -380,8 +380,10 @@ async fn roster_upload_preview_confirm(app: TestApp) {
     let school = app.school_id("GFSY").await;
     let csv = "工号,姓名,性别,出生日期,编制\nGF0201,新人甲,女,1998-01-01,临聘\nGF0202,新人乙,男,19980101,在编\nGF0005,张晓雨,女,2000-02-28,在编\n";
     let token = c.csrf_from("/import/roster").await;
-    let form = |bytes: &'static str, name: &'static str| {
+    // The token is the upload form's first field, never in the address.
+    let form = |token: &str, bytes: &'static str, name: &'static str| {
         reqwest::multipart::Form::new()
+            .text("csrf_token", token.to_string())
             .text("school", school.to_string())
             .part(
                 "file",
@@ -390,8 +392,8 @@ async fn roster_upload_preview_confirm(app: TestApp) {
     };
     let r = c
         .http
-        .post(c.url(&format!("/import/roster?csrf_token={}", urlencode(&token))))
-        .multipart(form(csv, "新人.csv"))
+        .post(c.url("/import/roster"))
+        .multipart(form(&token, csv, "新人.csv"))
         .send()
         .await
         .unwrap();
@@ -452,8 +454,8 @@ async fn roster_upload_preview_confirm(app: TestApp) {
     let bad = "姓名,性别,出生日期\n甲,男,1990-01-01\n乙,不详,1990-01-01\n,女,1990-02-30\n";
     let r = zh
         .http
-        .post(zh.url(&format!("/import/roster?csrf_token={}", urlencode(&token))))
-        .multipart(form(bad, "bad.csv"))
+        .post(zh.url("/import/roster"))
+        .multipart(form(&token, bad, "bad.csv"))
         .send()
         .await
         .unwrap();
@@ -465,11 +467,21 @@ async fn roster_upload_preview_confirm(app: TestApp) {
     );
     assert!(!page.contains(r#"name="token""#));
 
-    // Without the CSRF token the upload is refused.
+    // Without the CSRF token the upload is refused, and a token in the
+    // address no longer counts.
     let r = c
         .http
         .post(c.url("/import/roster"))
-        .multipart(form(csv, "x.csv"))
+        .multipart(form("", csv, "x.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let token = c.csrf_from("/import/roster").await;
+    let r = c
+        .http
+        .post(c.url(&format!("/import/roster?csrf_token={}", urlencode(&token))))
+        .multipart(form("", csv, "x.csv"))
         .send()
         .await
         .unwrap();
