@@ -119,6 +119,22 @@ enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Back up the database and the attachments into one archive (a
+    /// consistent snapshot, taken while the server runs).
+    Backup {
+        /// The archive to write (.zip).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Restore an archive made by `backup` into an empty database and data
+    /// directory (checked in full before anything is written).
+    Restore {
+        /// The archive made by `lingyan backup`.
+        archive: PathBuf,
+        /// Replace what the database holds.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -372,6 +388,11 @@ fn print_demo_logins(loc: Locale, logins: &[lingyan_store::demo::DemoLogin]) {
             &[("password", lingyan_store::demo::PASSWORD.to_string())]
         )
     );
+}
+
+/// `12.3 MB`
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// Explains a service error in the CLI's language.
@@ -629,6 +650,47 @@ async fn main() -> Result<()> {
             );
         }
         Command::Report { command } => report(loc, &config, command).await?,
+        Command::Backup { output } => {
+            let store = open_store(&config).await?;
+            let url = config.database_url()?;
+            let m = lingyan_store::backup::backup(&store, &url, &config.data_dir, &output)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            println!(
+                "{}",
+                t_args(
+                    loc,
+                    "cli.backup_done",
+                    &[
+                        ("file", output.display().to_string()),
+                        ("database", megabytes(m.database.bytes)),
+                        ("n", m.attachments.len().to_string()),
+                        ("attachments", megabytes(m.attachment_bytes())),
+                    ]
+                )
+            );
+        }
+        Command::Restore { archive, force } => {
+            let target = lingyan_store::backup::Target {
+                url: config.database_url()?,
+                data_dir: config.data_dir.clone(),
+            };
+            let m = lingyan_store::backup::restore(&archive, &target, force)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            println!(
+                "{}",
+                t_args(
+                    loc,
+                    "cli.restore_done",
+                    &[
+                        ("file", archive.display().to_string()),
+                        ("created", m.created_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                        ("n", m.attachments.len().to_string()),
+                    ]
+                )
+            );
+        }
         Command::Duties { command } => duties(loc, &config, command).await?,
         Command::GenData {
             district,

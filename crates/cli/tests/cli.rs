@@ -742,3 +742,53 @@ fn check_rules_files() {
     let (ok, _, err) = run(&db, &["duties", "check-rules", "/no/such/file.toml"], None);
     assert!(!ok && err.contains("Cannot read /no/such/file.toml"), "{err}");
 }
+
+fn backup_and_restore(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path(), postgres);
+    let data = dir.path().join("data");
+    let d = data.to_str().unwrap();
+    let (ok, _, err) = run(&db, &["--data-dir", d, "demo"], None);
+    assert!(ok, "{err}");
+    let archive = dir.path().join("nightly.zip");
+    let a = archive.to_str().unwrap();
+    let (ok, out, err) = run(&db, &["--data-dir", d, "backup", "-o", a], None);
+    assert!(
+        ok && out.starts_with("Backed up to") && out.contains("attachment files"),
+        "{out}{err}"
+    );
+
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = database(target_dir.path(), postgres);
+    let td = target_dir.path().join("data");
+    let td = td.to_str().unwrap();
+    let (ok, out, err) = run(&target, &["--data-dir", td, "restore", a], None);
+    assert!(ok && out.starts_with("Restored"), "{out}{err}");
+    // The restored database answers like the original.
+    let (_, listed, _) = run(&target, &["school", "list"], None);
+    let (_, original, _) = run(&db, &["school", "list"], None);
+    assert!(listed.contains("GFSY") && listed == original, "{listed}");
+    // Again: refused without --force, with a plain message.
+    let out = lingyan(&target, &["--data-dir", td, "restore", a])
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("already holds data (add --force to replace it)") && !err.contains("backtrace"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&target, &["--data-dir", td, "restore", a, "--force"], None);
+    assert!(ok, "{err}");
+}
+
+#[test]
+fn backup_and_restore_on_sqlite() {
+    backup_and_restore(false);
+}
+
+#[test]
+fn backup_and_restore_on_postgres() {
+    backup_and_restore(true);
+}

@@ -483,6 +483,9 @@ pub async fn import(
         txn.rollback().await?;
     } else {
         txn.commit().await?;
+        if report.added > 1000 {
+            store.checkpoint().await;
+        }
     }
     Ok(report)
 }

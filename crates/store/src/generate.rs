@@ -733,6 +733,7 @@ pub async fn generate(
     for statement in analyse {
         store.execute_unprepared(statement).await?;
     }
+    store.checkpoint().await;
     report.records = done as usize;
     Ok(report)
 }

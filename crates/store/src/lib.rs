@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 mod bulk;
 pub mod calendar;
 pub mod demo;
@@ -93,6 +94,9 @@ impl Store {
                     // 2 MiB): large imports then stay in memory until commit.
                     .pragma("cache_size", "-65536")
                     .pragma("temp_store", "memory")
+                    // After a checkpoint the WAL file is cut back to 64 MiB:
+                    // one large import must not leave it at gigabytes.
+                    .pragma("journal_size_limit", "67108864")
             });
         } else {
             opts.max_connections(16).min_connections(1);
@@ -138,6 +142,15 @@ impl Store {
     /// Names of migrations not yet applied.
     pub async fn pending_migrations(&self) -> Result<Vec<String>> {
         Ok(migration::Migrator::get_pending_migrations(&self.db)
+            .await?
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect())
+    }
+
+    /// Names of the migrations applied to this database, oldest first.
+    pub async fn applied_migrations(&self) -> Result<Vec<String>> {
+        Ok(migration::Migrator::get_applied_migrations(&self.db)
             .await?
             .iter()
             .map(|m| m.name().to_string())
@@ -195,6 +208,21 @@ impl Store {
             .query_all_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values))
             .await?
             .len())
+    }
+
+    /// After a large write (an import): copies the SQLite write-ahead log
+    /// into the database and truncates it, so it does not stay as large as
+    /// the import was. Best effort — readers in flight may keep part of it
+    /// until the next checkpoint. Nothing to do on PostgreSQL.
+    pub async fn checkpoint(&self) {
+        if self.backend() == Backend::Sqlite
+            && let Err(e) = self
+                .db
+                .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await
+        {
+            tracing::debug!(error = %e, "checkpoint after a large write did not run");
+        }
     }
 
     /// Runs a raw statement; used by tests and maintenance commands only.

@@ -123,6 +123,12 @@ async fn pg_database() -> String {
 /// A migrated, empty database and the directory holding it (for SQLite),
 /// which lives as long as the returned guard.
 pub async fn fresh(db: Db) -> (Store, tempfile::TempDir) {
+    let (store, dir, _) = fresh_with_url(db).await;
+    (store, dir)
+}
+
+/// [`fresh`], with the database's URL.
+pub async fn fresh_with_url(db: Db) -> (Store, tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = match db {
         Db::Sqlite => Store::sqlite_url_in(dir.path()).expect("sqlite url"),
@@ -130,7 +136,28 @@ pub async fn fresh(db: Db) -> (Store, tempfile::TempDir) {
     };
     let store = Store::connect(&url).await.expect("connect");
     store.migrate().await.expect("migrate");
-    (store, dir)
+    (store, dir, url)
+}
+
+/// A database with nothing in it (not migrated) and a directory for its
+/// data: where a restore goes.
+pub async fn empty(db: Db) -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = match db {
+        Db::Sqlite => format!("sqlite://{}?mode=rwc", dir.path().join("lingyan.db").display()),
+        Db::Postgres => {
+            let admin_url = pg_admin_url();
+            let admin = Store::connect(&admin_url).await.expect("PostgreSQL");
+            let name = format!("lingyan_t_{}", random_suffix());
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create database");
+            let _ = admin.close().await;
+            with_db(&admin_url, &name)
+        }
+    };
+    (url, dir)
 }
 
 /// Runs one async test body on SQLite and on PostgreSQL.
@@ -214,4 +241,39 @@ pub fn column_name(mut col: u32) -> String {
     }
     out.reverse();
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// Every table's rows as JSON, each table's rows sorted: two databases
+/// with the same content give the same map.
+pub async fn dump_tables(store: &Store) -> std::collections::BTreeMap<String, Vec<String>> {
+    use sea_orm::{FromQueryResult, JsonValue, Statement};
+    let conn = store.conn();
+    let backend = conn.get_database_backend();
+    let list = match store.backend() {
+        crate::Backend::Sqlite => {
+            "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        crate::Backend::Postgres => {
+            "SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = 'public'"
+        }
+    };
+    let tables = JsonValue::find_by_statement(Statement::from_string(backend, list))
+        .all(conn)
+        .await
+        .expect("tables");
+    let mut out = std::collections::BTreeMap::new();
+    for t in tables {
+        let name = t["t"].as_str().expect("table name").to_string();
+        let rows = JsonValue::find_by_statement(Statement::from_string(
+            backend,
+            format!("SELECT * FROM \"{name}\""),
+        ))
+        .all(conn)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut rows: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
+        rows.sort();
+        out.insert(name, rows);
+    }
+    out
 }

@@ -673,6 +673,9 @@ pub async fn import(
     )
     .await?;
     txn.commit().await?;
+    if report.rows > 1000 {
+        store.checkpoint().await;
+    }
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "roster committed");
     report.written = true;
     Ok(report)

@@ -1,6 +1,7 @@
 //! Store integration tests on SQLite and PostgreSQL: roster import, the
 //! demo school's status analysis against the seeds, tiers and overrides.
 
+mod backup;
 mod demo;
 mod roster;
 mod tiers;

@@ -411,3 +411,33 @@ async fn file_problems_are_named(db: Db) {
     assert!(matches!(err, Err(lingyan_store::Error::NotFound)));
 }
 both_dbs!(file_problems_are_named);
+
+/// A large import leaves no large write-ahead log behind (SQLite).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_import_does_not_leave_a_large_wal() {
+    let (store, dir) = fresh(Db::Sqlite).await;
+    let sid = school(&store).await;
+    let mut csv = String::from("工号,姓名,性别,出生日期,编制,学历,专业\n");
+    for i in 1..=20_000 {
+        csv.push_str(&format!(
+            "W{i:05},教师{i},{},1990-01-01,在编,本科,汉语言文学与教育学第{i}届\n",
+            if i % 2 == 0 { "女" } else { "男" }
+        ));
+    }
+    let r = import(
+        &store,
+        &Scope::system("t"),
+        sid,
+        "big.csv",
+        csv.as_bytes(),
+        false,
+        MAX,
+        today(),
+    )
+    .await
+    .unwrap();
+    assert!(r.written, "{:?}", r.errors.first());
+    let wal = dir.path().join("lingyan.db-wal");
+    let len = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert!(len < 1024 * 1024, "the WAL is {len} bytes after the import");
+}

@@ -1195,6 +1195,11 @@ async fn rule_edit_get(
         Some(y) => y,
         None => current_year(&state, &caller, &place).await?,
     };
+    // Someone who may read the rules but not change them gets the rules,
+    // not a form that would refuse to save.
+    if !place.can_edit {
+        return Ok(redirect(&format!("{}/duties/rules?year={year}", place.base)));
+    }
     let view = lingyan_store::duties::get(
         &state.store,
         &caller.scope,

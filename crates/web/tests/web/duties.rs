@@ -154,6 +154,15 @@ async fn rule_sets_presets_and_validation(app: TestApp) {
         )
         .await;
     assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND, "{s}");
+    // Permission is checked before the preset: a teacher learns nothing
+    // about which presets exist.
+    let (s, _) = t
+        .post(
+            &format!("/api/v1/schools/{school}/duty-set/adopt"),
+            json!({"year": 2026, "preset": "no-such-preset"}),
+        )
+        .await;
+    assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND, "{s}");
     let (s, v) = director
         .post(
             &format!("/api/v1/schools/{school}/duty-set/adopt"),

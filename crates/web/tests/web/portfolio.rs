@@ -436,9 +436,35 @@ async fn verification_transitions(app: TestApp) {
         .post("/api/v1/evidence/verify", json!({"ids": [id]}))
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["verified"], 1);
+    assert_eq!(
+        (v["verified"].as_u64(), v["already_verified"].as_u64()),
+        (Some(1), Some(0))
+    );
     let (_, got) = teacher_api.get(&format!("/api/v1/evidence/{id}")).await;
     assert_eq!(got["evidence"]["status"], "verified");
+    // A second time says it already was.
+    let (s, v) = director
+        .post("/api/v1/evidence/verify", json!({"ids": [id]}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["verified"].as_u64(), v["already_verified"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let page = app.login_as("director").await;
+    let r = page
+        .post_form(
+            &format!("/evidence/{id}"),
+            &format!("/evidence/{id}/verify"),
+            &[("next", &format!("/evidence/{id}"))],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page.get_text(&format!("/evidence/{id}")).await;
+    assert!(
+        html.contains("had already been verified") || html.contains("此前已审核通过"),
+        "{html}"
+    );
     // Editing a verified record returns it to recorded.
     let (s, v) = teacher_api
         .put(
