@@ -188,7 +188,6 @@ pub async fn set_year(
     school_id: Option<i64>,
     input: &YearInput,
 ) -> Result<SchoolYear> {
-    let year = input.parse()?;
     let txn = store.begin().await?;
     let tenant = match school_id {
         Some(s) => {
@@ -204,6 +203,9 @@ pub async fn set_year(
             Tenant::district(district_id)
         }
     };
+    // Parsed after the permission check: someone who may not set the
+    // calendar is refused whatever they typed.
+    let year = input.parse()?;
     let key = scope_key(tenant);
     let existing = academic_year::Entity::find()
         .filter(academic_year::Column::ScopeKey.eq(key.clone()))

@@ -199,9 +199,11 @@ pub async fn save(
     year: i32,
     input: &DutySetInput,
 ) -> Result<SetView> {
-    check_year(year)?;
+    // Permission first: someone who may not change the set is refused
+    // whatever they sent.
     let txn = store.begin().await?;
     let (tenant, key) = place(&txn, scope, district_id, school_id, true).await?;
+    check_year(year)?;
     let tiers = tier_rules_for(&txn, district_id, school_id, year).await?;
     let known: Vec<&str> = tiers.rules.tiers.iter().map(|t| t.code.as_str()).collect();
     let set = input.parse(Some(&known)).map_err(rule_errors)?;

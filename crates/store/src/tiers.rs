@@ -181,14 +181,6 @@ pub async fn set(
     year: i32,
     rules: TierRules,
 ) -> Result<RulesView> {
-    if !(1990..=2100).contains(&year) {
-        return Err(Error::Invalid(
-            FieldError::new("year", "out_of_range")
-                .with("min", 1990)
-                .with("max", 2100),
-        ));
-    }
-    rules.validate()?;
     let txn = store.begin().await?;
     let (tenant, key) = match school_id {
         Some(s) => {
@@ -205,6 +197,16 @@ pub async fn set(
             (t, format!("d:{district_id}"))
         }
     };
+    // Checked after the permission: someone who may not change the rules
+    // is refused whatever they sent.
+    if !(1990..=2100).contains(&year) {
+        return Err(Error::Invalid(
+            FieldError::new("year", "out_of_range")
+                .with("min", 1990)
+                .with("max", 2100),
+        ));
+    }
+    rules.validate()?;
     let json_rules = serde_json::to_string(&rules).map_err(|e| Error::Internal(e.to_string()))?;
     let existing = tier_rule_set::Entity::find()
         .filter(tier_rule_set::Column::ScopeKey.eq(key.clone()))

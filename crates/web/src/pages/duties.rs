@@ -848,7 +848,9 @@ async fn view_district_rules_get(
     rules_page(&state, &caller, ctx, place, q.year).await
 }
 
-#[derive(Deserialize)]
+/// Every field defaults, so that a refusal comes before the form is read.
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct AdoptForm {
     year: i32,
     preset: String,
@@ -862,6 +864,7 @@ async fn adopt(
     place: Place,
     f: AdoptForm,
 ) -> Result<Response, PageError> {
+    place.require_edit()?;
     let tr = ctx.tr;
     match lingyan_store::duties::adopt(
         &state.store,
@@ -1195,11 +1198,6 @@ async fn rule_edit_get(
         Some(y) => y,
         None => current_year(&state, &caller, &place).await?,
     };
-    // Someone who may read the rules but not change them gets the rules,
-    // not a form that would refuse to save.
-    if !place.can_edit {
-        return Ok(redirect(&format!("{}/duties/rules?year={year}", place.base)));
-    }
     let view = lingyan_store::duties::get(
         &state.store,
         &caller.scope,
@@ -1208,6 +1206,11 @@ async fn rule_edit_get(
         year,
     )
     .await?;
+    // Someone who may read the rules but not change them gets the rules,
+    // not a form that would refuse to save.
+    if !place.can_edit {
+        return Ok(redirect(&format!("{}/duties/rules?year={year}", place.base)));
+    }
     let f = if q.code.is_empty() {
         RuleForm {
             period: "semester".into(),
@@ -1228,6 +1231,7 @@ async fn rule_edit_post(
     place: Place,
     f: RuleForm,
 ) -> Result<Response, PageError> {
+    place.require_edit()?;
     let Ok(year) = f.year.trim().parse::<i32>() else {
         return Err(
             Error::Invalid(FieldError::new("year", "not_a_year").with("value", f.year.trim())).into(),
@@ -1328,7 +1332,8 @@ async fn view_district_rule_edit_post(
     rule_edit_post(state, caller, ctx, session, place, f).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 struct DeleteForm {
     year: i32,
     code: String,
@@ -1342,6 +1347,7 @@ async fn rule_delete(
     place: Place,
     f: DeleteForm,
 ) -> Result<Response, PageError> {
+    place.require_edit()?;
     let view = lingyan_store::duties::get(
         &state.store,
         &caller.scope,

@@ -49,6 +49,18 @@ pub struct Place {
     pub can_edit: bool,
 }
 
+impl Place {
+    /// Refuses a change from someone who may only read: before any of
+    /// what they sent is looked at.
+    pub fn require_edit(&self) -> Result<(), Error> {
+        if self.can_edit {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+}
+
 pub(super) async fn school_place(state: &AppState, caller: &Caller, id: i64) -> Result<Place, Error> {
     let s = lingyan_store::schools::get(&state.store, &caller.scope, id).await?;
     Ok(Place {
@@ -182,6 +194,7 @@ async fn calendar_post(
     place: Place,
     f: CalendarForm,
 ) -> Result<Response, PageError> {
+    place.require_edit()?;
     let input = YearInput {
         start_year: f.start_year.clone(),
         first_start: f.first_start.clone(),
@@ -486,6 +499,7 @@ async fn tiers_post(
     place: Place,
     f: TiersForm,
 ) -> Result<Response, PageError> {
+    place.require_edit()?;
     let year: Option<i32> = f.year.trim().parse().ok();
     let result = match (year, f.rules()) {
         (None, _) => Err(Error::Invalid(

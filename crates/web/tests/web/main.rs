@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod authorization;
 mod csrf;
 mod duties;
 mod i18n;
