@@ -12,12 +12,15 @@ pub struct PageRequest {
 impl PageRequest {
     pub const DEFAULT_PER_PAGE: u64 = 50;
     pub const MAX_PER_PAGE: u64 = 500;
+    /// Far past any list's end, and small enough that the offset fits the
+    /// databases' signed 64-bit integers.
+    pub const MAX_PAGE: u64 = 1_000_000;
 
-    /// Clamps what a client asked for into a sane request: page ≥ 1,
-    /// 1 ≤ per_page ≤ 500, default 50.
+    /// Clamps what a client asked for into a sane request:
+    /// 1 ≤ page ≤ 1,000,000, 1 ≤ per_page ≤ 500, default 50.
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
         Self {
-            page: page.unwrap_or(1).max(1),
+            page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE),
             per_page: per_page
                 .unwrap_or(Self::DEFAULT_PER_PAGE)
                 .clamp(1, Self::MAX_PER_PAGE),
@@ -69,6 +72,17 @@ impl<T> Paged<T> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_huge_page_is_clamped_so_its_offset_fits_a_database_integer() {
+        let p = PageRequest::new(Some(u64::MAX), Some(u64::MAX));
+        assert_eq!(
+            (p.page, p.per_page),
+            (PageRequest::MAX_PAGE, PageRequest::MAX_PER_PAGE)
+        );
+        assert!(i64::try_from(p.offset()).is_ok());
+    }
+
     use super::*;
 
     #[test]

@@ -235,6 +235,16 @@ pub async fn router(config: Config, store: Store) -> anyhow::Result<Router> {
             .layer(DefaultBodyLimit::max(config.limits.body_bytes))
             .layer(RequestBodyLimitLayer::new(hard_cap)),
     );
+    // A panic anywhere below answers 500 (and is logged) instead of
+    // dropping the connection.
+    app = app.layer(tower_http::catch_panic::CatchPanicLayer::custom(
+        |_: Box<dyn std::any::Any + Send + 'static>| {
+            tracing::error!("a request handler panicked");
+            let body = serde_json::json!({"error": {"code": "internal",
+                "message": "服务器出错，已记录，请稍后再试。Something went wrong on the server. It has been logged; please try again."}});
+            axum::response::IntoResponse::into_response((StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)))
+        },
+    ));
     app = app.layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         Duration::from_secs(config.limits.request_timeout_secs.max(1)),

@@ -93,7 +93,87 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
 
 /// The OpenAPI document for the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    openapi_router(0).split_for_parts().1
+    with_common_responses(openapi_router(0).split_for_parts().1)
+}
+
+/// Documents, on every operation, the answers that come from the layers
+/// around the handlers rather than from the handler itself: a request that
+/// cannot be read (400), no or a bad sign-in (401), a refusal or a missing
+/// CSRF token (403), an unknown id in the path (404), a body that is too
+/// large (413), input that breaks a rule (422), a request that took too
+/// long (408) and a server fault (500). A status the operation documents
+/// itself keeps its own description.
+fn with_common_responses(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let Ok(mut v) = serde_json::to_value(&doc) else {
+        return doc;
+    };
+    let error = serde_json::json!({"$ref": "#/components/schemas/ErrorBody"});
+    let answer = |text: &str| {
+        serde_json::json!({
+            "description": text,
+            "content": {"application/json": {"schema": error.clone()}}
+        })
+    };
+    if let Some(paths) = v.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for (path, item) in paths.iter_mut() {
+            let has_path_params = path.contains('{');
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (method, op) in item.iter_mut() {
+                if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                    continue;
+                }
+                let public = op
+                    .get("security")
+                    .and_then(|s| s.as_array())
+                    .is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|o| o.is_empty())));
+                let has_body = op.get("requestBody").is_some();
+                let has_query = op
+                    .get("parameters")
+                    .and_then(|p| p.as_array())
+                    .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+                let writes = method != "get";
+                let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+                    continue;
+                };
+                let mut add = |code: &str, text: &str| {
+                    responses.entry(code.to_string()).or_insert_with(|| answer(text));
+                };
+                if has_body || has_query || has_path_params {
+                    add(
+                        "400",
+                        "The request could not be read (a malformed body, query or path).",
+                    );
+                }
+                if !public {
+                    add("401", "Not signed in, or the token is not valid.");
+                    add(
+                        "403",
+                        "Not allowed, or (with a session) the CSRF token is missing.",
+                    );
+                }
+                if !public {
+                    add(
+                        "404",
+                        "Not found, or not visible to the caller (an id in the path or the body).",
+                    );
+                }
+                if has_body {
+                    add("413", "The body is larger than allowed.");
+                }
+                if has_body || has_query || writes {
+                    add("422", "The input breaks a rule; the message names the field.");
+                }
+                add("408", "The request took longer than allowed.");
+                add(
+                    "500",
+                    "A fault on the server (logged; the message says nothing more).",
+                );
+            }
+        }
+    }
+    serde_json::from_value(v).unwrap_or(doc)
 }
 
 /// `GET /api/openapi.json` and the Swagger UI at `/api/docs` (vendored, no
