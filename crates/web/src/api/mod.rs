@@ -99,9 +99,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// Documents, on every operation, the answers that come from the layers
 /// around the handlers rather than from the handler itself: a request that
 /// cannot be read (400), no or a bad sign-in (401), a refusal or a missing
-/// CSRF token (403), an unknown id in the path (404), a body that is too
-/// large (413), input that breaks a rule (422), a request that took too
-/// long (408) and a server fault (500). A status the operation documents
+/// CSRF token (403), an unknown id in the path (404), a value that must be
+/// unique and is taken (409), a body that is too large (413), input that
+/// breaks a rule (422), a request that took too long (408) and a server
+/// fault (500). A status the operation documents
 /// itself keeps its own description.
 fn with_common_responses(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let Ok(mut v) = serde_json::to_value(&doc) else {
@@ -161,6 +162,12 @@ fn with_common_responses(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Open
                 }
                 if has_body {
                     add("413", "The body is larger than allowed.");
+                    if writes {
+                        add(
+                            "409",
+                            "A value that must be unique is taken (the message names the field).",
+                        );
+                    }
                 }
                 if has_body || has_query || writes {
                     add("422", "The input breaks a rule; the message names the field.");
