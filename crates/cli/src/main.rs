@@ -477,7 +477,7 @@ async fn main() -> Result<()> {
             // Requests abandoned after the grace period may have left work
             // on blocking threads (a report being laid out); the process
             // does not wait for it. Open transactions roll back.
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), store.close()).await;
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(1), store.close()).await;
             std::process::exit(0);
         }
         Command::Migrate => {

@@ -86,7 +86,7 @@ impl Default for LimitsConfig {
             request_timeout_secs: 30,
             import_bytes: 20 * 1024 * 1024,
             attachment_bytes: lingyan_store::files::DEFAULT_LIMIT,
-            shutdown_grace_secs: 5,
+            shutdown_grace_secs: 3,
         }
     }
 }
