@@ -290,7 +290,7 @@ pub async fn login(store: &Store, username: &str, password: &str, ip: Option<Str
 fn throttle_key(username: &str, ip: Option<&str>) -> String {
     use sha2::{Digest, Sha256};
     let d = Sha256::digest(format!("{username}\u{0}{}", ip.unwrap_or("")).as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    crate::files::hex(&d)
 }
 
 /// When the lock on this username from this client ends, if it is locked now.

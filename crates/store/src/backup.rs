@@ -73,7 +73,7 @@ fn refused(code: &'static str, value: impl std::fmt::Display) -> Error {
 }
 
 fn hex(d: impl AsRef<[u8]>) -> String {
-    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    crate::files::hex(d.as_ref())
 }
 
 /// Content files under `attachments/` (`ab/cd/<sha256>`), by name.

@@ -185,7 +185,8 @@ async fn write_blob(blobs: &Blobs, sha: &str, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of a digest (content hashes, token and throttle keys).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

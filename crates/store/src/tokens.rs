@@ -52,10 +52,7 @@ impl From<api_token::Model> for TokenInfo {
 }
 
 fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::files::hex(&Sha256::digest(secret.as_bytes()))
 }
 
 /// Creates a token for the caller. Returns it with the secret, which is

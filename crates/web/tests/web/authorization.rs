@@ -282,33 +282,9 @@ async fn objects(
 }
 
 /// The director of a school in another district.
-async fn other_district(app: &TestApp) {
+async fn other_district_director(app: &TestApp) {
     let sys = Scope::system("authz");
-    let d = lingyan_store::districts::create(
-        &app.store,
-        &sys,
-        lingyan_store::districts::DistrictChanges {
-            code: Some("XH".into()),
-            name: Some("西湖区".into()),
-            name_en: Some("Xihu District".into()),
-        },
-    )
-    .await
-    .expect("district");
-    let s = lingyan_store::schools::create(
-        &app.store,
-        &sys,
-        d.id,
-        lingyan_store::schools::SchoolChanges {
-            code: Some("XHSY".into()),
-            name: Some("西湖实验小学".into()),
-            name_en: None,
-            school_type: Some("primary".into()),
-            active: Some(true),
-        },
-    )
-    .await
-    .expect("school");
+    let (_, school) = crate::helpers::other_district(app).await;
     lingyan_store::users::create(
         &app.store,
         &sys,
@@ -316,7 +292,7 @@ async fn other_district(app: &TestApp) {
             username: "xdirector".into(),
             display_name: "西湖 师训主任".into(),
             password: PASSWORD.into(),
-            school_id: Some(s.id),
+            school_id: Some(school),
             district_id: None,
             roles: vec!["training_director".into()],
             locale: None,
@@ -428,7 +404,7 @@ async fn page_methods(app: &TestApp, path: &str) -> Vec<String> {
 }
 
 async fn every_route_has_a_decision_and_keeps_it(app: TestApp) {
-    other_district(&app).await;
+    other_district_director(&app).await;
     let director = crate::portfolio::Api::new(&app, "director").await;
     let teacher_api = crate::portfolio::Api::new(&app, "teacher").await;
     let mut made = 0;

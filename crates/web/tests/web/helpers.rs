@@ -215,3 +215,35 @@ impl TestApp {
             .id
     }
 }
+
+/// A district of its own (西湖区, code XH) with one primary school (XHSY),
+/// for tests of what crosses district lines. Returns (district, school).
+pub async fn other_district(app: &TestApp) -> (i64, i64) {
+    let sys = lingyan_store::Scope::system("test");
+    let d = lingyan_store::districts::create(
+        &app.store,
+        &sys,
+        lingyan_store::districts::DistrictChanges {
+            code: Some("XH".into()),
+            name: Some("西湖区".into()),
+            name_en: Some("Xihu District".into()),
+        },
+    )
+    .await
+    .expect("district");
+    let s = lingyan_store::schools::create(
+        &app.store,
+        &sys,
+        d.id,
+        lingyan_store::schools::SchoolChanges {
+            code: Some("XHSY".into()),
+            name: Some("西湖实验小学".into()),
+            name_en: None,
+            school_type: Some("primary".into()),
+            active: Some(true),
+        },
+    )
+    .await
+    .expect("school");
+    (d.id, s.id)
+}

@@ -143,24 +143,14 @@ both_dbs!(duties_of_a_foreign_school_are_not_found);
 /// those of another district.
 async fn another_districts_calendar_is_not_found(app: TestApp) {
     let sys = Scope::system("test");
-    let other = lingyan_store::districts::create(
-        &app.store,
-        &sys,
-        lingyan_store::districts::DistrictChanges {
-            code: Some("XH".into()),
-            name: Some("西湖区".into()),
-            name_en: Some("Xihu District".into()),
-        },
-    )
-    .await
-    .expect("district");
+    let (other, _) = crate::helpers::other_district(&app).await;
     let own_district = lingyan_store::schools::get_by_code(&app.store, &sys, "GFSY")
         .await
         .expect("school")
         .district_id;
     for user in ["teacher", "director", "kgdirector"] {
         let c = app.login_as(user).await;
-        let r = c.get(&format!("/api/v1/districts/{}/calendar", other.id)).await;
+        let r = c.get(&format!("/api/v1/districts/{other}/calendar")).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user}");
         let r = c.get(&format!("/api/v1/districts/{own_district}/calendar")).await;
         assert_eq!(r.status(), StatusCode::OK, "{user} reads their own district's");
