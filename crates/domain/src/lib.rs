@@ -20,6 +20,7 @@ pub mod locale;
 pub mod org;
 pub mod paging;
 pub mod roles;
+pub mod rule_sets;
 pub mod status;
 pub mod teacher;
 pub mod tiers;

@@ -2,11 +2,13 @@
 //! school may override.
 
 use crate::audit::{self, Change};
-use crate::entity::{academic_year, school};
+use crate::entity::{academic_year, evidence, school};
 use crate::{Error, Result, Scope, Store};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use lingyan_domain::dates::parse_date;
 use lingyan_domain::{Calendar, Capability, FieldError, SchoolYear, Tenant};
+use sea_orm::QuerySelect;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder,
@@ -254,7 +256,7 @@ pub async fn set_year(
     )
     .await?;
     // Records keep their semester in sync with the calendar.
-    crate::evidence::resolve_semesters(&txn, district_id, school_id).await?;
+    resolve_semesters(&txn, district_id, school_id).await?;
     txn.commit().await?;
     Ok(year)
 }
@@ -284,7 +286,7 @@ pub async fn clear_school_year(store: &Store, scope: &Scope, school_id: i64, sta
         )
         .await?;
         if let Some(d) = t.district_id {
-            crate::evidence::resolve_semesters(&txn, d, Some(school_id)).await?;
+            resolve_semesters(&txn, d, Some(school_id)).await?;
         }
     }
     txn.commit().await?;
@@ -301,4 +303,61 @@ pub async fn for_school(store: &Store, scope: &Scope, school_id: i64) -> Result<
 /// Today in China (UTC+8), the date "as of" defaults to.
 pub fn today() -> chrono::NaiveDate {
     (Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// Re-resolves the semester of every record in a district (or one school)
+/// after its calendar changed.
+pub(crate) async fn resolve_semesters<C: ConnectionTrait>(
+    conn: &C,
+    district_id: i64,
+    school_id: Option<i64>,
+) -> Result<()> {
+    let mut schools: Vec<i64> = match school_id {
+        Some(s) => vec![s],
+        None => {
+            evidence::Entity::find()
+                .select_only()
+                .column(evidence::Column::SchoolId)
+                .filter(evidence::Column::DistrictId.eq(district_id))
+                .distinct()
+                .into_tuple()
+                .all(conn)
+                .await?
+        }
+    };
+    schools.sort_unstable();
+    for s in schools {
+        let cal = load(conn, district_id, Some(s)).await?;
+        let dates: Vec<(NaiveDate, i32, i16)> = evidence::Entity::find()
+            .select_only()
+            .column(evidence::Column::OccurredOn)
+            .column(evidence::Column::SchoolYear)
+            .column(evidence::Column::Term)
+            .filter(evidence::Column::SchoolId.eq(s))
+            .distinct()
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (d, year, term) in dates {
+            let sem = cal.semester_of(d);
+            if sem.year != year || term_code(sem.term) != term {
+                evidence::Entity::update_many()
+                    .col_expr(evidence::Column::SchoolYear, Expr::value(sem.year))
+                    .col_expr(evidence::Column::Term, Expr::value(term_code(sem.term)))
+                    .filter(evidence::Column::SchoolId.eq(s))
+                    .filter(evidence::Column::OccurredOn.eq(d))
+                    .exec(conn)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The term as the evidence table stores it.
+pub(crate) fn term_code(t: lingyan_domain::Term) -> i16 {
+    match t {
+        lingyan_domain::Term::First => 1,
+        lingyan_domain::Term::Second => 2,
+    }
 }

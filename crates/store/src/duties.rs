@@ -1,7 +1,6 @@
-//! Duty sets (N个一) stored per school (or district) and school year, and
-//! progress against them. A year without its own set uses the latest
-//! earlier year's; a school without a set uses its district's. Saving a
-//! set writes that year only, so earlier years' results never change.
+//! Duty sets (N个一), a kind of rule set (`rule_sets`): per school (or
+//! district) and school year, inherited and carried forward, each rule
+//! dated from when it took effect; and progress against them.
 //!
 //! Progress is computed by the pure engine in `lingyan_domain::duties` from
 //! what this module loads for one school and one period: the teachers,
@@ -9,16 +8,16 @@
 //! pairs and group posts that fall in the period — each read with one
 //! indexed query. A district run goes school by school, a few at once.
 
-use crate::audit::{self, Change};
 use crate::entity::{
-    duty_rule_set, evidence, evidence_person, honour, mentor_pair, org_group, org_group_member,
-    project_member, project_stage, research_project, school, teacher,
+    evidence, evidence_person, honour, mentor_pair, org_group, org_group_member, project_member,
+    project_stage, research_project, school, teacher,
 };
-use crate::evidence::Viewer;
+use crate::rule_sets::{self, InForce, Place};
 use crate::status::{HONOUR_COLUMNS, HonourRow, PACKED, honour_fact, unpack};
 use crate::tiers::{TierBook, rules_for as tier_rules_for};
+use crate::viewer::Viewer;
 use crate::{Error, Result, Scope, Store};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use lingyan_domain::duties::engine::{Context, Prepared};
 use lingyan_domain::duties::{
     CountedKind, DutyPerson, DutyRule, DutySet, DutySetInput, Item, Needs, Progress, RuleError, presets,
@@ -29,51 +28,21 @@ use lingyan_domain::{
 };
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::HashMap;
 use tracing::Instrument;
 
-/// Where a year's duty set comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "from", rename_all = "snake_case")]
-pub enum SetSource {
-    /// Saved by the school for `year` (which may be earlier than the year asked).
-    School {
-        year: i32,
-    },
-    District {
-        year: i32,
-    },
-    /// No set anywhere yet: no duties.
-    None,
-}
+/// The duty set in force for a school (or district) in a school year, and
+/// where it comes from.
+pub type SetView = InForce<DutySet>;
 
-/// The duty set in force for a school (or district) in a school year.
-#[derive(Debug, Clone, Serialize)]
-pub struct SetView {
-    pub year: i32,
-    pub set: DutySet,
-    pub source: SetSource,
-}
-
-async fn latest<C: ConnectionTrait>(conn: &C, key: String, year: i32) -> Result<Option<(DutySet, i32)>> {
-    let row = duty_rule_set::Entity::find()
-        .filter(duty_rule_set::Column::ScopeKey.eq(key))
-        .filter(duty_rule_set::Column::StartYear.lte(year))
-        .order_by_desc(duty_rule_set::Column::StartYear)
-        .one(conn)
-        .await?;
-    match row {
-        Some(r) => {
-            let set: DutySet = serde_json::from_str(&r.rules_json)
-                .map_err(|e| Error::Internal(format!("stored duty set {} is corrupt: {e}", r.id)))?;
-            Ok(Some((set, r.start_year)))
-        }
-        None => Ok(None),
+fn place_of(district_id: i64, school_id: Option<i64>) -> Place {
+    Place {
+        district_id,
+        school_id,
     }
 }
 
@@ -84,70 +53,7 @@ pub(crate) async fn set_for<C: ConnectionTrait>(
     school_id: Option<i64>,
     year: i32,
 ) -> Result<SetView> {
-    if let Some(s) = school_id
-        && let Some((set, y)) = latest(conn, format!("s:{s}"), year).await?
-    {
-        return Ok(SetView {
-            year,
-            set,
-            source: SetSource::School { year: y },
-        });
-    }
-    if let Some((set, y)) = latest(conn, format!("d:{district_id}"), year).await? {
-        return Ok(SetView {
-            year,
-            set,
-            source: SetSource::District { year: y },
-        });
-    }
-    Ok(SetView {
-        year,
-        set: DutySet::default(),
-        source: SetSource::None,
-    })
-}
-
-/// Checks the caller may read (or, with `manage`, change) the place's set.
-async fn place<C: ConnectionTrait>(
-    conn: &C,
-    scope: &Scope,
-    district_id: i64,
-    school_id: Option<i64>,
-    manage: bool,
-) -> Result<(Tenant, String)> {
-    match school_id {
-        Some(s) => {
-            let sc = school::Entity::find_by_id(s)
-                .one(conn)
-                .await?
-                .ok_or(Error::NotFound)?;
-            if sc.district_id != district_id {
-                return Err(Error::NotFound);
-            }
-            let t = Tenant::school(district_id, s);
-            scope.require(
-                if manage {
-                    Capability::ManageTeachers
-                } else {
-                    Capability::Read
-                },
-                t,
-            )?;
-            Ok((t, format!("s:{s}")))
-        }
-        None => {
-            let t = Tenant::district(district_id);
-            scope.require(
-                if manage {
-                    Capability::ManageSchools
-                } else {
-                    Capability::Read
-                },
-                t,
-            )?;
-            Ok((t, format!("d:{district_id}")))
-        }
-    }
+    rule_sets::in_force(conn, place_of(district_id, school_id), year).await
 }
 
 /// The duty set in force for a school (or district) in `year`.
@@ -158,8 +64,7 @@ pub async fn get(
     school_id: Option<i64>,
     year: i32,
 ) -> Result<SetView> {
-    place(store.conn(), scope, district_id, school_id, false).await?;
-    set_for(store.conn(), district_id, school_id, year).await
+    rule_sets::get(store, scope, place_of(district_id, school_id), year).await
 }
 
 /// Rule errors as field errors that name the rule (`rule`, `rule_code`).
@@ -178,19 +83,11 @@ pub fn rule_errors(errors: Vec<RuleError>) -> Error {
     )
 }
 
-fn check_year(year: i32) -> Result<()> {
-    if !(1990..=2100).contains(&year) {
-        return Err(Error::Invalid(
-            FieldError::new("year", "out_of_range")
-                .with("min", 1990)
-                .with("max", 2100),
-        ));
-    }
-    Ok(())
-}
-
-/// Saves a school's (or district's) duty set for one school year. Tiers a
-/// rule names must exist in that year's tier rules.
+/// Saves a school's (or district's) duty set for one school year, as a new
+/// version. Tiers a rule names must exist in that year's tier rules. New
+/// and changed rules take effect on `effective_from` (default: today when
+/// the year is under way, else from its start), so adopting duties in the
+/// middle of a semester asks nothing of the weeks already gone.
 pub async fn save(
     store: &Store,
     scope: &Scope,
@@ -198,57 +95,27 @@ pub async fn save(
     school_id: Option<i64>,
     year: i32,
     input: &DutySetInput,
+    effective_from: Option<NaiveDate>,
 ) -> Result<SetView> {
+    let place = place_of(district_id, school_id);
     // Permission first: someone who may not change the set is refused
     // whatever they sent.
     let txn = store.begin().await?;
-    let (tenant, key) = place(&txn, scope, district_id, school_id, true).await?;
-    check_year(year)?;
+    rule_sets::check(&txn, scope, place, true).await?;
+    rule_sets::check_year(year)?;
     let tiers = tier_rules_for(&txn, district_id, school_id, year).await?;
-    let known: Vec<&str> = tiers.rules.tiers.iter().map(|t| t.code.as_str()).collect();
+    let known: Vec<&str> = tiers.set.tiers.iter().map(|t| t.code.as_str()).collect();
     let set = input.parse(Some(&known)).map_err(rule_errors)?;
-    let json_set = serde_json::to_string(&set).map_err(|e| Error::Internal(e.to_string()))?;
-    let existing = duty_rule_set::Entity::find()
-        .filter(duty_rule_set::Column::ScopeKey.eq(key.clone()))
-        .filter(duty_rule_set::Column::StartYear.eq(year))
-        .one(&txn)
-        .await?;
-    let before = existing
-        .as_ref()
-        .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.rules_json).ok());
-    match existing {
-        Some(r) => {
-            let mut am = r.into_active_model();
-            am.rules_json = Set(json_set);
-            am.updated_at = Set(Utc::now());
-            am.updated_by = Set(scope.user_id());
-            am.update(&txn).await?;
-        }
-        None => {
-            duty_rule_set::ActiveModel {
-                district_id: Set(district_id),
-                school_id: Set(school_id),
-                scope_key: Set(key),
-                start_year: Set(year),
-                rules_json: Set(json_set),
-                updated_at: Set(Utc::now()),
-                updated_by: Set(scope.user_id()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-    }
-    audit::record(
+    rule_sets::write(
         &txn,
-        scope.actor(),
-        Change {
+        scope,
+        place,
+        year,
+        set,
+        effective_from,
+        rule_sets::Audit {
             action: "duties.set",
             entity_type: "duty_set",
-            entity_id: Some(year.to_string()),
-            tenant,
-            before,
-            after: Some(json!(set)),
         },
     )
     .await?;
@@ -265,15 +132,25 @@ pub async fn adopt(
     school_id: Option<i64>,
     year: i32,
     preset: &str,
+    effective_from: Option<NaiveDate>,
 ) -> Result<SetView> {
     // Permission first: someone who may not change the set learns nothing
     // about which presets exist.
-    place(store.conn(), scope, district_id, school_id, true).await?;
+    rule_sets::check(store.conn(), scope, place_of(district_id, school_id), true).await?;
     let p = presets::find(preset)
         .ok_or_else(|| Error::Invalid(FieldError::new("preset", "unknown_preset").with("value", preset)))?;
     let mut set = set_for(store.conn(), district_id, school_id, year).await?.set;
     set.adopt(p);
-    save(store, scope, district_id, school_id, year, &set.to_input()).await
+    save(
+        store,
+        scope,
+        district_id,
+        school_id,
+        year,
+        &set.to_input(),
+        effective_from,
+    )
+    .await
 }
 
 /// Narrows a progress matrix.
@@ -315,7 +192,7 @@ pub struct SchoolProgress {
     pub as_of: NaiveDate,
     /// The school year (its first calendar year).
     pub year: i32,
-    pub source: SetSource,
+    pub source: rule_sets::Source,
     pub rules: Vec<DutyRule>,
     #[serde(skip)]
     pub tiers: TierRules,
@@ -344,9 +221,7 @@ async fn compute<C: ConnectionTrait>(
     let calendar = crate::calendar::load(conn, sc.district_id, Some(sc.id)).await?;
     let year = calendar.semester_of(as_of).year;
     let view = set_for(conn, sc.district_id, Some(sc.id), year).await?;
-    let tiers = tier_rules_for(conn, sc.district_id, Some(sc.id), year)
-        .await?
-        .rules;
+    let tiers = tier_rules_for(conn, sc.district_id, Some(sc.id), year).await?.set;
 
     let mut rows = teachers_of(conn, sc.id, who, filter.teacher_id).await?;
 

@@ -8,9 +8,9 @@
 //! owner belongs to. See [`Viewer`].
 
 use crate::audit::{self, Change};
-use crate::entity::{
-    attachment, evidence, evidence_event, evidence_person, mentor_pair, org_group_member, teacher,
-};
+use crate::entity::{attachment, evidence, evidence_event, evidence_person, teacher};
+pub use crate::files::AttachmentInfo;
+pub use crate::viewer::Viewer;
 use crate::{Error, Result, Scope, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use lingyan_domain::calendar::{Semester, Term};
@@ -18,7 +18,7 @@ use lingyan_domain::evidence::{Details, EvidenceDraft, TeacherRef};
 use lingyan_domain::{
     Capability, EvidenceInput, EvidenceKind, EvidenceStatus, FieldError, Level, PageRequest, Paged, Tenant,
 };
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -52,79 +52,6 @@ impl PersonRole {
             "co_owner" => PersonRole::CoOwner,
             _ => PersonRole::Observed,
         }
-    }
-}
-
-/// What the caller's own teacher record connects them to.
-#[derive(Debug, Clone, Default)]
-pub struct Viewer {
-    /// The teacher record linked to the caller's account.
-    pub own: Option<i64>,
-    /// Teachers the caller currently mentors.
-    pub apprentices: BTreeSet<i64>,
-    /// Members of groups the caller leads.
-    pub led: BTreeSet<i64>,
-}
-
-impl Viewer {
-    /// Works out the caller's relations as of `today`.
-    pub async fn load<C: ConnectionTrait>(conn: &C, scope: &Scope, today: NaiveDate) -> Result<Self> {
-        let Some(uid) = scope.user_id() else {
-            return Ok(Self::default());
-        };
-        let Some(own) = teacher::Entity::find()
-            .filter(teacher::Column::UserId.eq(uid))
-            .filter(teacher::Column::Active.eq(true))
-            .one(conn)
-            .await?
-        else {
-            return Ok(Self::default());
-        };
-        let apprentices = mentor_pair::Entity::find()
-            .filter(mentor_pair::Column::MentorTeacherId.eq(own.id))
-            .filter(mentor_pair::Column::StartsOn.lte(today))
-            .filter(
-                Condition::any()
-                    .add(mentor_pair::Column::EndsOn.is_null())
-                    .add(mentor_pair::Column::EndsOn.gte(today)),
-            )
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|p| p.apprentice_teacher_id)
-            .collect();
-        let groups: Vec<i64> = org_group_member::Entity::find()
-            .filter(org_group_member::Column::TeacherId.eq(own.id))
-            .filter(org_group_member::Column::Position.eq("leader"))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|m| m.group_id)
-            .collect();
-        let led = if groups.is_empty() {
-            BTreeSet::new()
-        } else {
-            org_group_member::Entity::find()
-                .filter(org_group_member::Column::GroupId.is_in(groups))
-                .filter(org_group_member::Column::TeacherId.ne(own.id))
-                .all(conn)
-                .await?
-                .into_iter()
-                .map(|m| m.teacher_id)
-                .collect()
-        };
-        Ok(Self {
-            own: Some(own.id),
-            apprentices,
-            led,
-        })
-    }
-
-    /// Every teacher whose records the caller sees through a relation.
-    pub fn related(&self) -> Vec<i64> {
-        let mut all: BTreeSet<i64> = self.apprentices.union(&self.led).copied().collect();
-        all.extend(self.own);
-        all.into_iter().collect()
     }
 }
 
@@ -223,13 +150,6 @@ impl Evidence {
             text: self.text.clone(),
             details: self.details.clone(),
         })
-    }
-}
-
-fn term_code(t: Term) -> i16 {
-    match t {
-        Term::First => 1,
-        Term::Second => 2,
     }
 }
 
@@ -361,7 +281,7 @@ fn apply_filter(mut c: Condition, f: &EvidenceFilter) -> Condition {
     if let Some(s) = f.semester {
         c = c
             .add(evidence::Column::SchoolYear.eq(s.year))
-            .add(evidence::Column::Term.eq(term_code(s.term)));
+            .add(evidence::Column::Term.eq(crate::calendar::term_code(s.term)));
     }
     if let Some(y) = f.school_year {
         c = c.add(evidence::Column::SchoolYear.eq(y));
@@ -434,30 +354,6 @@ pub struct Event {
     pub reason: Option<String>,
     pub by: String,
     pub at: DateTime<Utc>,
-}
-
-/// An attached file, as a record lists it.
-#[derive(Debug, Clone, Serialize)]
-pub struct AttachmentInfo {
-    pub id: i64,
-    pub filename: String,
-    pub content_type: String,
-    pub size: i64,
-    pub created_at: DateTime<Utc>,
-}
-
-impl AttachmentInfo {
-    /// Whether the page can show it inline (images and PDFs).
-    pub fn previewable(&self) -> bool {
-        self.content_type.starts_with("image/")
-            && self.content_type != "image/heic"
-            && self.content_type != "image/heif"
-            || self.content_type == "application/pdf"
-    }
-
-    pub fn is_image(&self) -> bool {
-        self.previewable() && self.content_type.starts_with("image/")
-    }
 }
 
 /// A record with everything its page shows and what the caller may do.
@@ -771,7 +667,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         subtype: Set(draft.details.subtype().map(str::to_string)),
         occurred_on: Set(draft.occurred_on),
         school_year: Set(sem.year),
-        term: Set(term_code(sem.term)),
+        term: Set(crate::calendar::term_code(sem.term)),
         level: Set(draft.level.map(|l| l.code().to_string())),
         title: Set(draft.title.clone()),
         body: Set(draft.text.clone()),
@@ -844,7 +740,7 @@ pub async fn update(
     am.subtype = Set(draft.details.subtype().map(str::to_string));
     am.occurred_on = Set(draft.occurred_on);
     am.school_year = Set(sem.year);
-    am.term = Set(term_code(sem.term));
+    am.term = Set(crate::calendar::term_code(sem.term));
     am.level = Set(draft.level.map(|l| l.code().to_string()));
     am.title = Set(draft.title.clone());
     am.body = Set(draft.text.clone());
@@ -1104,55 +1000,6 @@ pub async fn counts(
             verified,
         })
         .collect())
-}
-
-/// Re-resolves the semester of every record in a district (or one school)
-/// after its calendar changed.
-pub(crate) async fn resolve_semesters<C: ConnectionTrait>(
-    conn: &C,
-    district_id: i64,
-    school_id: Option<i64>,
-) -> Result<()> {
-    let mut schools: Vec<i64> = match school_id {
-        Some(s) => vec![s],
-        None => {
-            evidence::Entity::find()
-                .select_only()
-                .column(evidence::Column::SchoolId)
-                .filter(evidence::Column::DistrictId.eq(district_id))
-                .distinct()
-                .into_tuple()
-                .all(conn)
-                .await?
-        }
-    };
-    schools.sort_unstable();
-    for s in schools {
-        let cal = crate::calendar::load(conn, district_id, Some(s)).await?;
-        let dates: Vec<(NaiveDate, i32, i16)> = evidence::Entity::find()
-            .select_only()
-            .column(evidence::Column::OccurredOn)
-            .column(evidence::Column::SchoolYear)
-            .column(evidence::Column::Term)
-            .filter(evidence::Column::SchoolId.eq(s))
-            .distinct()
-            .into_tuple()
-            .all(conn)
-            .await?;
-        for (d, year, term) in dates {
-            let sem = cal.semester_of(d);
-            if sem.year != year || term_code(sem.term) != term {
-                evidence::Entity::update_many()
-                    .col_expr(evidence::Column::SchoolYear, Expr::value(sem.year))
-                    .col_expr(evidence::Column::Term, Expr::value(term_code(sem.term)))
-                    .filter(evidence::Column::SchoolId.eq(s))
-                    .filter(evidence::Column::OccurredOn.eq(d))
-                    .exec(conn)
-                    .await?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Whose portfolio a page shows, and what the caller may do there.

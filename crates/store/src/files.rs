@@ -5,14 +5,14 @@
 
 use crate::audit::{self, Change};
 use crate::entity::{attachment, file};
-use crate::evidence::AttachmentInfo;
 use crate::{Error, Result, Scope, Store};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use lingyan_domain::{FieldError, Tenant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder,
 };
+use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -252,6 +252,30 @@ impl Target {
             (None, Some(p)) => Some(Target::Project(p)),
             _ => None,
         }
+    }
+}
+
+/// An attached file, as a record lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+impl AttachmentInfo {
+    /// Whether the page can show it inline (images and PDFs).
+    pub fn previewable(&self) -> bool {
+        self.content_type.starts_with("image/")
+            && self.content_type != "image/heic"
+            && self.content_type != "image/heif"
+            || self.content_type == "application/pdf"
+    }
+
+    pub fn is_image(&self) -> bool {
+        self.previewable() && self.content_type.starts_with("image/")
     }
 }
 

@@ -636,7 +636,22 @@ pub async fn generate(
                 report.first_teacher_id = first.id;
             }
         }
-        crate::duties::save(store, &scope, district.id, None, current, &duty_input).await?;
+        // Generated duties apply from the start of the year, so the records
+        // spread over it all count.
+        let year_start = crate::calendar::load(store.conn(), district.id, None)
+            .await?
+            .year(current)
+            .first_start;
+        crate::duties::save(
+            store,
+            &scope,
+            district.id,
+            None,
+            current,
+            &duty_input,
+            Some(year_start),
+        )
+        .await?;
 
         // Records: 70 % verified, 25 % waiting, 5 % returned; a few hundred
         // teachers per transaction keeps memory flat.

@@ -26,6 +26,7 @@ mod migration;
 pub mod org;
 pub mod projects;
 pub mod roster;
+pub mod rule_sets;
 pub mod schools;
 mod scope;
 pub mod secrets;
@@ -38,6 +39,7 @@ pub mod testing;
 pub mod tiers;
 pub mod tokens;
 pub mod users;
+pub mod viewer;
 
 pub use error::{Error, Result};
 pub use scope::{Actor, Scope};

@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Change};
 use crate::entity::{project_member, project_stage, research_project, teacher};
-use crate::evidence::Viewer;
+use crate::viewer::Viewer;
 use crate::{Error, Result, Scope, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use lingyan_domain::dates::parse_date;
@@ -75,7 +75,7 @@ pub struct ProjectDetail {
     pub project: Project,
     pub can_edit: bool,
     pub can_verify: bool,
-    pub attachments: Vec<crate::evidence::AttachmentInfo>,
+    pub attachments: Vec<crate::files::AttachmentInfo>,
 }
 
 /// Raw input for a project.

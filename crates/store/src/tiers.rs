@@ -1,59 +1,19 @@
-//! Tier rules stored per school (or district) and school year, and tiers
-//! set by hand. A year without its own rules uses the latest earlier year's;
-//! a school without rules uses its district's; failing both, the standard
-//! tiers. Saving rules for a year writes that year only, so earlier years'
-//! results never change.
+//! Tier rules, a kind of rule set (`rule_sets`): per school (or district)
+//! and school year, inherited and carried forward, failing both the
+//! standard tiers; and tiers set by hand for one teacher and year.
 
 use crate::audit::{self, Change};
-use crate::entity::{school, teacher, tier_override, tier_rule_set};
+use crate::entity::{teacher, tier_override};
+use crate::rule_sets::{self, InForce, Place};
 use crate::{Error, Result, Scope, Store};
 use chrono::{NaiveDate, Utc};
 use lingyan_domain::{Calendar, Capability, FieldError, TeacherFacts, Tenant, TierResult, TierRules};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder,
-};
-use serde::Serialize;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use std::collections::HashMap;
 
-/// Where a year's rules come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "from", rename_all = "snake_case")]
-pub enum RulesSource {
-    /// Set by the school for `year` (which may be earlier than the year asked).
-    School {
-        year: i32,
-    },
-    District {
-        year: i32,
-    },
-    Standard,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RulesView {
-    pub year: i32,
-    pub rules: TierRules,
-    pub source: RulesSource,
-}
-
-async fn latest<C: ConnectionTrait>(conn: &C, key: String, year: i32) -> Result<Option<(TierRules, i32)>> {
-    let row = tier_rule_set::Entity::find()
-        .filter(tier_rule_set::Column::ScopeKey.eq(key))
-        .filter(tier_rule_set::Column::StartYear.lte(year))
-        .order_by_desc(tier_rule_set::Column::StartYear)
-        .one(conn)
-        .await?;
-    match row {
-        Some(r) => {
-            let rules: TierRules = serde_json::from_str(&r.rules_json)
-                .map_err(|e| Error::Internal(format!("stored tier rules {} are corrupt: {e}", r.id)))?;
-            Ok(Some((rules, r.start_year)))
-        }
-        None => Ok(None),
-    }
-}
+/// The tier rules in force for a place and year, and where they come from.
+pub type RulesView = InForce<TierRules>;
 
 /// The rules in force for a school in a school year.
 pub(crate) async fn rules_for<C: ConnectionTrait>(
@@ -62,27 +22,14 @@ pub(crate) async fn rules_for<C: ConnectionTrait>(
     school_id: Option<i64>,
     year: i32,
 ) -> Result<RulesView> {
-    if let Some(s) = school_id
-        && let Some((rules, y)) = latest(conn, format!("s:{s}"), year).await?
-    {
-        return Ok(RulesView {
-            year,
-            rules,
-            source: RulesSource::School { year: y },
-        });
+    rule_sets::in_force(conn, place_of(district_id, school_id), year).await
+}
+
+fn place_of(district_id: i64, school_id: Option<i64>) -> Place {
+    Place {
+        district_id,
+        school_id,
     }
-    if let Some((rules, y)) = latest(conn, format!("d:{district_id}"), year).await? {
-        return Ok(RulesView {
-            year,
-            rules,
-            source: RulesSource::District { year: y },
-        });
-    }
-    Ok(RulesView {
-        year,
-        rules: TierRules::standard(),
-        source: RulesSource::Standard,
-    })
 }
 
 /// Classifies many teachers, loading each school's calendar, rules and
@@ -120,7 +67,7 @@ impl TierBook {
         let year = self.calendars[&school_id].semester_of(today).year;
         if !self.rules.contains_key(&(school_id, year)) {
             let r = rules_for(conn, district_id, Some(school_id), year).await?;
-            self.rules.insert((school_id, year), r.rules);
+            self.rules.insert((school_id, year), r.set);
         }
         if !self.overrides.contains_key(&(school_id, year)) {
             let rows = tier_override::Entity::find()
@@ -142,14 +89,6 @@ impl TierBook {
     }
 }
 
-async fn school_tenant<C: ConnectionTrait>(conn: &C, school_id: i64) -> Result<Tenant> {
-    let s = school::Entity::find_by_id(school_id)
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound)?;
-    Ok(Tenant::school(s.district_id, s.id))
-}
-
 /// The rules in force for a school (or, with `school_id = None`, set by
 /// the district) in `year`.
 pub async fn get(
@@ -159,20 +98,11 @@ pub async fn get(
     school_id: Option<i64>,
     year: i32,
 ) -> Result<RulesView> {
-    match school_id {
-        Some(s) => {
-            let t = school_tenant(store.conn(), s).await?;
-            if t.district_id != Some(district_id) {
-                return Err(Error::NotFound);
-            }
-            scope.require(Capability::Read, t)?;
-        }
-        None => scope.require(Capability::Read, Tenant::district(district_id))?,
-    }
-    rules_for(store.conn(), district_id, school_id, year).await
+    rule_sets::get(store, scope, place_of(district_id, school_id), year).await
 }
 
-/// Saves a school's (or a district's) rules for one school year.
+/// Saves a school's (or a district's) rules for one school year, as a new
+/// version.
 pub async fn set(
     store: &Store,
     scope: &Scope,
@@ -181,74 +111,23 @@ pub async fn set(
     year: i32,
     rules: TierRules,
 ) -> Result<RulesView> {
+    let place = place_of(district_id, school_id);
     let txn = store.begin().await?;
-    let (tenant, key) = match school_id {
-        Some(s) => {
-            let t = school_tenant(&txn, s).await?;
-            if t.district_id != Some(district_id) {
-                return Err(Error::NotFound);
-            }
-            scope.require(Capability::ManageTeachers, t)?;
-            (t, format!("s:{s}"))
-        }
-        None => {
-            let t = Tenant::district(district_id);
-            scope.require(Capability::ManageSchools, t)?;
-            (t, format!("d:{district_id}"))
-        }
-    };
     // Checked after the permission: someone who may not change the rules
     // is refused whatever they sent.
-    if !(1990..=2100).contains(&year) {
-        return Err(Error::Invalid(
-            FieldError::new("year", "out_of_range")
-                .with("min", 1990)
-                .with("max", 2100),
-        ));
-    }
+    rule_sets::check(&txn, scope, place, true).await?;
+    rule_sets::check_year(year)?;
     rules.validate()?;
-    let json_rules = serde_json::to_string(&rules).map_err(|e| Error::Internal(e.to_string()))?;
-    let existing = tier_rule_set::Entity::find()
-        .filter(tier_rule_set::Column::ScopeKey.eq(key.clone()))
-        .filter(tier_rule_set::Column::StartYear.eq(year))
-        .one(&txn)
-        .await?;
-    let before = existing
-        .as_ref()
-        .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.rules_json).ok());
-    match existing {
-        Some(r) => {
-            let mut am = r.into_active_model();
-            am.rules_json = Set(json_rules);
-            am.updated_at = Set(Utc::now());
-            am.updated_by = Set(scope.user_id());
-            am.update(&txn).await?;
-        }
-        None => {
-            tier_rule_set::ActiveModel {
-                district_id: Set(district_id),
-                school_id: Set(school_id),
-                scope_key: Set(key),
-                start_year: Set(year),
-                rules_json: Set(json_rules),
-                updated_at: Set(Utc::now()),
-                updated_by: Set(scope.user_id()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-    }
-    audit::record(
+    rule_sets::write(
         &txn,
-        scope.actor(),
-        Change {
+        scope,
+        place,
+        year,
+        rules,
+        None,
+        rule_sets::Audit {
             action: "tiers.set",
             entity_type: "tier_rules",
-            entity_id: Some(year.to_string()),
-            tenant,
-            before,
-            after: Some(json!(rules)),
         },
     )
     .await?;
@@ -285,7 +164,7 @@ pub async fn set_override(
     }
     scope.require(Capability::ManageTeachers, tenant)?;
     let rules = rules_for(&txn, t.district_id, Some(t.school_id), year).await?;
-    if rules.rules.find(tier).is_none() {
+    if rules.set.find(tier).is_none() {
         return Err(Error::Invalid(
             FieldError::new("tier", "unknown_tier").with("value", tier),
         ));

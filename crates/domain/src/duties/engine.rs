@@ -463,11 +463,28 @@ fn evaluate_rule(
         p.explain_en = format!("Not applicable: {en}");
         return p;
     }
+    // Adopted or changed within the period: what ended before it took
+    // effect is not asked for.
+    let since = rule.since.filter(|f| *f > s);
+    if let Some(f) = since
+        && (as_of < f || e < f)
+    {
+        p.explain_zh = format!("不适用：本规则 {f} 起生效");
+        p.explain_en = format!("Not applicable: this rule applies from {f}");
+        return p;
+    }
     if as_of < s {
         p.explain_zh = format!("不适用：{s} 起计算");
         p.explain_en = format!("Not applicable: counting starts on {s}");
         return p;
     }
+    let (note_zh, note_en) = match since {
+        Some(f) => (
+            format!("（本规则 {f} 起生效）"),
+            format!(" (rule in force from {f})"),
+        ),
+        None => (String::new(), String::new()),
+    };
     let upto = as_of.min(e);
     let counted: Vec<&Item> = items
         .iter()
@@ -488,10 +505,28 @@ fn evaluate_rule(
 
     match rule.every {
         Some(every) => {
-            let subs = &window.subs;
+            // A sub-period that began before the rule took effect is not
+            // asked for.
+            let subs: Vec<(NaiveDate, NaiveDate)> = window
+                .subs
+                .iter()
+                .copied()
+                .filter(|(a, _)| since.is_none_or(|f| *a >= f))
+                .collect();
+            if subs.is_empty() {
+                p.explain_zh = format!(
+                    "不适用：本规则生效后本{period_zh}已无完整的{}",
+                    every.name(Locale::ZhCn)
+                );
+                p.explain_en = format!(
+                    "Not applicable: no whole {} of this {period_en} is left after the rule took effect",
+                    every.name(Locale::En)
+                );
+                return p;
+            }
             let mut met = 0usize;
             let mut closed = 0usize;
-            for &(a, b) in subs {
+            for &(a, b) in &subs {
                 if a > as_of {
                     continue;
                 }
@@ -555,8 +590,10 @@ fn evaluate_rule(
                 .map(|it| value(rule.measure, it))
                 .fold(0.0, |a, b| a + b);
             p.remaining = (rule.count - p.done).max(0.0);
-            let total = ((e - s).num_days() + 1).max(1) as f64;
-            let elapsed = ((upto - s).num_days() + 1).clamp(0, total as i64) as f64;
+            // The pace runs from the day the rule took effect.
+            let start = since.unwrap_or(s);
+            let total = ((e - start).num_days() + 1).max(1) as f64;
+            let elapsed = ((upto - start).num_days() + 1).clamp(0, total as i64) as f64;
             let share = elapsed / total;
             p.expected = (rule.count * share * 100.0).round() / 100.0;
             p.due_met = p.done >= rule.count;
@@ -585,6 +622,10 @@ fn evaluate_rule(
                 );
             }
         }
+    }
+    if p.status != DutyStatus::Done {
+        p.explain_zh.push_str(&note_zh);
+        p.explain_en.push_str(&note_en);
     }
     p
 }

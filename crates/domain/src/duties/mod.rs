@@ -256,6 +256,11 @@ pub struct DutyRule {
     /// The preset this rule came from, if adopted from one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
+    /// The day the rule took effect, when it was adopted or changed within
+    /// a school year: periods and sub-periods that ended before it are not
+    /// counted, and the pace is measured from it. `None`: from the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<NaiveDate>,
 }
 
 fn count_measure() -> Measure {
@@ -267,6 +272,13 @@ fn is_count(m: &Measure) -> bool {
 }
 
 impl DutyRule {
+    /// The same rule, whenever each took effect.
+    pub fn same_as(&self, other: &DutyRule) -> bool {
+        let mut a = self.clone();
+        a.since = other.since;
+        a == *other
+    }
+
     pub fn name(&self, l: Locale) -> &str {
         match l {
             Locale::ZhCn => &self.name_zh,
@@ -362,6 +374,7 @@ impl std::fmt::Display for RuleError {
 
 /// An honour condition as typed: `backbone` / `骨干教师` and a level.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HonourInput {
     pub kind: String,
     #[serde(default)]
@@ -371,34 +384,77 @@ pub struct HonourInput {
 /// A rule as typed; every field a user can get wrong is text. Unknown
 /// fields are refused, so a misspelt `kind =` in a file is an error rather
 /// than a rule that silently counts nothing.
+///
+/// Written back out, empty fields are left out, so a rule reads as it was
+/// typed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct DutyRuleInput {
+    /// Stable identifier within the set: letters, digits, `_`, `-`.
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
+    /// What counts: `class`, `observation`, `training`, `article`, `project`,
+    /// `apprentice` … (codes or their Chinese names).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub kinds: Vec<String>,
+    /// Sub-kinds of those kinds (`open_class`, `reading_note` …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subtypes: Vec<String>,
+    /// `school`, `district`, `city`, `province`, `national`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_level: Option<String>,
+    /// For projects: `host` or `member`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub award_won: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub published: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_hours: Option<f64>,
+    /// `count` (default), `hours` (trainings) or `days` (study visits).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure: Option<String>,
+    /// How much each period (or sub-period) asks for.
     pub count: Option<f64>,
+    /// `week`, `two_weeks`, `month`, `semester`, `school_year` or `range`.
     pub period: String,
+    /// For `range`: the first and last day (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// "In each": the sub-period every one of which must be met.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub every: Option<String>,
+    /// Tier codes of the year's tier rules; empty: every tier.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub honours: Vec<HonourInput>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_below: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub age_at_least: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub years_at_most: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub years_at_least: Option<i32>,
+    /// Group names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
+    /// Staff numbers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub teachers: Vec<String>,
+    /// The preset the rule came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
+    /// When the rule took effect (`YYYY-MM-DD`), if within the school year;
+    /// left empty, the store fills it in when the rule is new or changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 /// A duty set as typed.
@@ -452,6 +508,7 @@ impl DutyRuleInput {
             groups: a.groups.clone(),
             teachers: a.teachers.clone(),
             preset: r.preset.clone(),
+            since: r.since.map(|d| d.to_string()),
         }
     }
 
@@ -598,6 +655,7 @@ impl DutyRuleInput {
             blank(s).and_then(|s| crate::dates::parse_date(field, s).map_err(|e| errs.push(e)).ok())
         };
         let from = date("from", &self.from, &mut errs);
+        let since = date("since", &self.since, &mut errs);
         let to = date("to", &self.to, &mut errs);
         if period == Some(PeriodUnit::Range) {
             if blank(&self.from).is_none() {
@@ -727,6 +785,7 @@ impl DutyRuleInput {
                 teachers: list(&self.teachers),
             },
             preset: blank(&self.preset).map(str::to_string),
+            since,
         })
     }
 }

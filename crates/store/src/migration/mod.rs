@@ -8,6 +8,7 @@ mod m20261123_000001_foundation;
 mod m20261124_000002_teachers;
 mod m20261125_000003_portfolio;
 mod m20261126_000004_duties;
+mod m20261202_000005_rule_sets;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_teachers::Migration),
             Box::new(m20261125_000003_portfolio::Migration),
             Box::new(m20261126_000004_duties::Migration),
+            Box::new(m20261202_000005_rule_sets::Migration),
         ]
     }
 }

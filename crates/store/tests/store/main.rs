@@ -4,4 +4,5 @@
 mod backup;
 mod demo;
 mod roster;
+mod rule_sets;
 mod tiers;

@@ -39,7 +39,7 @@ async fn rules_by_year_and_overrides(db: Db) {
     let view = tiers::get(&store, &scope, gf.district_id, Some(gf.id), 2026)
         .await
         .unwrap();
-    assert_eq!(view.source, tiers::RulesSource::Standard);
+    assert_eq!(view.source, lingyan_store::rule_sets::Source::Default);
 
     // The school says "young" means under 25 from 2026 on.
     let mut rules = TierRules::standard();
@@ -53,12 +53,15 @@ async fn rules_by_year_and_overrides(db: Db) {
     let y2025 = tiers::get(&store, &scope, gf.district_id, Some(gf.id), 2025)
         .await
         .unwrap();
-    assert_eq!(y2025.source, tiers::RulesSource::Standard);
+    assert_eq!(y2025.source, lingyan_store::rule_sets::Source::Default);
     // 2027 inherits 2026's.
     let y2027 = tiers::get(&store, &scope, gf.district_id, Some(gf.id), 2027)
         .await
         .unwrap();
-    assert_eq!(y2027.source, tiers::RulesSource::School { year: 2026 });
+    assert_eq!(
+        y2027.source,
+        lingyan_store::rule_sets::Source::School { year: 2026 }
+    );
 
     // Bad rules are refused with the tier named.
     let mut bad = TierRules::standard();

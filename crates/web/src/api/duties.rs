@@ -12,10 +12,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use lingyan_domain::duties::reminders::{Reminder, upcoming};
-use lingyan_domain::duties::{DutySetInput, Progress, presets};
+use lingyan_domain::duties::{DutyRuleInput, DutySetInput, Progress, presets};
 use lingyan_domain::{Locale, Tenant};
 use lingyan_store::calendar::today;
 use lingyan_store::duties::{ProgressFilter, SchoolProgress, SetView};
+use lingyan_store::rule_sets::Source;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -46,9 +47,8 @@ pub struct PresetDto {
     pub source: String,
     pub description_zh: String,
     pub description_en: String,
-    /// The rules, in the shape `PUT …/duty-set` takes (see docs/api.md).
-    #[schema(value_type = Vec<Object>)]
-    pub rules: Value,
+    /// The rules, in the shape `PUT …/duty-set` takes.
+    pub rules: Vec<DutyRuleInput>,
 }
 
 /// The preset library: every duty set the schools' plans describe.
@@ -64,10 +64,38 @@ async fn list_presets(_caller: Caller) -> ApiResult<Json<Vec<PresetDto>>> {
                 source: p.source.clone(),
                 description_zh: p.description_zh.clone(),
                 description_en: p.description_en.clone(),
-                rules: serde_json::to_value(&p.set.rules).unwrap_or_default(),
+                rules: p.set.to_input().rules,
             })
             .collect(),
     ))
+}
+
+/// Where a set in force comes from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceDto {
+    /// `school`, `district`, or `none` (no rules anywhere yet).
+    pub from: String,
+    /// The school year the set was saved for (absent for `none`).
+    pub year: Option<i32>,
+}
+
+impl From<Source> for SourceDto {
+    fn from(s: Source) -> Self {
+        match s {
+            Source::School { year } => Self {
+                from: "school".into(),
+                year: Some(year),
+            },
+            Source::District { year } => Self {
+                from: "district".into(),
+                year: Some(year),
+            },
+            Source::Default => Self {
+                from: "none".into(),
+                year: None,
+            },
+        }
+    }
 }
 
 /// A rule set in force.
@@ -75,20 +103,21 @@ async fn list_presets(_caller: Caller) -> ApiResult<Json<Vec<PresetDto>>> {
 pub struct SetDto {
     /// The school year (its first calendar year).
     pub year: i32,
-    /// `{"from": "school", "year": 2025}`, `{"from": "district", …}` or
-    /// `{"from": "none"}`.
-    #[schema(value_type = Object)]
-    pub source: Value,
-    #[schema(value_type = Vec<Object>)]
-    pub rules: Value,
+    pub source: SourceDto,
+    /// The version in force (absent when no rules are set).
+    pub version: Option<super::rule_sets::VersionDto>,
+    /// Each rule with `since`, the day it took effect when that was within
+    /// the year.
+    pub rules: Vec<DutyRuleInput>,
 }
 
 impl From<SetView> for SetDto {
     fn from(v: SetView) -> Self {
         Self {
             year: v.year,
-            source: serde_json::to_value(v.source).unwrap_or_default(),
-            rules: serde_json::to_value(&v.set.rules).unwrap_or_default(),
+            source: v.source.into(),
+            version: v.version.map(Into::into),
+            rules: v.set.to_input().rules,
         }
     }
 }
@@ -150,19 +179,21 @@ async fn get_school_set(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SetBody {
     pub year: i32,
-    /// Rules: `code`, `name_zh`, `name_en`, `kinds`, `count`, `period` and
-    /// the optional filters, sub-period and audience (see docs/api.md).
-    #[schema(value_type = Vec<Object>)]
+    /// The rules; see docs/api.md for every field.
+    #[schema(value_type = Vec<DutyRuleInput>)]
     pub rules: Value,
+    /// The day new and changed rules take effect (within the year). Default:
+    /// today when the year is under way, else the year's first day.
+    pub effective_from: Option<NaiveDate>,
 }
 
-fn set_input(b: SetBody) -> ApiResult<DutySetInput> {
+fn set_input(b: &SetBody) -> ApiResult<DutySetInput> {
     serde_json::from_value(serde_json::json!({ "rules": b.rules }))
         .map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
-/// Replaces a school's rule set for one school year. Every problem is
-/// named by rule and field (422).
+/// Saves a school's rule set for one school year, as a new version. Every
+/// problem is named by rule and field (422).
 #[utoipa::path(put, path = "/api/v1/schools/{id}/duty-set", tag = "duties", params(("id" = i64, Path)), request_body = SetBody,
     responses((status = 200, body = SetDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn put_school_set(
@@ -172,12 +203,19 @@ async fn put_school_set(
     ApiJson(b): ApiJson<SetBody>,
 ) -> ApiResult<Json<SetDto>> {
     let d = district_of(school_tenant(&state, &caller, id).await?);
-    let year = b.year;
-    let input = set_input(b)?;
+    let input = set_input(&b)?;
     Ok(Json(
-        lingyan_store::duties::save(&state.store, &caller.scope, d, Some(id), year, &input)
-            .await?
-            .into(),
+        lingyan_store::duties::save(
+            &state.store,
+            &caller.scope,
+            d,
+            Some(id),
+            b.year,
+            &input,
+            b.effective_from,
+        )
+        .await?
+        .into(),
     ))
 }
 
@@ -186,6 +224,8 @@ pub struct AdoptBody {
     pub year: i32,
     /// A preset code from `GET /api/v1/duty-presets`.
     pub preset: String,
+    /// As for `PUT …/duty-set`.
+    pub effective_from: Option<NaiveDate>,
 }
 
 /// Adds a preset's rules to a school's set for the year (rules with the
@@ -200,9 +240,17 @@ async fn adopt_school_preset(
 ) -> ApiResult<Json<SetDto>> {
     let d = district_of(school_tenant(&state, &caller, id).await?);
     Ok(Json(
-        lingyan_store::duties::adopt(&state.store, &caller.scope, d, Some(id), b.year, &b.preset)
-            .await?
-            .into(),
+        lingyan_store::duties::adopt(
+            &state.store,
+            &caller.scope,
+            d,
+            Some(id),
+            b.year,
+            &b.preset,
+            b.effective_from,
+        )
+        .await?
+        .into(),
     ))
 }
 
@@ -223,8 +271,8 @@ async fn get_district_set(
     ))
 }
 
-/// Replaces a district's rule set for one school year (its schools inherit
-/// it unless they set their own).
+/// Saves a district's rule set for one school year, as a new version (its
+/// schools inherit it unless they set their own).
 #[utoipa::path(put, path = "/api/v1/districts/{id}/duty-set", tag = "duties", params(("id" = i64, Path)), request_body = SetBody,
     responses((status = 200, body = SetDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn put_district_set(
@@ -233,12 +281,19 @@ async fn put_district_set(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<SetBody>,
 ) -> ApiResult<Json<SetDto>> {
-    let year = b.year;
-    let input = set_input(b)?;
+    let input = set_input(&b)?;
     Ok(Json(
-        lingyan_store::duties::save(&state.store, &caller.scope, id, None, year, &input)
-            .await?
-            .into(),
+        lingyan_store::duties::save(
+            &state.store,
+            &caller.scope,
+            id,
+            None,
+            b.year,
+            &input,
+            b.effective_from,
+        )
+        .await?
+        .into(),
     ))
 }
 
@@ -252,10 +307,28 @@ async fn adopt_district_preset(
     ApiJson(b): ApiJson<AdoptBody>,
 ) -> ApiResult<Json<SetDto>> {
     Ok(Json(
-        lingyan_store::duties::adopt(&state.store, &caller.scope, id, None, b.year, &b.preset)
-            .await?
-            .into(),
+        lingyan_store::duties::adopt(
+            &state.store,
+            &caller.scope,
+            id,
+            None,
+            b.year,
+            &b.preset,
+            b.effective_from,
+        )
+        .await?
+        .into(),
     ))
+}
+
+/// A record (or project, mentor pair, group post) that counted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvidenceRefDto {
+    /// What it is: a record kind (`observation`, `class` …), or `project`,
+    /// `apprentice`, `group_lead`.
+    pub kind: String,
+    /// The record's (or project's, pair's, group's) id.
+    pub id: i64,
 }
 
 /// One teacher × one duty.
@@ -274,9 +347,8 @@ pub struct ResultDto {
     /// When the next thing falls due, and whether it is met.
     pub due: NaiveDate,
     pub due_met: bool,
-    /// What counted: `{"kind": "observation", "id": 12}`.
-    #[schema(value_type = Vec<Object>)]
-    pub evidence: Value,
+    /// What counted, oldest first.
+    pub evidence: Vec<EvidenceRefDto>,
     /// One line, in the caller's language.
     pub explanation: String,
 }
@@ -294,7 +366,14 @@ impl ResultDto {
             to: p.to,
             due: p.due,
             due_met: p.due_met,
-            evidence: serde_json::to_value(&p.evidence).unwrap_or_default(),
+            evidence: p
+                .evidence
+                .iter()
+                .map(|r| EvidenceRefDto {
+                    kind: r.kind.code().to_string(),
+                    id: r.id,
+                })
+                .collect(),
             explanation: p.explain(l).to_string(),
         }
     }

@@ -12,6 +12,7 @@ mod orgs;
 mod portfolio;
 mod registry;
 mod registry_dto;
+mod rule_sets;
 mod users;
 
 use crate::error::ApiError;
@@ -84,6 +85,7 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(registry::router(upload_limit))
         .merge(portfolio::router(upload_limit))
         .merge(duties::router())
+        .merge(rule_sets::router())
 }
 
 /// The API routes.

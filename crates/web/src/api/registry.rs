@@ -629,13 +629,13 @@ fn rules_dto(v: lingyan_store::tiers::RulesView) -> TierRules {
     TierRules {
         year: v.year,
         source: match v.source {
-            lingyan_store::tiers::RulesSource::School { .. } => "school",
-            lingyan_store::tiers::RulesSource::District { .. } => "district",
-            lingyan_store::tiers::RulesSource::Standard => "standard",
+            lingyan_store::rule_sets::Source::School { .. } => "school",
+            lingyan_store::rule_sets::Source::District { .. } => "district",
+            lingyan_store::rule_sets::Source::Default => "standard",
         }
         .into(),
         tiers: v
-            .rules
+            .set
             .tiers
             .into_iter()
             .map(|t| TierRule {

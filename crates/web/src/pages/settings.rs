@@ -1,88 +1,37 @@
 //! A school's or district's calendar (school-year dates) and tier rules.
 
+use super::place::{Place, both};
+use super::rule_sets::{self, Head};
 use super::users::RepeatedForm;
 use super::{PageCtx, flash, redirect, render, render_status};
 use crate::auth::Caller;
 use crate::error::PageError;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use lingyan_domain::tiers::{Combine, HonourCondition, TierRule};
-use lingyan_domain::{Capability, FieldError, HonourKind, Level, Tenant, TierRules};
+use lingyan_domain::{FieldError, HonourKind, Level, TierRules};
 use lingyan_store::Error;
 use lingyan_store::calendar::{Source, YearInput, YearView, today};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/schools/{id}/calendar",
-            get(view_school_calendar_get).post(view_school_calendar_post),
-        )
-        .route(
-            "/districts/{id}/calendar",
-            get(view_district_calendar_get).post(view_district_calendar_post),
-        )
-        .route(
-            "/schools/{id}/tiers",
-            get(view_school_tiers_get).post(view_school_tiers_post),
-        )
-        .route(
-            "/districts/{id}/tiers",
-            get(view_district_tiers_get).post(view_district_tiers_post),
-        )
-}
-
-/// A school or a district, as these pages serve both.
-#[derive(Debug, Clone)]
-pub struct Place {
-    pub district_id: i64,
-    pub school_id: Option<i64>,
-    pub name: String,
-    /// `/schools/3` or `/districts/1`
-    pub base: String,
-    pub can_edit: bool,
-}
-
-impl Place {
-    /// Refuses a change from someone who may only read: before any of
-    /// what they sent is looked at.
-    pub fn require_edit(&self) -> Result<(), Error> {
-        if self.can_edit {
-            Ok(())
-        } else {
-            Err(Error::Forbidden)
-        }
-    }
-}
-
-pub(super) async fn school_place(state: &AppState, caller: &Caller, id: i64) -> Result<Place, Error> {
-    let s = lingyan_store::schools::get(&state.store, &caller.scope, id).await?;
-    Ok(Place {
-        district_id: s.district_id,
-        school_id: Some(s.id),
-        can_edit: caller.scope.allows(Capability::ManageTeachers, s.tenant()),
-        name: s.name,
-        base: format!("/schools/{id}"),
-    })
-}
-
-pub(super) async fn district_place(state: &AppState, caller: &Caller, id: i64) -> Result<Place, Error> {
-    let d = lingyan_store::districts::get(&state.store, &caller.scope, id).await?;
-    Ok(Place {
-        district_id: d.id,
-        school_id: None,
-        can_edit: caller
-            .scope
-            .allows(Capability::ManageSchools, Tenant::district(d.id)),
-        name: d.name,
-        base: format!("/districts/{id}"),
-    })
+    let r = both(
+        Router::new(),
+        "/calendar",
+        get(view_calendar_get).post(view_calendar_post),
+    );
+    let r = both(r, "/tiers", get(view_tiers_get).post(view_tiers_post));
+    both(
+        r,
+        "/tiers/versions/{vid}",
+        get(rule_sets::view_version_get::<TierRules>),
+    )
 }
 
 #[derive(Template)]
@@ -160,39 +109,26 @@ async fn calendar_page(
     })
 }
 
-/// `GET /schools/{id}/calendar`
-async fn view_school_calendar_get(
+/// `GET /schools/{id}/calendar`, `GET /districts/{id}/calendar`
+async fn view_calendar_get(
     State(state): State<AppState>,
     caller: Caller,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    place: Place,
 ) -> Result<Response, PageError> {
-    let place = school_place(&state, &caller, id).await?;
     Ok(render(
         &calendar_page(&state, &caller, ctx, place, None, None).await?,
     ))
 }
 
-/// `GET /districts/{id}/calendar`
-async fn view_district_calendar_get(
+/// `POST /schools/{id}/calendar`, `POST /districts/{id}/calendar`
+async fn view_calendar_post(
     State(state): State<AppState>,
-    caller: Caller,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    let place = district_place(&state, &caller, id).await?;
-    Ok(render(
-        &calendar_page(&state, &caller, ctx, place, None, None).await?,
-    ))
-}
-
-async fn calendar_post(
-    state: AppState,
     caller: Caller,
     ctx: PageCtx,
     session: Session,
     place: Place,
-    f: CalendarForm,
+    Form(f): Form<CalendarForm>,
 ) -> Result<Response, PageError> {
     place.require_edit()?;
     let input = YearInput {
@@ -224,32 +160,6 @@ async fn calendar_post(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// `POST /schools/{id}/calendar`
-async fn view_school_calendar_post(
-    State(state): State<AppState>,
-    caller: Caller,
-    ctx: PageCtx,
-    session: Session,
-    Path(id): Path<i64>,
-    Form(f): Form<CalendarForm>,
-) -> Result<Response, PageError> {
-    let place = school_place(&state, &caller, id).await?;
-    calendar_post(state, caller, ctx, session, place, f).await
-}
-
-/// `POST /districts/{id}/calendar`
-async fn view_district_calendar_post(
-    State(state): State<AppState>,
-    caller: Caller,
-    ctx: PageCtx,
-    session: Session,
-    Path(id): Path<i64>,
-    Form(f): Form<CalendarForm>,
-) -> Result<Response, PageError> {
-    let place = district_place(&state, &caller, id).await?;
-    calendar_post(state, caller, ctx, session, place, f).await
 }
 
 /// One row of the tier editor.
@@ -393,8 +303,8 @@ impl TiersForm {
 struct TiersPage {
     ctx: PageCtx,
     place: Place,
+    head: Head,
     year: i32,
-    source: String,
     rows: Vec<TierRow>,
     kinds: Vec<HonourKind>,
     levels: Vec<Level>,
@@ -417,22 +327,7 @@ async fn tiers_page(
 ) -> Result<TiersPage, PageError> {
     let year = match year {
         Some(y) => y,
-        None => {
-            lingyan_domain::Calendar::new(
-                lingyan_store::calendar::years(
-                    &state.store,
-                    &caller.scope,
-                    place.district_id,
-                    place.school_id,
-                )
-                .await?
-                .into_iter()
-                .map(|y| y.year)
-                .collect(),
-            )
-            .semester_of(today())
-            .year
-        }
+        None => rule_sets::current_year(state, caller, &place).await?,
     };
     let view = lingyan_store::tiers::get(
         &state.store,
@@ -442,20 +337,23 @@ async fn tiers_page(
         year,
     )
     .await?;
-    let source = match view.source {
-        lingyan_store::tiers::RulesSource::School { year } => ctx.tr.t1("tiers.source_school", "year", &year),
-        lingyan_store::tiers::RulesSource::District { year } => {
-            ctx.tr.t1("tiers.source_district", "year", &year)
-        }
-        lingyan_store::tiers::RulesSource::Standard => ctx.tr.t("tiers.source_standard"),
-    };
-    let mut rows = rows.unwrap_or_else(|| view.rules.tiers.iter().map(TierRow::of).collect());
+    let head = rule_sets::head::<TierRules>(
+        state,
+        caller,
+        ctx.tr,
+        &place,
+        year,
+        view.source,
+        view.version.as_ref(),
+    )
+    .await?;
+    let mut rows = rows.unwrap_or_else(|| view.set.tiers.iter().map(TierRow::of).collect());
     rows.push(TierRow::default());
     Ok(TiersPage {
         ctx,
         place,
+        head,
         year,
-        source,
         rows,
         kinds: HonourKind::ALL.to_vec(),
         levels: Level::ALL.to_vec(),
@@ -463,41 +361,27 @@ async fn tiers_page(
     })
 }
 
-/// `GET /schools/{id}/tiers?year=`
-async fn view_school_tiers_get(
+/// `GET /schools/{id}/tiers?year=`, `GET /districts/{id}/tiers?year=`
+async fn view_tiers_get(
     State(state): State<AppState>,
     caller: Caller,
     ctx: PageCtx,
-    Path(id): Path<i64>,
+    place: Place,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, PageError> {
-    let place = school_place(&state, &caller, id).await?;
     Ok(render(
         &tiers_page(&state, &caller, ctx, place, q.year, None, None).await?,
     ))
 }
 
-/// `GET /districts/{id}/tiers?year=`
-async fn view_district_tiers_get(
+/// `POST /schools/{id}/tiers`, `POST /districts/{id}/tiers`
+async fn view_tiers_post(
     State(state): State<AppState>,
-    caller: Caller,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, PageError> {
-    let place = district_place(&state, &caller, id).await?;
-    Ok(render(
-        &tiers_page(&state, &caller, ctx, place, q.year, None, None).await?,
-    ))
-}
-
-async fn tiers_post(
-    state: AppState,
     caller: Caller,
     ctx: PageCtx,
     session: Session,
     place: Place,
-    f: TiersForm,
+    RepeatedForm(f): RepeatedForm<TiersForm>,
 ) -> Result<Response, PageError> {
     place.require_edit()?;
     let year: Option<i32> = f.year.trim().parse().ok();
@@ -536,30 +420,4 @@ async fn tiers_post(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// `POST /schools/{id}/tiers`
-async fn view_school_tiers_post(
-    State(state): State<AppState>,
-    caller: Caller,
-    ctx: PageCtx,
-    session: Session,
-    Path(id): Path<i64>,
-    RepeatedForm(f): RepeatedForm<TiersForm>,
-) -> Result<Response, PageError> {
-    let place = school_place(&state, &caller, id).await?;
-    tiers_post(state, caller, ctx, session, place, f).await
-}
-
-/// `POST /districts/{id}/tiers`
-async fn view_district_tiers_post(
-    State(state): State<AppState>,
-    caller: Caller,
-    ctx: PageCtx,
-    session: Session,
-    Path(id): Path<i64>,
-    RepeatedForm(f): RepeatedForm<TiersForm>,
-) -> Result<Response, PageError> {
-    let place = district_place(&state, &caller, id).await?;
-    tiers_post(state, caller, ctx, session, place, f).await
 }

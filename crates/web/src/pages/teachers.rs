@@ -185,7 +185,7 @@ async fn tier_choices(
         if let Ok(v) =
             lingyan_store::tiers::get(&state.store, &caller.scope, s.district_id, Some(s.id), year).await
         {
-            for t in v.rules.tiers {
+            for t in v.set.tiers {
                 if !out.iter().any(|(c, _)| *c == t.code) {
                     out.push((t.code.clone(), t.name(tr.0).to_string()));
                 }
@@ -432,7 +432,7 @@ async fn teacher_page(
     )
     .await?;
     let tiers = rules
-        .rules
+        .set
         .tiers
         .iter()
         .map(|t| (t.code.clone(), t.name(ctx.tr.0).to_string()))

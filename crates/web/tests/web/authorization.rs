@@ -54,6 +54,13 @@ fn name_placeholders(path: &str) -> String {
     let mut prev = "";
     for seg in path.split('/') {
         let named = match (prev, seg) {
+            // A rule-set version of the school's or the district's tiers or duties.
+            (_, "{vid}" | "{version_id}") => match (path.contains("/schools/"), path.contains("/tiers/")) {
+                (true, true) => "{schooltiers}",
+                (true, false) => "{schoolduties}",
+                (false, true) => "{districttiers}",
+                (false, false) => "{districtduties}",
+            },
             (_, "{grant_id}") => "{grant}",
             (_, "{teacher_id}" | "{teacher}") => "{teacher}",
             ("schools", "{id}") => "{school}",
@@ -154,22 +161,50 @@ fn example(doc: &Value, schema: &Value, depth: usize) -> Value {
     }
 }
 
-/// Every page path, read from the page routers' source: the first string
-/// of each `.route(` call.
+/// Every page path, read from the page routers' source (every file under
+/// `src/pages`): the first string of each `.route(` call, and of each
+/// `both(router, "/tail", …)` call, which registers `/schools/{id}/tail`
+/// and `/districts/{id}/tail`.
 fn page_paths() -> BTreeSet<String> {
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).expect("pages dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages");
+    let mut all = Vec::new();
+    files(&dir, &mut all);
     let call = Regex::new(r#"\.route\(\s*"([^"]+)""#).unwrap();
+    let both = Regex::new(r#"\bboth\(\s*[\w:()]+,\s*"([^"]+)""#).unwrap();
     let mut out = BTreeSet::new();
-    for e in std::fs::read_dir(&dir).expect("pages dir").flatten() {
-        let src = std::fs::read_to_string(e.path()).expect("source");
+    for path in all {
+        let src = std::fs::read_to_string(&path).expect("source");
         let found: Vec<String> = call.captures_iter(&src).map(|c| c[1].to_string()).collect();
+        // `both` itself registers the paths it is given.
+        let defines_both = usize::from(src.contains("fn both("));
         assert_eq!(
-            found.len(),
+            found.len() + 2 * defines_both,
             src.matches(".route(").count(),
             "{}: every .route( call names its path first, as a string",
-            e.path().display()
+            path.display()
         );
         out.extend(found);
+        let tails: Vec<String> = both.captures_iter(&src).map(|c| c[1].to_string()).collect();
+        assert_eq!(
+            tails.len(),
+            src.matches("both(").count() - src.matches("fn both(").count(),
+            "{}: every both( call names its path second, as a string",
+            path.display()
+        );
+        for t in tails {
+            out.insert(format!("/schools/{{id}}{t}"));
+            out.insert(format!("/districts/{{id}}{t}"));
+        }
     }
     out
 }
@@ -278,6 +313,55 @@ async fn objects(
         .await;
     assert_eq!(s, StatusCode::CREATED, "{t}");
     o.insert("token", t["token"]["id"].as_i64().expect("token"));
+    // A version of each rule set, at the school and at the district.
+    use lingyan_domain::{TierRules, duties::DutySet};
+    use lingyan_store::rule_sets::{Place, history};
+    let (sp, dp) = (
+        Place::school(school.district_id, school.id),
+        Place::district(school.district_id),
+    );
+    if history::<TierRules>(&app.store, &sys, sp)
+        .await
+        .expect("history")
+        .is_empty()
+    {
+        for p in [sp, dp] {
+            lingyan_store::tiers::set(
+                &app.store,
+                &sys,
+                p.district_id,
+                p.school_id,
+                2026,
+                TierRules::standard(),
+            )
+            .await
+            .expect("tiers");
+            lingyan_store::duties::adopt(
+                &app.store,
+                &sys,
+                p.district_id,
+                p.school_id,
+                2026,
+                "all-three-ones",
+                None,
+            )
+            .await
+            .expect("duties");
+        }
+    }
+    for (name, p, tiers) in [
+        ("schooltiers", sp, true),
+        ("schoolduties", sp, false),
+        ("districttiers", dp, true),
+        ("districtduties", dp, false),
+    ] {
+        let h = if tiers {
+            history::<TierRules>(&app.store, &sys, p).await
+        } else {
+            history::<DutySet>(&app.store, &sys, p).await
+        };
+        o.insert(name, h.expect("history")[0].id);
+    }
     o
 }
 

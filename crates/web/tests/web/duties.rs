@@ -189,11 +189,13 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
     let me = account(&app, "newcomer", "GF0050", "teacher").await;
     let colleague_id = account(&app, "colleague", "GF0051", "teacher").await;
     let director = Api::new(&app, "director").await;
+    // In force from the first day of the year (adopted today, they would
+    // ask nothing of the weeks before today).
     for preset in ["all-eight-ones", "observation-quotas"] {
         let (s, _) = director
             .post(
                 &format!("/api/v1/schools/{school}/duty-set/adopt"),
-                json!({"year": 2026, "preset": preset}),
+                json!({"year": 2026, "preset": preset, "effective_from": "2026-09-01"}),
             )
             .await;
         assert_eq!(s, StatusCode::OK);

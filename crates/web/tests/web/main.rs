@@ -13,6 +13,7 @@ mod platform;
 mod portfolio;
 mod registry;
 mod reliability;
+mod rule_sets;
 mod tenancy;
 mod tokens;
 mod users;

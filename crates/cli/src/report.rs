@@ -1,0 +1,243 @@
+//! `report`: growth reports and status analyses as documents.
+
+use crate::app::{explain, find_school, open_store};
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Subcommand;
+use lingyan_domain::Locale;
+use lingyan_store::Scope;
+use lingyan_web::Config;
+use lingyan_web::i18n::{self, t, t_args};
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+    Docx,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum DocFormat {
+    Pdf,
+    Docx,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ReportCommand {
+    /// One teacher's growth report (成长报告): profile, honours, portfolio
+    /// records by kind and school year, projects, with a chart.
+    Teacher {
+        /// The teacher's registry id, or staff number with --school.
+        #[arg(long)]
+        teacher: String,
+        /// School code, when --teacher is a staff number.
+        #[arg(long)]
+        school: Option<String>,
+        /// Records from this date.
+        #[arg(long)]
+        from: Option<String>,
+        /// Records up to this date.
+        #[arg(long)]
+        to: Option<String>,
+        /// zh-CN or en (default: the CLI's language).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: DocFormat,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// The status analysis (情况分析) of a school, or a district with --district.
+    Status {
+        #[arg(long, conflicts_with = "district")]
+        school: Option<String>,
+        #[arg(long)]
+        district: Option<String>,
+        /// Ages are measured on this date (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// zh-CN or en (default: the CLI's language).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Write here instead of standard output (required for docx).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+}
+
+pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) -> Result<()> {
+    let (school, district, as_of, lang, format, output) = match command {
+        ReportCommand::Status {
+            school,
+            district,
+            as_of,
+            lang,
+            format,
+            output,
+        } => (school, district, as_of, lang, format, output),
+        ReportCommand::Teacher {
+            teacher,
+            school,
+            from,
+            to,
+            lang,
+            format,
+            output,
+        } => return report_teacher(loc, config, teacher, school, from, to, lang, format, output).await,
+    };
+    let store = open_store(config).await?;
+    let scope = Scope::system("cli");
+    let l = match lang {
+        Some(l) => Locale::parse(&l).map_err(|e| anyhow!(i18n::field_error(loc, &e)))?,
+        None => loc,
+    };
+    let as_of = match as_of {
+        Some(d) => {
+            lingyan_domain::dates::parse_date("as_of", &d).map_err(|e| anyhow!(i18n::field_error(loc, &e)))?
+        }
+        None => lingyan_store::calendar::today(),
+    };
+    let (name, kindergarten, analysis, schools): (
+        String,
+        bool,
+        _,
+        Vec<(String, lingyan_domain::status::StatusAnalysis)>,
+    ) = match (school, district) {
+        (Some(code), _) => {
+            let s = find_school(loc, &store, &scope, &code).await?;
+            let st = lingyan_store::status::for_school(&store, &scope, s.id, as_of)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            (
+                s.name.clone(),
+                s.school_type == lingyan_domain::SchoolType::Kindergarten,
+                st.analysis,
+                Vec::new(),
+            )
+        }
+        (None, Some(code)) => {
+            let d = lingyan_store::districts::find_by_code(&store, &code)
+                .await
+                .map_err(|e| explain(loc, e))?
+                .ok_or_else(|| anyhow!(t_args(loc, "cli.no_district", &[("code", code.clone())])))?;
+            let st = lingyan_store::status::for_district(&store, &scope, d.id, as_of)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            let schools = st
+                .schools
+                .into_iter()
+                .map(|s| (s.school.name, s.analysis))
+                .collect();
+            (d.name, false, st.analysis, schools)
+        }
+        (None, None) => bail!(t(loc, "cli.school_or_district")),
+    };
+    let subject = if schools.is_empty() {
+        lingyan_reports::status::Subject::School {
+            name: &name,
+            kindergarten,
+        }
+    } else {
+        lingyan_reports::status::Subject::District { name: &name }
+    };
+    let per_school: Vec<(String, &lingyan_domain::status::StatusAnalysis)> =
+        schools.iter().map(|(n, a)| (n.clone(), a)).collect();
+    let bytes: Vec<u8> = match format {
+        Format::Text => lingyan_reports::status::text(subject, &analysis, &per_school, l).into_bytes(),
+        Format::Json => {
+            let v = serde_json::json!({
+                "title": lingyan_reports::status::title(subject, l),
+                "prose": lingyan_reports::status::prose(subject, &analysis, l),
+                "analysis": analysis,
+                "schools": schools.iter().map(|(n, a)| serde_json::json!({"school": n, "analysis": a})).collect::<Vec<_>>(),
+            });
+            serde_json::to_vec_pretty(&v)?
+        }
+        Format::Docx => lingyan_reports::status::docx(subject, &analysis, &per_school, l)?,
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            println!(
+                "{}",
+                t_args(loc, "cli.written", &[("file", path.display().to_string())])
+            );
+        }
+        None if format == Format::Docx => bail!(t(loc, "cli.docx_needs_output")),
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
+    Ok(())
+}
+
+/// `lingyan report teacher`: writes one teacher's growth report.
+#[allow(clippy::too_many_arguments)]
+async fn report_teacher(
+    loc: Locale,
+    config: &Config,
+    teacher: String,
+    school: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    lang: Option<String>,
+    format: DocFormat,
+    output: PathBuf,
+) -> Result<()> {
+    let store = open_store(config).await?;
+    let scope = Scope::system("cli");
+    let today = lingyan_store::calendar::today();
+    let id = match (teacher.trim().parse::<i64>(), school) {
+        (Ok(id), None) => id,
+        (_, Some(code)) => {
+            let s = find_school(loc, &store, &scope, &code).await?;
+            let list = lingyan_store::teachers::list(
+                &store,
+                &scope,
+                &lingyan_store::teachers::TeacherFilter {
+                    school_id: Some(s.id),
+                    q: Some(teacher.trim().to_string()),
+                    include_inactive: true,
+                    ..Default::default()
+                },
+                lingyan_domain::PageRequest::new(Some(1), Some(50)),
+                today,
+            )
+            .await
+            .map_err(|e| explain(loc, e))?;
+            list.items
+                .into_iter()
+                .find(|t| t.fields.staff_no.as_deref() == Some(teacher.trim()))
+                .map(|t| t.id)
+                .ok_or_else(|| anyhow!(t_args(loc, "cli.no_teacher", &[("teacher", teacher.clone())])))?
+        }
+        (Err(_), None) => bail!(t_args(loc, "cli.no_teacher", &[("teacher", teacher.clone())])),
+    };
+    let q = lingyan_web::pages::ReportQuery {
+        format: match format {
+            DocFormat::Pdf => "pdf".into(),
+            DocFormat::Docx => "docx".into(),
+        },
+        from: from.unwrap_or_default(),
+        to: to.unwrap_or_default(),
+        lang: lang.unwrap_or_default(),
+    };
+    let (format, from, to, l) = q.parse(loc).map_err(|e| explain(loc, e))?;
+    let made = lingyan_web::growth::make(&store, &scope, id, from, to, l, format, today)
+        .await
+        .map_err(|e| match e {
+            lingyan_store::Error::NotFound => {
+                anyhow!(t_args(loc, "cli.no_teacher", &[("teacher", teacher.clone())]))
+            }
+            e => explain(loc, e),
+        })?;
+    std::fs::write(&output, &made.bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    println!(
+        "{}",
+        t_args(loc, "cli.written", &[("file", output.display().to_string())])
+    );
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! One teacher's duties: the cards on the home page and the teacher's page.
+
+use super::matrix::{source_text, status_class};
+use super::*;
+
+#[derive(Deserialize, Default)]
+pub(super) struct TeacherQuery {
+    #[serde(default)]
+    as_of: String,
+    #[serde(default)]
+    days: Option<u32>,
+}
+
+/// One duty on a teacher's page.
+pub struct DutyCard {
+    pub code: String,
+    pub name: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub done: String,
+    pub required: String,
+    pub explain: String,
+    pub how: String,
+    pub due: NaiveDate,
+    pub items: Vec<(String, Option<NaiveDate>, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "duties_teacher.html")]
+struct TeacherPage {
+    ctx: PageCtx,
+    teacher_id: i64,
+    name: String,
+    tier: String,
+    school_name: String,
+    as_of: NaiveDate,
+    days: u32,
+    source: String,
+    reminders: Vec<Reminder>,
+    cards: Vec<DutyCard>,
+}
+
+/// Cards for one teacher's results, with what counted.
+pub async fn cards(
+    state: &AppState,
+    p: &SchoolProgress,
+    results: &[Progress],
+    tr: Tr,
+) -> Result<Vec<DutyCard>, Error> {
+    let refs: Vec<ItemRef> = results.iter().flat_map(|r| r.evidence.iter().copied()).collect();
+    let labels: HashMap<ItemRef, ItemLabel> = lingyan_store::duties::labels(&state.store, refs).await?;
+    Ok(p.rules
+        .iter()
+        .zip(results)
+        .map(|(rule, r)| DutyCard {
+            code: rule.code.clone(),
+            name: rule.name(tr.0).to_string(),
+            status: status_class(r.status),
+            status_label: tr.label("duty_status", r.status.code()),
+            done: fmt_num(r.done),
+            required: fmt_num(r.required),
+            explain: r.explain(tr.0).to_string(),
+            how: describe(rule, &p.tiers, tr).how,
+            due: r.due,
+            items: r
+                .evidence
+                .iter()
+                .filter_map(|e| {
+                    labels.get(e).map(|l| {
+                        (
+                            l.title.clone(),
+                            l.date,
+                            l.href.clone(),
+                            tr.label("counted_kinds", e.kind.code()),
+                        )
+                    })
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// `GET /teachers/{id}/duties?as_of=&days=`
+pub(super) async fn view_teacher_duties_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<TeacherQuery>,
+) -> Result<Response, PageError> {
+    let tr = ctx.tr;
+    let as_of = parse_as_of(&q.as_of)?;
+    let days = q.days.unwrap_or(14).min(366);
+    let p = lingyan_store::duties::teacher(&state.store, &caller.scope, id, as_of).await?;
+    let t = p.teachers.first().ok_or(Error::NotFound)?;
+    let cards = cards(&state, &p, &t.results, tr).await?;
+    let page = TeacherPage {
+        teacher_id: t.teacher_id,
+        name: t.name.clone(),
+        tier: t
+            .tier
+            .as_deref()
+            .map(|c| tier_name(&p.tiers, c, tr))
+            .unwrap_or_default(),
+        school_name: p.school_name.clone(),
+        as_of,
+        days,
+        source: source_text(tr, p.source),
+        reminders: upcoming(&p.rules, &t.results, as_of, days),
+        cards,
+        ctx,
+    };
+    Ok(render(&page))
+}
