@@ -74,7 +74,7 @@ pub(crate) async fn attach(loc: Locale, config: &Config, args: AttachArgs) -> Re
         read.push((name, bytes));
     }
     for (name, bytes) in read {
-        let a = lingyan_store::files::attach(
+        let a = lingyan_store::attachments::attach(
             &store,
             &scope,
             lingyan_store::files::Target::Evidence(evidence),

@@ -186,7 +186,7 @@ fn from_model(m: evidence::Model, owner_name: String, attachments: u64) -> Resul
     })
 }
 
-async fn teacher_names<C: ConnectionTrait>(
+pub(crate) async fn teacher_names<C: ConnectionTrait>(
     conn: &C,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, String>> {
@@ -1112,79 +1112,4 @@ pub async fn status_counts(
         out[i] = n as u64;
     }
     Ok(out)
-}
-
-/// What a teacher's growth report is made from.
-#[derive(Debug, Clone)]
-pub struct Growth {
-    pub teacher: crate::teachers::Teacher,
-    /// Records in the period, newest first, with the observed colleague's
-    /// name for observations.
-    pub records: Vec<(Evidence, Option<String>)>,
-    pub projects: Vec<crate::projects::Project>,
-}
-
-/// Loads a growth report's contents for a portfolio the caller may see.
-pub async fn growth(
-    store: &Store,
-    scope: &Scope,
-    teacher_id: i64,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    today: NaiveDate,
-) -> Result<Growth> {
-    portfolio_owner(store, scope, teacher_id, today).await?;
-    let teacher = crate::teachers::load(store.conn(), teacher_id, today).await?;
-    let filter = EvidenceFilter {
-        teacher_id: Some(teacher_id),
-        from,
-        to,
-        ..Default::default()
-    };
-    let mut records = Vec::new();
-    let mut page = 1;
-    loop {
-        let p = list(
-            store,
-            scope,
-            &filter,
-            PageRequest::new(Some(page), Some(PageRequest::MAX_PER_PAGE)),
-            today,
-        )
-        .await?;
-        let done = !p.has_next();
-        records.extend(p.items);
-        if done {
-            break;
-        }
-        page += 1;
-    }
-    let names = teacher_names(
-        store.conn(),
-        records.iter().filter_map(|e| e.details.observed_teacher_id()),
-    )
-    .await?;
-    let records = records
-        .into_iter()
-        .map(|e| {
-            let name = match &e.details {
-                Details::Observation {
-                    observed_teacher: Some(TeacherRef::Id { teacher_id }),
-                    ..
-                } => names.get(teacher_id).cloned(),
-                Details::Observation {
-                    observed_teacher: Some(TeacherRef::Name { name }),
-                    ..
-                } => Some(name.clone()),
-                _ => None,
-            };
-            (e, name)
-        })
-        .collect();
-    let projects = crate::projects::list(store, scope, Some(teacher_id), None, today).await?;
-    Ok(Growth {
-        teacher,
-        records,
-        projects,
-    })
 }

@@ -1,20 +1,15 @@
-//! Attachments: files stored once per content under the data directory
-//! (`attachments/ab/cd/<sha256>`), a `files` row per district and content,
-//! and an `attachments` row per use. The type is decided by the content,
-//! never by the name; a file nobody uses any more is deleted.
+//! How attached files are stored: once per content under the data
+//! directory (`attachments/ab/cd/<sha256>`), a `files` row per district and
+//! content, and an `attachments` row per use. The type is decided by the
+//! content, never by the name; a file nobody uses any more is deleted.
+//! Who may attach, read and remove them is `attachments`' business.
 
-use crate::audit::{self, Change};
 use crate::entity::{attachment, file};
-use crate::{Error, Result, Scope, Store};
-use chrono::{DateTime, NaiveDate, Utc};
-use lingyan_domain::{FieldError, Tenant};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
-};
+use crate::{Error, Result, Store};
+use chrono::{DateTime, Utc};
+use lingyan_domain::FieldError;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
-use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 /// The default upper bound of one attachment.
@@ -56,7 +51,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     ok.then_some(mime)
 }
 
-fn clean_filename(name: &str) -> Result<String> {
+pub(crate) fn clean_filename(name: &str) -> Result<String> {
     // Keep only the last path component a browser or phone may send.
     let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
     let cleaned: String = base
@@ -70,107 +65,7 @@ fn clean_filename(name: &str) -> Result<String> {
     Ok(cleaned)
 }
 
-/// Attaches a file to a record the caller may edit. Returns the new
-/// attachment.
-pub async fn attach(
-    store: &Store,
-    scope: &Scope,
-    target: Target,
-    filename: &str,
-    bytes: &[u8],
-    today: NaiveDate,
-) -> Result<AttachmentInfo> {
-    let blobs = store
-        .blobs()
-        .ok_or_else(|| Error::Internal("no attachment directory configured".into()))?;
-    let filename = clean_filename(filename)?;
-    if bytes.is_empty() {
-        return Err(FieldError::new("file", "empty_file")
-            .with("value", &filename)
-            .into());
-    }
-    if bytes.len() > blobs.limit {
-        return Err(FieldError::new("file", "attachment_too_large")
-            .with("value", &filename)
-            .with("max", format!("{} MB", blobs.limit / (1024 * 1024)))
-            .into());
-    }
-    let content_type = sniff(bytes).ok_or_else(|| {
-        Error::Invalid(FieldError::new("file", "file_type_not_allowed").with("value", &filename))
-    })?;
-    let (can_edit, tenant) = target.can_edit(store, scope, today).await?;
-    if !can_edit {
-        return Err(Error::Forbidden);
-    }
-    if list_for(store.conn(), target).await?.len() >= 50 {
-        return Err(FieldError::new("file", "too_many").with("max", 50).into());
-    }
-    let (Some(district_id), Some(school_id)) = (tenant.district_id, tenant.school_id) else {
-        return Err(Error::NotFound);
-    };
-    let sha = hex(&Sha256::digest(bytes));
-    write_blob(blobs, &sha, bytes).await?;
-    let txn = store.begin().await?;
-    let existing = file::Entity::find()
-        .filter(file::Column::DistrictId.eq(district_id))
-        .filter(file::Column::Sha256.eq(&sha))
-        .one(&txn)
-        .await?;
-    let file_id = match existing {
-        Some(f) => f.id,
-        None => {
-            file::ActiveModel {
-                district_id: Set(district_id),
-                sha256: Set(sha.clone()),
-                size: Set(bytes.len() as i64),
-                content_type: Set(content_type.to_string()),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?
-            .id
-        }
-    };
-    let a = attachment::ActiveModel {
-        district_id: Set(district_id),
-        school_id: Set(school_id),
-        evidence_id: Set(target.evidence_id()),
-        project_id: Set(target.project_id()),
-        file_id: Set(file_id),
-        filename: Set(filename.clone()),
-        uploaded_by: Set(scope.user_id()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        scope.actor(),
-        Change {
-            action: target.action("attach"),
-            entity_type: target.entity_type(),
-            entity_id: Some(target.id().to_string()),
-            tenant,
-            before: None,
-            after: Some(
-                json!({ "attachment_id": a.id, "filename": filename, "sha256": sha, "size": bytes.len() }),
-            ),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(AttachmentInfo {
-        id: a.id,
-        filename,
-        content_type: content_type.to_string(),
-        size: bytes.len() as i64,
-        created_at: a.created_at,
-    })
-}
-
-async fn write_blob(blobs: &Blobs, sha: &str, bytes: &[u8]) -> Result<()> {
+pub(crate) async fn write_blob(blobs: &Blobs, sha: &str, bytes: &[u8]) -> Result<()> {
     let path = blobs.path_of(sha);
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(());
@@ -198,14 +93,14 @@ pub enum Target {
 }
 
 impl Target {
-    fn evidence_id(self) -> Option<i64> {
+    pub(crate) fn evidence_id(self) -> Option<i64> {
         match self {
             Target::Evidence(id) => Some(id),
             Target::Project(_) => None,
         }
     }
 
-    fn project_id(self) -> Option<i64> {
+    pub(crate) fn project_id(self) -> Option<i64> {
         match self {
             Target::Project(id) => Some(id),
             Target::Evidence(_) => None,
@@ -218,14 +113,14 @@ impl Target {
         }
     }
 
-    fn entity_type(self) -> &'static str {
+    pub(crate) fn entity_type(self) -> &'static str {
         match self {
             Target::Evidence(_) => "evidence",
             Target::Project(_) => "research_project",
         }
     }
 
-    fn action(self, what: &str) -> &'static str {
+    pub(crate) fn action(self, what: &str) -> &'static str {
         match (self, what) {
             (Target::Evidence(_), "attach") => "evidence.attach",
             (Target::Evidence(_), _) => "evidence.detach",
@@ -234,19 +129,7 @@ impl Target {
         }
     }
 
-    /// Whether the caller may change the target, and its tenant; fails as
-    /// reading the target would (not found for those who cannot see it).
-    async fn can_edit(self, store: &Store, scope: &Scope, today: NaiveDate) -> Result<(bool, Tenant)> {
-        match self {
-            Target::Evidence(id) => {
-                let d = crate::evidence::get(store, scope, id, today).await?;
-                Ok((d.can_edit, d.evidence.tenant()))
-            }
-            Target::Project(id) => crate::projects::can_edit(store, scope, id, today).await,
-        }
-    }
-
-    fn of(a: &attachment::Model) -> Option<Self> {
+    pub(crate) fn of(a: &attachment::Model) -> Option<Self> {
         match (a.evidence_id, a.project_id) {
             (Some(e), _) => Some(Target::Evidence(e)),
             (None, Some(p)) => Some(Target::Project(p)),
@@ -303,83 +186,6 @@ pub(crate) async fn list_for<C: ConnectionTrait>(conn: &C, target: Target) -> Re
             })
         })
         .collect())
-}
-
-/// An attachment's content, for download.
-pub struct Download {
-    pub filename: String,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
-}
-
-async fn attachment_record(
-    store: &Store,
-    scope: &Scope,
-    attachment_id: i64,
-    today: NaiveDate,
-) -> Result<(attachment::Model, Target, bool)> {
-    let a = attachment::Entity::find_by_id(attachment_id)
-        .one(store.conn())
-        .await?
-        .ok_or(Error::NotFound)?;
-    let target = Target::of(&a).ok_or(Error::NotFound)?;
-    // Authorised exactly like the record it belongs to.
-    let (can_edit, _) = target.can_edit(store, scope, today).await?;
-    Ok((a, target, can_edit))
-}
-
-/// Reads an attachment the caller may see.
-pub async fn download(
-    store: &Store,
-    scope: &Scope,
-    attachment_id: i64,
-    today: NaiveDate,
-) -> Result<Download> {
-    let (a, _, _) = attachment_record(store, scope, attachment_id, today).await?;
-    let f = file::Entity::find_by_id(a.file_id)
-        .one(store.conn())
-        .await?
-        .ok_or(Error::NotFound)?;
-    let blobs = store
-        .blobs()
-        .ok_or_else(|| Error::Internal("no attachment directory configured".into()))?;
-    let path = blobs.path_of(&f.sha256);
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| Error::Internal(format!("reading attachment {}: {e}", path.display())))?;
-    Ok(Download {
-        filename: a.filename,
-        content_type: f.content_type,
-        bytes,
-    })
-}
-
-/// Removes an attachment from a record the caller may edit; returns what
-/// it was attached to.
-pub async fn detach(store: &Store, scope: &Scope, attachment_id: i64, today: NaiveDate) -> Result<Target> {
-    let (a, target, can_edit) = attachment_record(store, scope, attachment_id, today).await?;
-    if !can_edit {
-        return Err(Error::Forbidden);
-    }
-    let txn = store.begin().await?;
-    attachment::Entity::delete_by_id(a.id).exec(&txn).await?;
-    let gone = drop_unused(&txn, &[a.file_id]).await?;
-    audit::record(
-        &txn,
-        scope.actor(),
-        Change {
-            action: target.action("detach"),
-            entity_type: target.entity_type(),
-            entity_id: Some(target.id().to_string()),
-            tenant: Tenant::school(a.district_id, a.school_id),
-            before: Some(json!({ "attachment_id": a.id, "filename": a.filename })),
-            after: None,
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    store.remove_blobs(store.conn(), gone).await;
-    Ok(target)
 }
 
 /// Deletes `files` rows among `file_ids` that no attachment uses any more;

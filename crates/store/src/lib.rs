@@ -6,6 +6,7 @@
 //! Each state change is written together with its audit record in one
 //! transaction.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -21,6 +22,7 @@ pub mod evidence;
 pub mod evidence_import;
 pub mod files;
 pub mod generate;
+pub mod growth;
 pub mod mentoring;
 mod migration;
 pub mod org;

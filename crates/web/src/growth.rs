@@ -61,7 +61,7 @@ pub async fn make(
     {
         return Err(lingyan_domain::FieldError::new("to", "before_start").into());
     }
-    let g = lingyan_store::evidence::growth(store, scope, teacher_id, from, to, today).await?;
+    let g = lingyan_store::growth::load(store, scope, teacher_id, from, to, today).await?;
     let t = &g.teacher;
     let tr = crate::i18n::Tr(locale);
     let report = GrowthReport {

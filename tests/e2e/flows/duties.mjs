@@ -16,7 +16,9 @@ export const duties = {
     // The matrix page links to the rules of the school.
     await Promise.all([page.waitForLoadState("load"), page.click('a[href$="/duties/rules"]')]);
     await t.fitsPhone();
-    const adopt = page.locator('form[action$="/duties/rules/adopt"]:has(input[value="all-eight-ones"]) button');
+    // One form for the library: the preset is the button pressed, and the
+    // rules count from the date above it (today).
+    const adopt = page.locator('#adopt-form button[name="preset"][value="all-eight-ones"]');
     await Promise.all([page.waitForLoadState("load"), adopt.click()]);
     const rules = await page.textContent("#duty-rules");
     t.expect(rules.includes("a8_reading_note"), "the adopted rules are listed");

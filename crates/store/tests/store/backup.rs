@@ -71,7 +71,7 @@ async fn backup_during_writes_then_restore(db: Db) {
             .expect("record");
         let mut bytes = png.clone();
         bytes.push(i);
-        lingyan_store::files::attach(
+        lingyan_store::attachments::attach(
             &store,
             &sys,
             FileTarget::Evidence(e.id),
@@ -104,7 +104,7 @@ async fn backup_during_writes_then_restore(db: Db) {
                 if i.is_multiple_of(3) {
                     let mut bytes = png.clone();
                     bytes.extend_from_slice(format!("{w}-{i}").as_bytes());
-                    lingyan_store::files::attach(
+                    lingyan_store::attachments::attach(
                         &store,
                         &sys,
                         FileTarget::Evidence(e.id),

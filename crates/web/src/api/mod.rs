@@ -7,12 +7,12 @@ mod audit;
 mod auth;
 mod dto;
 mod duties;
+mod evidence;
 mod me;
 mod orgs;
-mod portfolio;
-mod registry;
-mod registry_dto;
 mod rule_sets;
+mod teachers;
+mod teachers_dto;
 mod users;
 
 use crate::error::ApiError;
@@ -82,8 +82,8 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(orgs::router())
         .merge(audit::router())
-        .merge(registry::router(upload_limit))
-        .merge(portfolio::router(upload_limit))
+        .merge(teachers::router(upload_limit))
+        .merge(evidence::router(upload_limit))
         .merge(duties::router())
         .merge(rule_sets::router())
 }

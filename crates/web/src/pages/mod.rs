@@ -6,12 +6,12 @@ mod account;
 mod audit;
 mod districts;
 mod duties;
+mod evidence;
 mod evidence_import;
 mod home;
 mod login;
 mod org;
 mod place;
-mod portfolio;
 mod projects;
 mod roster;
 pub(crate) mod rule_sets;
@@ -36,8 +36,8 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 pub use duties::{matrix_text as duties_text, matrix_xlsx as duties_xlsx};
-pub use portfolio::ReportQuery;
-pub(crate) use portfolio::{attachment_response, download};
+pub use evidence::ReportQuery;
+pub(crate) use evidence::{attachment_response, download};
 pub(crate) use roster::{headers as roster_headers, xlsx_response as xlsx_download};
 
 pub fn router(config: &crate::Config) -> Router<AppState> {
@@ -54,7 +54,7 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(org::router())
         .merge(settings::router())
         .merge(status::router())
-        .merge(portfolio::router(crate::upload_limit(config)))
+        .merge(evidence::router(crate::upload_limit(config)))
         .merge(projects::router(crate::upload_limit(config)))
         .merge(evidence_import::router(crate::upload_limit(config)))
         .merge(duties::router())

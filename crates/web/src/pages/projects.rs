@@ -351,13 +351,13 @@ async fn view_project_attach_post(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
-    let file = super::portfolio::read_file(&mut multipart).await?;
+    let file = super::evidence::read_file(&mut multipart).await?;
     let Some((name, bytes)) = file else {
         let e = lingyan_domain::FieldError::new("file", "required");
         let msg = ctx.tr.field_error(&e);
         return project_page(&state, &caller, ctx, id, Some(msg)).await;
     };
-    match lingyan_store::files::attach(
+    match lingyan_store::attachments::attach(
         &state.store,
         &caller.scope,
         Target::Project(id),

@@ -216,8 +216,8 @@ fn page_paths() -> BTreeSet<String> {
 async fn objects(
     app: &TestApp,
     n: usize,
-    director: &crate::portfolio::Api,
-    teacher_api: &crate::portfolio::Api,
+    director: &crate::evidence::Api,
+    teacher_api: &crate::evidence::Api,
 ) -> BTreeMap<&'static str, i64> {
     let sys = Scope::system("authz");
     let mut o = BTreeMap::new();
@@ -226,7 +226,7 @@ async fn objects(
         .expect("GFSY");
     o.insert("school", school.id);
     o.insert("district", school.district_id);
-    let teacher = crate::portfolio::teacher(app, "GF0005").await;
+    let teacher = crate::evidence::teacher(app, "GF0005").await;
     o.insert("teacher", teacher);
     o.insert("user", app.user_id("teacher").await);
     let (s, e) = director
@@ -244,7 +244,7 @@ async fn objects(
         .with_blobs(lingyan_store::files::Blobs::new(app.data_dir.join("attachments")));
     let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde".to_vec();
     png.extend_from_slice(n.to_string().as_bytes());
-    let a = lingyan_store::files::attach(
+    let a = lingyan_store::attachments::attach(
         &store,
         &sys,
         lingyan_store::files::Target::Evidence(evidence),
@@ -489,8 +489,8 @@ async fn page_methods(app: &TestApp, path: &str) -> Vec<String> {
 
 async fn every_route_has_a_decision_and_keeps_it(app: TestApp) {
     other_district_director(&app).await;
-    let director = crate::portfolio::Api::new(&app, "director").await;
-    let teacher_api = crate::portfolio::Api::new(&app, "teacher").await;
+    let director = crate::evidence::Api::new(&app, "director").await;
+    let teacher_api = crate::evidence::Api::new(&app, "teacher").await;
     let mut made = 0;
     let mut ids = objects(&app, made, &director, &teacher_api).await;
     let mut dirty = false;

@@ -4,8 +4,8 @@
 //! and its .xlsx, the teacher's card, reminders and the digest.
 
 use crate::both_dbs;
+use crate::evidence::{Api, account};
 use crate::helpers::TestApp;
-use crate::portfolio::{Api, account};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

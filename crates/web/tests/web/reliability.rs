@@ -3,8 +3,8 @@
 //! a password reset ends more than sessions.
 
 use crate::both_dbs;
+use crate::evidence::{Api, teacher};
 use crate::helpers::{PASSWORD, TestApp};
-use crate::portfolio::{Api, teacher};
 use lingyan_store::Scope;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

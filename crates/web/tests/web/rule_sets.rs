@@ -3,8 +3,8 @@
 //! each version's changes in words.
 
 use crate::both_dbs;
+use crate::evidence::Api;
 use crate::helpers::{Client, TestApp};
-use crate::portfolio::Api;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

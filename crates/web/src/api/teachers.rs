@@ -2,7 +2,7 @@
 //! analysis over JSON.
 
 use super::dto::Page;
-use super::registry_dto::*;
+use super::teachers_dto::*;
 use super::{ApiJson, ApiQuery, ApiResult};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};

@@ -546,7 +546,7 @@ async fn attach_evidence_file(
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<AttachmentDto>)> {
     let name = q.filename.unwrap_or_else(|| "file".into());
-    let a = lingyan_store::files::attach(
+    let a = lingyan_store::attachments::attach(
         &state.store,
         &caller.scope,
         Target::Evidence(id),
@@ -566,7 +566,7 @@ async fn get_attachment(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    let d = lingyan_store::files::download(&state.store, &caller.scope, id, today()).await?;
+    let d = lingyan_store::attachments::download(&state.store, &caller.scope, id, today()).await?;
     Ok(crate::pages::attachment_response(d, false))
 }
 
@@ -578,7 +578,7 @@ async fn delete_attachment(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    lingyan_store::files::detach(&state.store, &caller.scope, id, today()).await?;
+    lingyan_store::attachments::detach(&state.store, &caller.scope, id, today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -813,7 +813,7 @@ async fn attach_project_file(
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<AttachmentDto>)> {
     let name = q.filename.unwrap_or_else(|| "file".into());
-    let a = lingyan_store::files::attach(
+    let a = lingyan_store::attachments::attach(
         &state.store,
         &caller.scope,
         Target::Project(id),

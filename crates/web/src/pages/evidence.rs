@@ -805,7 +805,7 @@ async fn view_attach_post(
         let e = lingyan_domain::FieldError::new("file", "required");
         return evidence_page(&state, &caller, ctx.clone(), id, Some(ctx.tr.field_error(&e))).await;
     };
-    match lingyan_store::files::attach(
+    match lingyan_store::attachments::attach(
         &state.store,
         &caller.scope,
         Target::Evidence(id),
@@ -936,7 +936,7 @@ async fn view_growth_report_get(
 
 /// The response for an attachment: inline for previews (images and PDFs
 /// only, framable by this site), otherwise as a download.
-pub fn attachment_response(d: lingyan_store::files::Download, inline: bool) -> Response {
+pub fn attachment_response(d: lingyan_store::attachments::Download, inline: bool) -> Response {
     let previewable = d.content_type.starts_with("image/") || d.content_type == "application/pdf";
     let disposition = if inline && previewable {
         "inline"
@@ -963,7 +963,7 @@ async fn view_attachment_get(
     Path(id): Path<i64>,
     Query(q): Query<DownloadQuery>,
 ) -> Result<Response, PageError> {
-    let d = lingyan_store::files::download(&state.store, &caller.scope, id, today()).await?;
+    let d = lingyan_store::attachments::download(&state.store, &caller.scope, id, today()).await?;
     Ok(attachment_response(d, q.inline == "1"))
 }
 
@@ -975,7 +975,7 @@ async fn view_attachment_delete_post(
     session: Session,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let target = lingyan_store::files::detach(&state.store, &caller.scope, id, today()).await?;
+    let target = lingyan_store::attachments::detach(&state.store, &caller.scope, id, today()).await?;
     flash(&session, "ok", ctx.tr.t("evidence.detached")).await;
     Ok(redirect(&match target {
         Target::Evidence(e) => format!("/evidence/{e}"),
