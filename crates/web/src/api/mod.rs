@@ -9,8 +9,14 @@ mod dto;
 mod duties;
 mod evidence;
 mod me;
+mod mentoring;
+mod org;
 mod orgs;
+mod projects;
+mod roster;
 mod rule_sets;
+mod settings;
+mod status;
 mod teachers;
 mod teachers_dto;
 mod users;
@@ -83,7 +89,13 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(orgs::router())
         .merge(audit::router())
         .merge(teachers::router(upload_limit))
+        .merge(org::router())
+        .merge(settings::router())
+        .merge(roster::router(upload_limit))
+        .merge(status::router())
         .merge(evidence::router(upload_limit))
+        .merge(projects::router(upload_limit))
+        .merge(mentoring::router())
         .merge(duties::router())
         .merge(rule_sets::router())
 }

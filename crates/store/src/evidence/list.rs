@@ -1,0 +1,301 @@
+//! Reading many records: the filtered list a caller may see, what waits for
+//! verification, counts by kind, level and semester, and whose portfolio a
+//! caller may open.
+
+use super::*;
+
+/// Filters for lists of records.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceFilter {
+    /// One teacher's portfolio (records they own, share or were observed in).
+    pub teacher_id: Option<i64>,
+    pub school_id: Option<i64>,
+    pub kind: Option<EvidenceKind>,
+    pub subtype: Option<String>,
+    pub semester: Option<Semester>,
+    pub school_year: Option<i32>,
+    pub level: Option<Level>,
+    pub status: Option<EvidenceStatus>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Only records waiting for the caller's verification.
+    pub to_verify: bool,
+}
+
+pub(crate) fn apply_filter(mut c: Condition, f: &EvidenceFilter) -> Condition {
+    if let Some(t) = f.teacher_id {
+        c = c.add(
+            evidence::Column::Id.in_subquery(
+                Query::select()
+                    .column(evidence_person::Column::EvidenceId)
+                    .from(evidence_person::Entity)
+                    .and_where(evidence_person::Column::TeacherId.eq(t))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(s) = f.school_id {
+        c = c.add(evidence::Column::SchoolId.eq(s));
+    }
+    if let Some(k) = f.kind {
+        c = c.add(evidence::Column::Kind.eq(k.code()));
+    }
+    if let Some(s) = f.subtype.as_deref().filter(|s| !s.is_empty()) {
+        c = c.add(evidence::Column::Subtype.eq(s));
+    }
+    if let Some(s) = f.semester {
+        c = c
+            .add(evidence::Column::SchoolYear.eq(s.year))
+            .add(evidence::Column::Term.eq(crate::calendar::term_code(s.term)));
+    }
+    if let Some(y) = f.school_year {
+        c = c.add(evidence::Column::SchoolYear.eq(y));
+    }
+    if let Some(l) = f.level {
+        c = c.add(evidence::Column::Level.eq(l.code()));
+    }
+    if let Some(s) = f.status {
+        c = c.add(evidence::Column::Status.eq(s.code()));
+    }
+    if let Some(d) = f.from {
+        c = c.add(evidence::Column::OccurredOn.gte(d));
+    }
+    if let Some(d) = f.to {
+        c = c.add(evidence::Column::OccurredOn.lte(d));
+    }
+    c
+}
+
+/// Lists records the caller may see, newest first.
+pub async fn list(
+    store: &Store,
+    scope: &Scope,
+    filter: &EvidenceFilter,
+    page: PageRequest,
+    today: NaiveDate,
+) -> Result<Paged<Evidence>> {
+    let viewer = Viewer::load(store.conn(), scope, today).await?;
+    let mut cond = Condition::all().add(visible(scope, &viewer));
+    if filter.to_verify {
+        cond = cond
+            .add(verifiable(scope, &viewer))
+            .add(evidence::Column::Status.eq(EvidenceStatus::Recorded.code()));
+    }
+    let cond = apply_filter(cond, filter);
+    let q = evidence::Entity::find().filter(cond);
+    let total = q.clone().count(store.conn()).await?;
+    let rows = q
+        .order_by_desc(evidence::Column::OccurredOn)
+        .order_by_desc(evidence::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(store.conn())
+        .await?;
+    Ok(Paged {
+        items: hydrate(store.conn(), rows).await?,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// How many records wait for the caller's verification.
+pub async fn pending_count(store: &Store, scope: &Scope, today: NaiveDate) -> Result<u64> {
+    let viewer = Viewer::load(store.conn(), scope, today).await?;
+    if viewer.led.is_empty() && scope.access().tenants(Capability::VerifyEvidence).is_empty() {
+        return Ok(0);
+    }
+    Ok(evidence::Entity::find()
+        .filter(verifiable(scope, &viewer))
+        .filter(evidence::Column::Status.eq(EvidenceStatus::Recorded.code()))
+        .count(store.conn())
+        .await?)
+}
+
+/// One cell of the school counts: records of a kind at a level in a
+/// semester.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CountCell {
+    pub kind: EvidenceKind,
+    pub level: Option<Level>,
+    pub semester: Semester,
+    pub total: u64,
+    pub verified: u64,
+}
+
+/// Counts of records by kind × level × semester for a school (or, for
+/// district roles, every school they see), optionally for one school year.
+pub async fn counts(
+    store: &Store,
+    scope: &Scope,
+    school_id: Option<i64>,
+    school_year: Option<i32>,
+    today: NaiveDate,
+) -> Result<Vec<CountCell>> {
+    let viewer = Viewer::load(store.conn(), scope, today).await?;
+    let mut cond = Condition::all().add(visible(scope, &viewer));
+    if let Some(s) = school_id {
+        cond = cond.add(evidence::Column::SchoolId.eq(s));
+    }
+    if let Some(y) = school_year {
+        cond = cond.add(evidence::Column::SchoolYear.eq(y));
+    }
+    let rows: Vec<(String, Option<String>, i32, i16, String, i64)> = evidence::Entity::find()
+        .select_only()
+        .column(evidence::Column::Kind)
+        .column(evidence::Column::Level)
+        .column(evidence::Column::SchoolYear)
+        .column(evidence::Column::Term)
+        .column(evidence::Column::Status)
+        .column_as(evidence::Column::Id.count(), "n")
+        .filter(cond)
+        .group_by(evidence::Column::Kind)
+        .group_by(evidence::Column::Level)
+        .group_by(evidence::Column::SchoolYear)
+        .group_by(evidence::Column::Term)
+        .group_by(evidence::Column::Status)
+        .into_tuple()
+        .all(store.conn())
+        .await?;
+    let mut cells: BTreeMap<(EvidenceKind, Option<Level>, Semester), (u64, u64)> = BTreeMap::new();
+    for (kind, level, year, term, status, n) in rows {
+        let Some(kind) = EvidenceKind::from_code(&kind) else {
+            continue;
+        };
+        let key = (
+            kind,
+            level.as_deref().and_then(Level::from_code),
+            Semester {
+                year,
+                term: term_of(term),
+            },
+        );
+        let e = cells.entry(key).or_default();
+        e.0 += n as u64;
+        if status == EvidenceStatus::Verified.code() {
+            e.1 += n as u64;
+        }
+    }
+    Ok(cells
+        .into_iter()
+        .map(|((kind, level, semester), (total, verified))| CountCell {
+            kind,
+            level,
+            semester,
+            total,
+            verified,
+        })
+        .collect())
+}
+
+/// Whose portfolio a page shows, and what the caller may do there.
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioOwner {
+    pub teacher_id: i64,
+    pub name: String,
+    pub district_id: i64,
+    pub school_id: i64,
+    pub school_name: String,
+    /// The caller's own portfolio.
+    pub is_self: bool,
+    /// The caller may add records here.
+    pub can_record: bool,
+}
+
+/// The teacher behind a portfolio the caller may see (not found otherwise).
+pub async fn portfolio_owner(
+    store: &Store,
+    scope: &Scope,
+    teacher_id: i64,
+    today: NaiveDate,
+) -> Result<PortfolioOwner> {
+    let t = teacher::Entity::find_by_id(teacher_id)
+        .one(store.conn())
+        .await?
+        .ok_or(Error::NotFound)?;
+    let tenant = Tenant::school(t.district_id, t.school_id);
+    let viewer = Viewer::load(store.conn(), scope, today).await?;
+    if !(scope.allows(Capability::ReadEvidence, tenant) || viewer.related().contains(&teacher_id)) {
+        return Err(Error::NotFound);
+    }
+    let school_name = crate::entity::school::Entity::find_by_id(t.school_id)
+        .one(store.conn())
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let is_self = viewer.own == Some(t.id);
+    Ok(PortfolioOwner {
+        teacher_id: t.id,
+        name: t.name,
+        district_id: t.district_id,
+        school_id: t.school_id,
+        school_name,
+        is_self,
+        can_record: is_self || scope.allows(Capability::ManageTeachers, tenant),
+    })
+}
+
+/// The caller's own teacher record, if their account is linked to one.
+pub async fn own_teacher_id(store: &Store, scope: &Scope, today: NaiveDate) -> Result<Option<i64>> {
+    Ok(Viewer::load(store.conn(), scope, today).await?.own)
+}
+
+/// Active teachers of the owner's school (for choosing co-owners and the
+/// observed teacher), by name.
+pub async fn colleagues(
+    store: &Store,
+    scope: &Scope,
+    teacher_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<(i64, String)>> {
+    let owner = portfolio_owner(store, scope, teacher_id, today).await?;
+    Ok(teacher::Entity::find()
+        .select_only()
+        .column(teacher::Column::Id)
+        .column(teacher::Column::Name)
+        .filter(teacher::Column::SchoolId.eq(owner.school_id))
+        .filter(teacher::Column::Active.eq(true))
+        .filter(teacher::Column::Id.ne(teacher_id))
+        .order_by_asc(teacher::Column::Name)
+        .into_tuple()
+        .all(store.conn())
+        .await?)
+}
+
+/// How many of a teacher's records are in each state (recorded, verified,
+/// rejected), for the home page.
+pub async fn status_counts(
+    store: &Store,
+    scope: &Scope,
+    teacher_id: i64,
+    today: NaiveDate,
+) -> Result<[u64; 3]> {
+    let viewer = Viewer::load(store.conn(), scope, today).await?;
+    let cond = apply_filter(
+        Condition::all().add(visible(scope, &viewer)),
+        &EvidenceFilter {
+            teacher_id: Some(teacher_id),
+            ..Default::default()
+        },
+    );
+    let rows: Vec<(String, i64)> = evidence::Entity::find()
+        .select_only()
+        .column(evidence::Column::Status)
+        .column_as(evidence::Column::Id.count(), "n")
+        .filter(cond)
+        .group_by(evidence::Column::Status)
+        .into_tuple()
+        .all(store.conn())
+        .await?;
+    let mut out = [0u64; 3];
+    for (s, n) in rows {
+        let i = match EvidenceStatus::from_code(&s) {
+            Some(EvidenceStatus::Recorded) => 0,
+            Some(EvidenceStatus::Verified) => 1,
+            Some(EvidenceStatus::Rejected) => 2,
+            None => continue,
+        };
+        out[i] = n as u64;
+    }
+    Ok(out)
+}
