@@ -181,18 +181,9 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: DutiesCommand) ->
             let (d, s) = place(loc, &store, &scope, &school, &district).await?;
             let year = match year {
                 Some(y) => y,
-                None => {
-                    lingyan_domain::Calendar::new(
-                        lingyan_store::calendar::years(&store, &scope, d, s)
-                            .await
-                            .map_err(|e| explain(loc, e))?
-                            .into_iter()
-                            .map(|y| y.year)
-                            .collect(),
-                    )
-                    .semester_of(lingyan_store::calendar::today())
-                    .year
-                }
+                None => lingyan_store::calendar::current_year(&store, &scope, d, s)
+                    .await
+                    .map_err(|e| explain(loc, e))?,
             };
             let v = lingyan_store::duties::adopt(&store, &scope, d, s, year, &preset, effective_from)
                 .await

@@ -300,6 +300,20 @@ pub async fn for_school(store: &Store, scope: &Scope, school_id: i64) -> Result<
     load(store.conn(), t.district_id.unwrap_or_default(), Some(school_id)).await
 }
 
+/// The school year today falls in, for a school (or a district with
+/// `school_id = None`) the caller reads.
+pub async fn current_year(
+    store: &Store,
+    scope: &Scope,
+    district_id: i64,
+    school_id: Option<i64>,
+) -> Result<i32> {
+    let years = years(store, scope, district_id, school_id).await?;
+    Ok(Calendar::new(years.into_iter().map(|y| y.year).collect())
+        .semester_of(today())
+        .year)
+}
+
 /// Today in China (UTC+8), the date "as of" defaults to.
 pub fn today() -> chrono::NaiveDate {
     (Utc::now() + chrono::Duration::hours(8)).date_naive()

@@ -90,6 +90,9 @@ pub struct VersionInfo {
     pub saved_at: DateTime<Utc>,
     /// The name of who saved it.
     pub saved_by: Option<String>,
+    /// Their account, for looking the name up only where it is shown.
+    #[serde(skip)]
+    saved_by_user: Option<i64>,
     pub school_id: Option<i64>,
 }
 
@@ -127,6 +130,7 @@ fn info(r: &row::Model, names: &HashMap<i64, String>) -> VersionInfo {
         effective_from: r.effective_from,
         saved_at: r.saved_at,
         saved_by: r.saved_by.and_then(|u| names.get(&u).cloned()),
+        saved_by_user: r.saved_by,
         school_id: r.school_id,
     }
 }
@@ -189,7 +193,8 @@ pub(crate) async fn in_force<K: RuleSetKind, C: ConnectionTrait>(
             version: None,
         });
     };
-    let names = names(conn, std::slice::from_ref(&r)).await?;
+    // No name lookup here: the engine reads the set in force for every
+    // school it evaluates; `named` adds it where it is shown.
     Ok(InForce {
         year,
         set: parse(&r)?,
@@ -197,8 +202,21 @@ pub(crate) async fn in_force<K: RuleSetKind, C: ConnectionTrait>(
             Some(_) => Source::School { year: r.start_year },
             None => Source::District { year: r.start_year },
         },
-        version: Some(info(&r, &names)),
+        version: Some(info(&r, &HashMap::new())),
     })
+}
+
+/// The set in force with the name of who saved its version, for showing.
+pub(crate) async fn named<K, C: ConnectionTrait>(conn: &C, mut v: InForce<K>) -> Result<InForce<K>> {
+    if let Some(info) = v.version.as_mut()
+        && let Some(u) = info.saved_by_user
+    {
+        info.saved_by = user::Entity::find_by_id(u)
+            .one(conn)
+            .await?
+            .map(|u| u.display_name);
+    }
+    Ok(v)
 }
 
 /// Checks the place exists and the caller may read it (or, with `manage`,
@@ -237,7 +255,7 @@ pub async fn get<K: RuleSetKind>(
     year: i32,
 ) -> Result<InForce<K>> {
     check(store.conn(), scope, place, false).await?;
-    in_force(store.conn(), place, year).await
+    named(store.conn(), in_force(store.conn(), place, year).await?).await
 }
 
 /// A school year the rules may be saved for.
@@ -270,11 +288,26 @@ async fn effective_day<C: ConnectionTrait>(
                 .with("to", y.second_end.to_string()),
         )),
         Some(d) => Ok((d > y.first_start).then_some(d)),
-        None => {
-            let today = crate::calendar::today();
-            Ok((today > y.first_start && today <= y.second_end).then_some(today))
-        }
+        None => Ok(Some(default_day(&y)).filter(|d| *d > y.first_start)),
     }
+}
+
+/// Today while the school year is under way, else its first day.
+fn default_day(y: &lingyan_domain::SchoolYear) -> NaiveDate {
+    let today = crate::calendar::today();
+    if today > y.first_start && today <= y.second_end {
+        today
+    } else {
+        y.first_start
+    }
+}
+
+/// The day a save would date new and changed rules from when none is
+/// given (what the forms offer).
+pub async fn default_effective(store: &Store, scope: &Scope, place: Place, year: i32) -> Result<NaiveDate> {
+    check(store.conn(), scope, place, false).await?;
+    let cal = crate::calendar::load(store.conn(), place.district_id, place.school_id).await?;
+    Ok(default_day(&cal.year(year)))
 }
 
 /// What an area tells [`write`] about itself, for the audit log.

@@ -132,7 +132,11 @@ pub async fn set(
     )
     .await?;
     txn.commit().await?;
-    rules_for(store.conn(), district_id, school_id, year).await
+    rule_sets::named(
+        store.conn(),
+        rules_for(store.conn(), district_id, school_id, year).await?,
+    )
+    .await
 }
 
 /// Sets a teacher's tier by hand for a school year, with a reason.

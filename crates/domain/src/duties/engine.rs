@@ -505,14 +505,7 @@ fn evaluate_rule(
 
     match rule.every {
         Some(every) => {
-            // A sub-period that began before the rule took effect is not
-            // asked for.
-            let subs: Vec<(NaiveDate, NaiveDate)> = window
-                .subs
-                .iter()
-                .copied()
-                .filter(|(a, _)| since.is_none_or(|f| *a >= f))
-                .collect();
+            let subs = &window.subs;
             if subs.is_empty() {
                 p.explain_zh = format!(
                     "不适用：本规则生效后本{period_zh}已无完整的{}",
@@ -526,7 +519,7 @@ fn evaluate_rule(
             }
             let mut met = 0usize;
             let mut closed = 0usize;
-            for &(a, b) in &subs {
+            for &(a, b) in subs {
                 if a > as_of {
                     continue;
                 }
@@ -654,8 +647,13 @@ impl<'a> Prepared<'a> {
             .iter()
             .map(|r| {
                 let period = period_window(r, ctx.calendar, ctx.as_of);
+                // A sub-period that began before the rule took effect is
+                // not asked for (the same for every teacher, so left out here).
                 let subs = match r.every {
-                    Some(every) => sub_windows(every, ctx.calendar, period.0, period.1),
+                    Some(every) => sub_windows(every, ctx.calendar, period.0, period.1)
+                        .into_iter()
+                        .filter(|(a, _)| r.since.is_none_or(|f| *a >= f))
+                        .collect(),
                     None => Vec::new(),
                 };
                 Window { period, subs }

@@ -127,7 +127,11 @@ pub async fn save(
     )
     .await?;
     txn.commit().await?;
-    set_for(store.conn(), district_id, school_id, year).await
+    rule_sets::named(
+        store.conn(),
+        set_for(store.conn(), district_id, school_id, year).await?,
+    )
+    .await
 }
 
 /// Adds a preset's rules to the set in force (inherited or not) and saves

@@ -136,15 +136,12 @@ async fn year_or_current(
     school: Option<i64>,
     y: Option<i32>,
 ) -> ApiResult<i32> {
-    if let Some(y) = y {
-        return Ok(y);
+    match y {
+        Some(y) => Ok(y),
+        None => {
+            Ok(lingyan_store::calendar::current_year(&state.store, &caller.scope, district, school).await?)
+        }
     }
-    let years = lingyan_store::calendar::years(&state.store, &caller.scope, district, school).await?;
-    Ok(
-        lingyan_domain::Calendar::new(years.into_iter().map(|y| y.year).collect())
-            .semester_of(today())
-            .year,
-    )
 }
 
 async fn school_tenant(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Tenant> {

@@ -19,7 +19,6 @@ use axum::response::Response;
 use lingyan_domain::rule_sets::{ChangeKind, RuleSetKind};
 use lingyan_domain::{TierRules, tiers::Combine};
 use lingyan_store::Error;
-use lingyan_store::calendar::today;
 use lingyan_store::rule_sets::{Diff, Source, VersionInfo};
 
 /// A rule-set kind as the pages word it.
@@ -174,14 +173,8 @@ fn row<K: Worded>(tr: Tr, place: &Place, v: &VersionInfo, in_force: Option<i64>)
 
 /// The school year the calendar puts today in, for the place.
 pub async fn current_year(state: &AppState, caller: &Caller, place: &Place) -> Result<i32, Error> {
-    let years =
-        lingyan_store::calendar::years(&state.store, &caller.scope, place.district_id, place.school_id)
-            .await?;
-    Ok(
-        lingyan_domain::Calendar::new(years.into_iter().map(|y| y.year).collect())
-            .semester_of(today())
-            .year,
-    )
+    lingyan_store::calendar::current_year(&state.store, &caller.scope, place.district_id, place.school_id)
+        .await
 }
 
 /// The heading, year navigation, source and history of a kind's page.

@@ -50,26 +50,6 @@ async fn tiers_of(state: &AppState, caller: &Caller, place: &Place, year: i32) -
     .set)
 }
 
-/// The day a save would date new rules from: today when the year is under
-/// way, else its first day.
-async fn default_effective(
-    state: &AppState,
-    caller: &Caller,
-    place: &Place,
-    year: i32,
-) -> Result<NaiveDate, Error> {
-    let years =
-        lingyan_store::calendar::years(&state.store, &caller.scope, place.district_id, place.school_id)
-            .await?;
-    let y = lingyan_domain::Calendar::new(years.into_iter().map(|y| y.year).collect()).year(year);
-    let t = today();
-    Ok(if t > y.first_start && t <= y.second_end {
-        t
-    } else {
-        y.first_start
-    })
-}
-
 /// `GET /schools/{id}/duties/rules?year=`, `GET /districts/{id}/duties/rules?year=`
 pub(super) async fn view_rules_get(
     State(state): State<AppState>,
@@ -129,7 +109,10 @@ pub(super) async fn view_rules_get(
         view.version.as_ref(),
     )
     .await?;
-    let effective = default_effective(state, caller, &place, year).await?.to_string();
+    let effective =
+        lingyan_store::rule_sets::default_effective(&state.store, &caller.scope, place.rules(), year)
+            .await?
+            .to_string();
     Ok(render(&RulesPage {
         ctx,
         place,
@@ -513,9 +496,10 @@ pub(super) async fn view_rule_edit_get(
     } else {
         RuleForm::of(view.set.find(&q.code).ok_or(Error::NotFound)?)
     };
-    f.effective_from = default_effective(&state, &caller, &place, year)
-        .await?
-        .to_string();
+    f.effective_from =
+        lingyan_store::rule_sets::default_effective(&state.store, &caller.scope, place.rules(), year)
+            .await?
+            .to_string();
     rule_form_page(&state, &caller, ctx, place, year, f, None).await
 }
 
