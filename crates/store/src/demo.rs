@@ -23,6 +23,12 @@ pub struct DemoLogin {
 
 /// What the demo created, or `None` when the database already had accounts.
 pub async fn load(store: &Store) -> Result<Option<Vec<DemoLogin>>> {
+    load_with(store, true).await
+}
+
+/// The demo, with or without its duty sets and this term's records (tests
+/// of the duty-set mechanics start from schools that have none).
+pub async fn load_with(store: &Store, duties: bool) -> Result<Option<Vec<DemoLogin>>> {
     if users::any_exist(store).await? {
         return Ok(None);
     }
@@ -153,6 +159,11 @@ pub async fn load(store: &Store) -> Result<Option<Vec<DemoLogin>>> {
     }
     organise(store, &scope, primary.id, today).await?;
     portfolio(store, &scope, today).await?;
+    if duties {
+        duty_sets(store, &scope, district.id, primary.id, kindergarten.id).await?;
+        term_records(store, &scope, primary.id, PRIMARY_TERM, today).await?;
+        term_records(store, &scope, kindergarten.id, KINDERGARTEN_TERM, today).await?;
+    }
     Ok(Some(logins))
 }
 
@@ -478,5 +489,404 @@ async fn portfolio(store: &Store, scope: &Scope, today: chrono::NaiveDate) -> Re
         today,
     )
     .await?;
+    // Projects at the other stages: one just applied for, one past its
+    // mid-term review, one concluded.
+    let leader = teacher_id(store, "GF0003").await?;
+    let director = teacher_id(store, "GF0002").await?;
+    let colleague = teacher_id(store, "GF0006").await?;
+    // (title, level, number, host, [(stage, days ago, note)])
+    type Stages<'a> = [(&'a str, &'a str, &'a str, i64, &'a [(&'a str, u64, &'a str)]); 3];
+    let stages: Stages = [
+        ("小学低年级整本书共读的策略研究", "county", "", leader, &[]),
+        (
+            "基于学习任务群的小学语文单元教学设计研究",
+            "county",
+            "GQ2024-031",
+            colleague,
+            &[
+                ("approved", 520, "区教研室立项"),
+                ("mid_term", 200, "中期检查合格"),
+            ],
+        ),
+        (
+            "农村小学青年教师校本研修模式研究",
+            "municipal",
+            "SJ2023-057",
+            director,
+            &[
+                ("approved", 900, "市教科院立项"),
+                ("mid_term", 600, "中期检查良好"),
+                ("concluded", 120, "结题，鉴定等级：优秀"),
+            ],
+        ),
+    ];
+    for (title, level, number, host, steps) in stages {
+        let started = steps.first().map_or(20, |(_, d, _)| d + 40);
+        let p = crate::projects::create(
+            store,
+            scope,
+            &crate::projects::ProjectInput {
+                title: title.into(),
+                level: level.into(),
+                number: number.into(),
+                text: String::new(),
+                applied_on: (today - chrono::Days::new(started)).to_string(),
+                host_teacher_id: host,
+                // The demo accounts that teach are on every project, so
+                // each opens it from their portfolio.
+                members: [teacher, mentor, leader]
+                    .into_iter()
+                    .filter(|m| *m != host)
+                    .collect(),
+            },
+            today,
+        )
+        .await?;
+        for (stage, ago, note) in steps {
+            crate::projects::advance(
+                store,
+                scope,
+                p.id,
+                stage,
+                &(today - chrono::Days::new(*ago)).to_string(),
+                note,
+                today,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Duty sets as the seeds give them, from the start of the 2025–2026 school
+/// year (carried forward into the next): seed 000's backbone duties and
+/// seed 002's 八个一 for the primary school; the backbone 五个一, 六个一 for
+/// young teachers and 四个一 for mature ones of seed 002 篇1 (each with its observation quota) for the kindergarten.
+async fn duty_sets(
+    store: &Store,
+    scope: &Scope,
+    district_id: i64,
+    primary: i64,
+    kindergarten: i64,
+) -> Result<()> {
+    let from = chrono::NaiveDate::from_ymd_opt(2025, 9, 1);
+    for (school, presets) in [
+        (primary, &["backbone-duties", "all-eight-ones"][..]),
+        (
+            kindergarten,
+            &["backbone-five-ones-plan", "young-six-ones", "mature-four-ones"][..],
+        ),
+    ] {
+        for preset in presets {
+            crate::duties::adopt(store, scope, district_id, Some(school), 2025, preset, from).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What a teacher records once a term (kind, subtype, title, level,
+/// whether only backbone teachers do it).
+type TermItem = (
+    lingyan_domain::EvidenceKind,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+);
+
+const PRIMARY_TERM: &[TermItem] = &[
+    (
+        lingyan_domain::EvidenceKind::Writing,
+        "case_study",
+        "《乘法分配律》教学案例",
+        "",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Class,
+        "research",
+        "“大单元”主题研讨课《观潮》",
+        "school",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Writing,
+        "test_paper",
+        "三年级数学期中质量监测卷",
+        "",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Plan,
+        "goal",
+        "本学期自我发展目标",
+        "",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Reading,
+        "",
+        "《课堂观察：走向专业的听评课》读书心得",
+        "",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Class,
+        "open",
+        "《认识钟表》公开课",
+        "county",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::StudyVisit,
+        "",
+        "南京市琅琊路小学跟岗学习",
+        "",
+        true,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Article,
+        "",
+        "小学数学“说理课堂”的实践与思考",
+        "municipal",
+        true,
+    ),
+];
+
+const KINDERGARTEN_TERM: &[TermItem] = &[
+    (
+        lingyan_domain::EvidenceKind::Plan,
+        "semester",
+        "个人学期发展计划",
+        "",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Reading,
+        "",
+        "《3—6岁儿童学习与发展指南》读书笔记",
+        "",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Class,
+        "open",
+        "中班科学活动《沉与浮》",
+        "school",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Lecture,
+        "",
+        "小班新生家长会：入园适应",
+        "school",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Writing,
+        "notes",
+        "区域活动中的观察与支持（教育笔记）",
+        "",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Training,
+        "",
+        "幼儿园教师弹唱基本功培训",
+        "county",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Class,
+        "demonstration",
+        "大班语言活动《小熊请客》示范课",
+        "school",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Writing,
+        "experience",
+        "小班幼儿入园焦虑的缓解策略",
+        "",
+        false,
+    ),
+    (
+        lingyan_domain::EvidenceKind::Lecture,
+        "",
+        "园本教研讲座：游戏中的深度学习",
+        "school",
+        false,
+    ),
+];
+
+/// This term's records for every teacher of a school, so the duties
+/// matrix shows every status: most teachers observe a lesson every week,
+/// write a reading note every fortnight and hand in their term's pieces;
+/// some miss weeks, some started late, a few have recorded nearly nothing.
+/// This week's records (and a late starter's recent ones) wait for
+/// verification; the rest are verified. Written in bulk, in one
+/// transaction.
+async fn term_records(
+    store: &Store,
+    scope: &Scope,
+    school_id: i64,
+    term: &[TermItem],
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    use lingyan_domain::{EvidenceInput, EvidenceKind};
+    use rand::{RngExt, SeedableRng};
+    // The demo calendar's semester starts; the term is the latest begun.
+    let term_start = ["2025-09-01", "2026-02-24", "2026-09-01", "2027-02-22"]
+        .iter()
+        .filter_map(|d| d.parse::<chrono::NaiveDate>().ok())
+        .filter(|d| *d <= today)
+        .max()
+        .unwrap_or(today);
+    let staff = crate::teachers::list(
+        store,
+        scope,
+        &crate::teachers::TeacherFilter {
+            school_id: Some(school_id),
+            sort: crate::teachers::SortBy::StaffNo,
+            ..Default::default()
+        },
+        lingyan_domain::PageRequest::new(Some(1), Some(500)),
+        today,
+    )
+    .await?
+    .items;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(school_id as u64 * 7919);
+    let weeks = (today - term_start).num_days().max(0) / 7;
+    let subjects = ["语文", "数学", "英语", "科学", "学前教育"];
+    let district_id = staff.first().map_or(0, |t| t.district_id);
+    let calendar = crate::calendar::load(store.conn(), district_id, Some(school_id)).await?;
+    let now = chrono::Utc::now();
+    let (mut rows, mut owners) = (Vec::new(), Vec::new());
+    for (i, t) in staff.iter().enumerate() {
+        // Diligence: 6 in 10 keep up, 2 miss weeks, 1 started late, 1 barely records.
+        let (keep, from_week) = match i % 10 {
+            0..=5 => (0.97, 0),
+            6 | 7 => (0.7, 0),
+            8 => (0.95, (weeks - 5).max(0)),
+            _ => (0.1, 0),
+        };
+        let mut records: Vec<(chrono::NaiveDate, EvidenceInput)> = Vec::new();
+        let detail = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        for w in from_week..=weeks {
+            let monday = term_start + chrono::Days::new((w * 7) as u64);
+            let day = monday + chrono::Days::new(rng.random_range(0..5));
+            if day > today {
+                break;
+            }
+            if rng.random_bool(keep) {
+                let subject = t.fields.subjects.first().map_or(subjects[i % 5], |s| s.as_str());
+                records.push((
+                    day,
+                    EvidenceInput {
+                        kind: EvidenceKind::Observation,
+                        date: day.to_string(),
+                        title: format!("{subject}课堂观察（第{}周）", w + 1),
+                        level: String::new(),
+                        text: String::new(),
+                        details: detail(&[("subject", subject)]),
+                    },
+                ));
+            }
+            if w % 2 == 1 && rng.random_bool(keep) {
+                records.push((
+                    day,
+                    EvidenceInput {
+                        kind: EvidenceKind::Reading,
+                        date: day.to_string(),
+                        title: [
+                            "《给教师的建议》",
+                            "《教育的情调》",
+                            "《静悄悄的革命》",
+                            "《学习之道》",
+                        ][(w as usize / 2) % 4]
+                            .to_string(),
+                        level: String::new(),
+                        text: String::new(),
+                        details: Default::default(),
+                    },
+                ));
+            }
+        }
+        for (kind, subtype, title, level, backbone_only) in term {
+            if (*backbone_only && t.backbone_level.is_none()) || !rng.random_bool(keep * 0.6) || weeks == 0 {
+                continue;
+            }
+            let day =
+                term_start + chrono::Days::new(rng.random_range((from_week * 7).max(0)..=(weeks * 7)) as u64);
+            let mut pairs: Vec<(&str, &str)> = Vec::new();
+            match kind {
+                EvidenceKind::Writing => pairs.push(("writing_type", subtype)),
+                EvidenceKind::Class => pairs.push(("class_type", subtype)),
+                EvidenceKind::Plan => pairs.push(("plan_type", subtype)),
+                EvidenceKind::Training => pairs.extend([
+                    ("organiser", "区教师发展中心"),
+                    ("mode", "centralized"),
+                    ("hours", "6"),
+                ]),
+                EvidenceKind::Lecture => pairs.push(("audience", "家长及全园教师")),
+                EvidenceKind::StudyVisit => pairs.extend([
+                    ("destination", "南京"),
+                    ("days", if keep > 0.9 { "2" } else { "1" }),
+                ]),
+                EvidenceKind::Article => pairs.extend([
+                    ("venue", "小学数学教师"),
+                    ("publication", "published"),
+                    ("award_level", "county"),
+                    ("award_grade", "二等奖"),
+                ]),
+                _ => {}
+            }
+            records.push((
+                day.min(today),
+                EvidenceInput {
+                    kind: *kind,
+                    date: day.min(today).to_string(),
+                    title: title.to_string(),
+                    level: level.to_string(),
+                    text: String::new(),
+                    details: detail(&pairs),
+                },
+            ));
+        }
+        for (day, input) in records {
+            let draft = input
+                .parse()
+                .map_err(|e| crate::Error::Internal(format!("demo record {}: {e:?}", input.title)))?;
+            // This week's records wait, and a late starter's recent ones.
+            let this_week = day >= term_start + chrono::Days::new((weeks * 7) as u64);
+            let status = if this_week || (from_week > 0 && (today - day).num_days() <= 10) {
+                lingyan_domain::EvidenceStatus::Recorded
+            } else {
+                lingyan_domain::EvidenceStatus::Verified
+            };
+            let details = serde_json::to_string(&draft.details).unwrap_or_default();
+            rows.push(crate::generate::record_row(
+                t.district_id,
+                school_id,
+                t.id,
+                &draft,
+                day,
+                calendar.semester_of(day),
+                status,
+                draft.level.map(|l| l.code().to_string()),
+                &details,
+                now,
+            ));
+            owners.push((t.id, school_id));
+        }
+    }
+    let txn = store.begin().await?;
+    crate::generate::insert_records(&txn, district_id, rows, &owners).await?;
+    txn.commit().await?;
     Ok(())
 }

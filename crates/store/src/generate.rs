@@ -684,48 +684,24 @@ pub async fn generate(
                     let level = d
                         .level
                         .map(|_| levels[rng.random_range(0..levels.len())].code().to_string());
-                    ev.push(vec![
-                        Value::from(district.id),
-                        Value::from(m.school),
-                        Value::from(m.id),
-                        Value::from(d.details.kind().code()),
-                        Value::from(d.details.subtype().map(str::to_string)),
-                        Value::from(day),
-                        Value::from(sem.year),
-                        Value::from(match sem.term {
-                            Term::First => 1i16,
-                            Term::Second => 2i16,
-                        }),
-                        Value::from(level),
-                        Value::from(d.title.clone()),
-                        Value::from(None::<String>),
-                        Value::from(details[k].clone()),
-                        Value::from(status.code()),
-                        Value::from((status != EvidenceStatus::Recorded).then_some(now)),
-                        Value::from(None::<i64>),
-                        Value::from(now),
-                        Value::from(now),
-                    ]);
+                    ev.push(record_row(
+                        district.id,
+                        m.school,
+                        m.id,
+                        d,
+                        day,
+                        sem,
+                        status,
+                        level,
+                        &details[k],
+                        now,
+                    ));
                     owner_school.push((m.id, m.school));
                 }
             }
             let txn = store.begin().await?;
             let n = ev.len() as u64;
-            let ids = crate::bulk::insert_returning_ids(&txn, "evidence", &EVIDENCE_COLUMNS, ev).await?;
-            let people: Vec<Vec<Value>> = ids
-                .iter()
-                .zip(&owner_school)
-                .map(|(id, (t, school))| {
-                    vec![
-                        Value::from(district.id),
-                        Value::from(*school),
-                        Value::from(*id),
-                        Value::from(*t),
-                        Value::from("owner"),
-                    ]
-                })
-                .collect();
-            crate::bulk::insert(&txn, "evidence_people", &PEOPLE_COLUMNS, people).await?;
+            insert_records(&txn, district.id, ev, &owner_school).await?;
             txn.commit().await?;
             done += n;
             progress(done, total);
@@ -751,4 +727,70 @@ pub async fn generate(
     store.checkpoint().await;
     report.records = done as usize;
     Ok(report)
+}
+
+/// One `evidence` row for [`insert_records`]: a parsed record of `owner`
+/// on `day`, in `sem`, with `status` (verified and returned ones stamped
+/// `now`), `level` overriding the draft's, `details` its details as JSON.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn record_row(
+    district_id: i64,
+    school_id: i64,
+    owner: i64,
+    d: &lingyan_domain::EvidenceDraft,
+    day: NaiveDate,
+    sem: lingyan_domain::calendar::Semester,
+    status: EvidenceStatus,
+    level: Option<String>,
+    details: &str,
+    now: chrono::DateTime<Utc>,
+) -> Vec<Value> {
+    vec![
+        Value::from(district_id),
+        Value::from(school_id),
+        Value::from(owner),
+        Value::from(d.details.kind().code()),
+        Value::from(d.details.subtype().map(str::to_string)),
+        Value::from(day),
+        Value::from(sem.year),
+        Value::from(match sem.term {
+            Term::First => 1i16,
+            Term::Second => 2i16,
+        }),
+        Value::from(level),
+        Value::from(d.title.clone()),
+        Value::from(None::<String>),
+        Value::from(details.to_string()),
+        Value::from(status.code()),
+        Value::from((status != EvidenceStatus::Recorded).then_some(now)),
+        Value::from(None::<i64>),
+        Value::from(now),
+        Value::from(now),
+    ]
+}
+
+/// Writes records made by [`record_row`] with their owners (teacher,
+/// school), in the caller's transaction: bulk inserts, no audit entries.
+pub(crate) async fn insert_records<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    district_id: i64,
+    rows: Vec<Vec<Value>>,
+    owners: &[(i64, i64)],
+) -> Result<()> {
+    let ids = crate::bulk::insert_returning_ids(txn, "evidence", &EVIDENCE_COLUMNS, rows).await?;
+    let people: Vec<Vec<Value>> = ids
+        .iter()
+        .zip(owners)
+        .map(|(id, (t, school))| {
+            vec![
+                Value::from(district_id),
+                Value::from(*school),
+                Value::from(*id),
+                Value::from(*t),
+                Value::from("owner"),
+            ]
+        })
+        .collect();
+    crate::bulk::insert(txn, "evidence_people", &PEOPLE_COLUMNS, people).await?;
+    Ok(())
 }

@@ -36,21 +36,8 @@ impl Pair {
     }
 }
 
-/// Pairs of the schools the caller may read teachers of, newest first.
-pub async fn list(store: &Store, scope: &Scope, school_id: Option<i64>) -> Result<Vec<Pair>> {
-    let mut q = mentor_pair::Entity::find().filter(scope.condition(
-        Capability::ReadTeachers,
-        mentor_pair::Column::DistrictId,
-        mentor_pair::Column::SchoolId,
-    ));
-    if let Some(s) = school_id {
-        q = q.filter(mentor_pair::Column::SchoolId.eq(s));
-    }
-    let rows = q
-        .order_by_desc(mentor_pair::Column::StartsOn)
-        .order_by_desc(mentor_pair::Column::Id)
-        .all(store.conn())
-        .await?;
+/// Pairs with the names of both teachers.
+async fn named(store: &Store, rows: Vec<mentor_pair::Model>) -> Result<Vec<Pair>> {
     let ids = rows
         .iter()
         .flat_map(|r| [r.mentor_teacher_id, r.apprentice_teacher_id]);
@@ -74,6 +61,56 @@ pub async fn list(store: &Store, scope: &Scope, school_id: Option<i64>) -> Resul
             ends_on: r.ends_on,
         })
         .collect())
+}
+
+/// Pairs of the schools the caller may read teachers of, newest first.
+pub async fn list(store: &Store, scope: &Scope, school_id: Option<i64>) -> Result<Vec<Pair>> {
+    let mut q = mentor_pair::Entity::find().filter(scope.condition(
+        Capability::ReadTeachers,
+        mentor_pair::Column::DistrictId,
+        mentor_pair::Column::SchoolId,
+    ));
+    if let Some(s) = school_id {
+        q = q.filter(mentor_pair::Column::SchoolId.eq(s));
+    }
+    let rows = q
+        .order_by_desc(mentor_pair::Column::StartsOn)
+        .order_by_desc(mentor_pair::Column::Id)
+        .all(store.conn())
+        .await?;
+    named(store, rows).await
+}
+
+/// The caller's own current pairs, as mentor or as apprentice (their
+/// account's teacher record), oldest first.
+pub async fn mine(store: &Store, scope: &Scope, today: NaiveDate) -> Result<Vec<Pair>> {
+    let Some(uid) = scope.user_id() else {
+        return Ok(Vec::new());
+    };
+    let Some(own) = teacher::Entity::find()
+        .filter(teacher::Column::UserId.eq(uid))
+        .filter(teacher::Column::Active.eq(true))
+        .one(store.conn())
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    let rows = mentor_pair::Entity::find()
+        .filter(
+            Condition::any()
+                .add(mentor_pair::Column::MentorTeacherId.eq(own.id))
+                .add(mentor_pair::Column::ApprenticeTeacherId.eq(own.id)),
+        )
+        .filter(mentor_pair::Column::StartsOn.lte(today))
+        .filter(
+            Condition::any()
+                .add(mentor_pair::Column::EndsOn.is_null())
+                .add(mentor_pair::Column::EndsOn.gte(today)),
+        )
+        .order_by_asc(mentor_pair::Column::StartsOn)
+        .all(store.conn())
+        .await?;
+    named(store, rows).await
 }
 
 /// Pairs a mentor with an apprentice from `starts_on` (to `ends_on`).

@@ -112,6 +112,55 @@ pub async fn pending_count(store: &Store, scope: &Scope, today: NaiveDate) -> Re
         .await?)
 }
 
+/// Records waiting for verification in each school of a district the
+/// caller may read records of, by school id (a district dashboard's
+/// backlog column).
+pub async fn pending_by_school(
+    store: &Store,
+    scope: &Scope,
+    district_id: i64,
+) -> Result<std::collections::HashMap<i64, u64>> {
+    let rows: Vec<(i64, i64)> = evidence::Entity::find()
+        .select_only()
+        .column(evidence::Column::SchoolId)
+        .column_as(evidence::Column::Id.count(), "n")
+        .filter(scope.condition(
+            Capability::ReadEvidence,
+            evidence::Column::DistrictId,
+            evidence::Column::SchoolId,
+        ))
+        .filter(evidence::Column::DistrictId.eq(district_id))
+        .filter(evidence::Column::Status.eq(EvidenceStatus::Recorded.code()))
+        .group_by(evidence::Column::SchoolId)
+        .into_tuple()
+        .all(store.conn())
+        .await?;
+    Ok(rows.into_iter().map(|(s, n)| (s, n.max(0) as u64)).collect())
+}
+
+/// The caller's own records that need them: waiting for verification or
+/// returned with a reason, newest first (at most `limit`).
+pub async fn own_open(store: &Store, scope: &Scope, teacher_id: i64, limit: u64) -> Result<Vec<Evidence>> {
+    let viewer = Viewer::load(store.conn(), scope, crate::calendar::today()).await?;
+    if viewer.own != Some(teacher_id) {
+        return Err(Error::NotFound);
+    }
+    let rows = evidence::Entity::find()
+        .filter(evidence::Column::OwnerTeacherId.eq(teacher_id))
+        .filter(
+            evidence::Column::Status
+                .is_in([EvidenceStatus::Recorded.code(), EvidenceStatus::Rejected.code()]),
+        )
+        // Returned records first: they wait for the teacher.
+        .order_by_desc(evidence::Column::Status.eq(EvidenceStatus::Rejected.code()))
+        .order_by_desc(evidence::Column::OccurredOn)
+        .order_by_desc(evidence::Column::Id)
+        .limit(limit)
+        .all(store.conn())
+        .await?;
+    hydrate(store.conn(), rows).await
+}
+
 /// One cell of the school counts: records of a kind at a level in a
 /// semester.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -38,8 +38,24 @@ async fn inherited_carried_forward_versioned_and_compared(db: Db) {
     let (store, _dir) = fresh(db).await;
     lingyan_store::demo::load(&store).await.unwrap();
     let scope = Scope::system("t");
+    // A new school of the demo district: nothing saved for it yet (the
+    // demo schools have their duty sets).
     let gf = schools::get_by_code(&store, &scope, "GFSY").await.unwrap();
-    let (dist, school) = (gf.district_id, gf.id);
+    let fresh_school = schools::create(
+        &store,
+        &scope,
+        gf.district_id,
+        schools::SchoolChanges {
+            code: Some("T1".into()),
+            name: Some("新建学校".into()),
+            school_type: Some("primary".into()),
+            active: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (dist, school) = (gf.district_id, fresh_school.id);
     let start = Some(d(2025, 9, 1));
 
     // Nothing saved: no duties, the standard tiers.

@@ -172,7 +172,7 @@ async fn rule_sets_presets_and_validation(app: TestApp) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["fields"].as_array().map(Vec::len).unwrap_or(1), 1);
 }
-both_dbs!(rule_sets_presets_and_validation);
+both_dbs!(rule_sets_presets_and_validation, without_duties);
 
 fn result<'a>(row: &'a Value, rule: &str) -> &'a Value {
     row["results"]
@@ -484,7 +484,7 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
         "explanations in Chinese"
     );
 }
-both_dbs!(progress_matrix_reminders_and_digest);
+both_dbs!(progress_matrix_reminders_and_digest, without_duties);
 
 async fn rule_editor_pages(app: TestApp) {
     let school = app.school_id("GFSY").await;
@@ -620,4 +620,4 @@ async fn rule_editor_pages(app: TestApp) {
         .await;
     assert!(r.status() == StatusCode::FORBIDDEN || r.status() == StatusCode::NOT_FOUND);
 }
-both_dbs!(rule_editor_pages);
+both_dbs!(rule_editor_pages, without_duties);

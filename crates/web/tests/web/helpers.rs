@@ -29,6 +29,22 @@ macro_rules! both_dbs {
             }
         }
     };
+    // `both_dbs!(name, without_duties)`: the demo without its duty sets
+    // and term records, for tests of the duty-set mechanics.
+    ($name:ident, without_duties) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::spawn_app_without_duties($crate::helpers::Db::Sqlite).await)
+                    .await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::helpers::spawn_app_without_duties($crate::helpers::Db::Postgres).await)
+                    .await
+            }
+        }
+    };
 }
 
 pub struct TestApp {
@@ -55,10 +71,21 @@ pub async fn spawn_app(db: Db) -> TestApp {
 }
 
 pub async fn spawn_app_with(db: Db, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    spawn(db, tweak, true).await
+}
+
+/// The demo without its duty sets and this term's records.
+pub async fn spawn_app_without_duties(db: Db) -> TestApp {
+    spawn(db, |_| {}, false).await
+}
+
+async fn spawn(db: Db, tweak: impl FnOnce(&mut Config), duties: bool) -> TestApp {
     let (store, dir) = lingyan_store::testing::fresh(db).await;
     let mut config = test_config(dir.path());
     tweak(&mut config);
-    lingyan_store::demo::load(&store).await.expect("demo data");
+    lingyan_store::demo::load_with(&store, duties)
+        .await
+        .expect("demo data");
     let app = Application::build_with_store(config, store.clone())
         .await
         .expect("build app");

@@ -243,4 +243,4 @@ async fn history_and_changes_in_words(app: TestApp) {
         .await;
     assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND, "{s}");
 }
-both_dbs!(history_and_changes_in_words);
+both_dbs!(history_and_changes_in_words, without_duties);
