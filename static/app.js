@@ -16,6 +16,29 @@
       var data;
       try { data = JSON.parse(el.getAttribute("data-chart")); } catch (e) { return; }
       el.textContent = "";
+      // {"stacked": true, "labels": [...], "series": [{"name","values","color"}]}:
+      // one chart of horizontal stacked bars, one bar per label.
+      if (data.stacked) {
+        var one = document.createElement("div");
+        one.className = "chart-part";
+        one.style.height = (70 + 30 * (data.labels || []).length) + "px";
+        el.appendChild(one);
+        var c = window.echarts.init(one, null, { renderer: "svg" });
+        c.setOption({
+          title: { text: data.title, left: 0, textStyle: { fontSize: 14 } },
+          tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+          legend: { top: 24, left: 0 },
+          grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
+          xAxis: data.percent ? { type: "value", max: 100, axisLabel: { formatter: "{value}%" } } : { type: "value", minInterval: 1 },
+          yAxis: { type: "category", inverse: true, data: data.labels,
+                   axisLabel: { width: 180, overflow: "truncate" } },
+          series: (data.series || []).map(function (s) {
+            return { type: "bar", stack: "all", name: s.name, data: s.values, itemStyle: { color: s.color } };
+          })
+        });
+        window.addEventListener("resize", function () { c.resize(); });
+        return;
+      }
       (data.series || []).forEach(function (s) {
         var part = document.createElement("div");
         part.className = "chart-part";

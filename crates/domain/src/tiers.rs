@@ -1,6 +1,6 @@
 //! Tiers (青年 / 成熟 / 骨干 / 老教师 …) as rules stored per school and
 //! school year. The first tier whose conditions a teacher meets is theirs,
-//! with an explanation in both languages ("young: age 27 < 35"). A tier
+//! with an explanation in both languages ("Young teachers: age 27 < 35"). A tier
 //! with no conditions catches everyone left.
 
 use crate::error::FieldError;
@@ -193,7 +193,7 @@ pub struct TierResult {
 }
 
 impl TierResult {
-    /// "young: age 27 < 35" / "青年教师：年龄 27 < 35".
+    /// "Young teachers: age 27 < 35" / "青年教师：年龄 27 < 35".
     pub fn explain(&self, l: Locale) -> String {
         let zh = l == Locale::ZhCn;
         let name = match l {
@@ -246,17 +246,17 @@ impl TierRules {
                         kind: HonourKind::Backbone,
                         min_level: Level::School,
                     }),
-                    ..t("backbone", "骨干教师", "backbone")
+                    ..t("backbone", "骨干教师", "Backbone teachers")
                 },
                 TierRule {
                     age_below: Some(35),
-                    ..t("young", "青年教师", "young")
+                    ..t("young", "青年教师", "Young teachers")
                 },
                 TierRule {
                     age_at_least: Some(50),
-                    ..t("veteran", "老教师", "veteran")
+                    ..t("veteran", "老教师", "Veteran teachers")
                 },
-                t("mature", "成熟型教师", "mature"),
+                t("mature", "成熟型教师", "Mature teachers"),
             ],
         }
     }
@@ -433,7 +433,7 @@ mod tests {
         let as_of = d(AS_OF.0, AS_OF.1, AS_OF.2);
         let young = rules.classify(&teacher((1998, 3, 1), (2020, 9, 1)), as_of, 2025);
         assert_eq!(young.tier.as_deref(), Some("young"));
-        assert_eq!(young.explain(Locale::En), "young: age 27 < 35");
+        assert_eq!(young.explain(Locale::En), "Young teachers: age 27 < 35");
         assert_eq!(young.explain(Locale::ZhCn), "青年教师：年龄 27 < 35");
 
         let mut bb = teacher((1980, 1, 1), (2002, 9, 1));
@@ -455,7 +455,10 @@ mod tests {
         assert_eq!(old.tier.as_deref(), Some("veteran"));
         let mid = rules.classify(&teacher((1985, 1, 1), (2008, 9, 1)), as_of, 2025);
         assert_eq!(mid.tier.as_deref(), Some("mature"));
-        assert_eq!(mid.explain(Locale::En), "mature: none of the tiers above");
+        assert_eq!(
+            mid.explain(Locale::En),
+            "Mature teachers: none of the tiers above"
+        );
         // A revoked title no longer counts.
         bb.honours[0].status = HonourStatus::Revoked;
         assert_eq!(rules.classify(&bb, as_of, 2025).tier.as_deref(), Some("mature"));

@@ -78,6 +78,19 @@ impl Tr {
         t_args(self.0, key, &[(name, value.to_string())])
     }
 
+    /// A counted phrase with `%{n}`: in English, `key_one` when `n` is 1
+    /// (Chinese has one form). Both keys exist in both languages.
+    pub fn n(&self, key: &str, n: &dyn std::fmt::Display) -> String {
+        let n = n.to_string();
+        if self.0 == Locale::En && n == "1" {
+            let one = format!("{key}_one");
+            if has(self.0, &one) {
+                return t_args(self.0, &one, &[("n", n)]);
+            }
+        }
+        t_args(self.0, key, &[("n", n)])
+    }
+
     /// The `lang` attribute / locale code.
     pub fn code(&self) -> &'static str {
         self.0.code()

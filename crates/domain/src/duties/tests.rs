@@ -203,7 +203,11 @@ fn backbone_five_ones_plan() {
     let r = run("backbone-five-ones-plan", &person("young", 26), &pf.items);
     assert!(r.iter().all(|p| p.status == DutyStatus::NotApplicable));
     assert!(r[0].explain_zh.contains("骨干教师"), "{}", r[0].explain_zh);
-    assert!(r[0].explain_en.contains("yours: young"), "{}", r[0].explain_en);
+    assert!(
+        r[0].explain_en.contains("yours: Young teachers"),
+        "{}",
+        r[0].explain_en
+    );
 }
 
 #[test]

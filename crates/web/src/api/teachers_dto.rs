@@ -45,7 +45,7 @@ pub struct Tier {
     /// The tier's code (`young`, `backbone` …); null when no tier applies.
     pub code: Option<String>,
     pub name: Option<String>,
-    /// One line in the caller's language, e.g. "young: age 27 < 35".
+    /// One line in the caller's language, e.g. "Young teachers: age 27 < 35".
     pub explanation: String,
 }
 

@@ -137,6 +137,8 @@ struct UsersPage {
     roles: Vec<Role>,
     can_create: bool,
     export_url: String,
+    /// Accounts and sign-ins at a glance (the administration summary).
+    counts: lingyan_store::stats::HomeCounts,
 }
 
 #[derive(Template)]
@@ -166,7 +168,9 @@ async fn view_users_get(
         }));
     }
     let schools = lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::Read).await?;
+    let counts = lingyan_store::stats::home(&state.store, &caller.scope).await?;
     Ok(render(&UsersPage {
+        counts,
         users: list.items,
         pager,
         q: q.q.clone().unwrap_or_default(),

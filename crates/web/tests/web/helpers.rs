@@ -198,7 +198,11 @@ impl TestApp {
 
     /// Signs in through the login form; panics unless it succeeds.
     pub async fn login_as(&self, username: &str) -> Client {
-        let c = self.client();
+        self.login_with(self.client(), username).await
+    }
+
+    /// Signs in with a client made beforehand (e.g. with a language).
+    pub async fn login_with(&self, c: Client, username: &str) -> Client {
         let r = c
             .post_form(
                 "/login",

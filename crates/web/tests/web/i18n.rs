@@ -211,7 +211,8 @@ fn every_key_is_translated_in_both_languages() {
     }
 
     let mut used = BTreeSet::new();
-    let call = Regex::new(r#"\b(?:t|t1|t_args|has)\((?:[a-z_.0-9]+,\s*)?"([a-z_]+\.[a-z_.0-9]+)""#).unwrap();
+    let call =
+        Regex::new(r#"\b(?:t|t1|t_args|has|n)\((?:[a-z_.0-9]+,\s*)?"([a-z_]+\.[a-z_.0-9]+)""#).unwrap();
     // tr.label("group", code) in templates, for the codes each group has.
     for (group, codes) in label_groups() {
         for c in codes {

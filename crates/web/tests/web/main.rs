@@ -9,6 +9,7 @@ mod authorization;
 mod csrf;
 mod duties;
 mod evidence;
+mod home;
 mod i18n;
 mod platform;
 mod reliability;

@@ -174,9 +174,9 @@ async fn home_counts_per_role(app: TestApp) {
         (Some(1), Some(1))
     );
 
-    // The page shows the same numbers.
+    // The people page shows the same numbers.
     let c = app.login_as("district").await;
-    let (_, page) = c.get_text("/").await;
+    let (_, page) = c.get_text("/users").await;
     assert!(
         page.contains(r#"<span class="num">8</span><span>active accounts</span>"#),
         "{page}"

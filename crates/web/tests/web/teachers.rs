@@ -44,7 +44,7 @@ async fn lists_filter_and_scope(app: TestApp) {
         v["items"][0]["tier"]["explanation"]
             .as_str()
             .unwrap()
-            .starts_with("young: age")
+            .starts_with("Young teachers: age")
     );
     let v: serde_json::Value = get("q=%E5%BC%A0%E6%99%93%E9%9B%A8")
         .await
@@ -290,7 +290,7 @@ async fn pages_for_a_teacher(app: TestApp) {
     let (s, page) = c.get_text(&format!("/teachers/{id}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
-        page.contains("young: age 2") && page.contains("teacher"),
+        page.contains("Young teachers: age 2") && page.contains("teacher"),
         "tier with explanation and the linked account"
     );
 

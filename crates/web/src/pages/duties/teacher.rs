@@ -19,6 +19,8 @@ pub struct DutyCard {
     pub status_label: String,
     pub done: String,
     pub required: String,
+    /// Done as a share of required, 0–100, for the progress bar.
+    pub pct: u32,
     pub explain: String,
     pub how: String,
     pub due: NaiveDate,
@@ -59,6 +61,11 @@ pub async fn cards(
             status_label: tr.label("duty_status", r.status.code()),
             done: fmt_num(r.done),
             required: fmt_num(r.required),
+            pct: if r.required > 0.0 {
+                (r.done / r.required * 100.0).clamp(0.0, 100.0).round() as u32
+            } else {
+                0
+            },
             explain: r.explain(tr.0).to_string(),
             how: describe(rule, &p.tiers, tr).how,
             due: r.due,

@@ -1,0 +1,121 @@
+//! Home pages are work dashboards: every demo role finds work on theirs
+//! (duties, records that wait, the school or the district at a glance),
+//! and nothing about accounts, sign-ins or tokens.
+
+use crate::both_dbs;
+use crate::helpers::TestApp;
+use reqwest::StatusCode;
+
+/// How many times `needle` occurs in the part of `page` from the element
+/// with `id` to the end of its section.
+fn count_in(page: &str, id: &str, needle: &str) -> usize {
+    let start = page
+        .find(&format!(r#"id="{id}""#))
+        .unwrap_or_else(|| panic!("no #{id} on the page:\n{page}"));
+    let rest = &page[start..];
+    let end = rest.find("</section>").unwrap_or(rest.len());
+    rest[..end].matches(needle).count()
+}
+
+/// The number shown in the stat card with `id`.
+fn stat(page: &str, id: &str) -> u64 {
+    let start = page.find(&format!(r#"id="{id}""#)).expect("stat card");
+    let rest = &page[start..];
+    let num = &rest[rest.find(r#"<span class="num">"#).expect("number") + 18..];
+    num[..num.find('<').unwrap()].parse().expect("a count")
+}
+
+async fn every_role_finds_work_on_their_home_page(app: TestApp) {
+    for user in [
+        "teacher",
+        "mentor",
+        "leader",
+        "director",
+        "principal",
+        "kgdirector",
+        "district",
+        "inspector",
+        "sysadmin",
+    ] {
+        let c = app.login_as(user).await;
+        let (s, page) = c.get_text("/").await;
+        assert_eq!(s, StatusCode::OK, "{user}: {page}");
+        // Administration figures live on the administration pages.
+        for gone in [
+            "action=login.ok",
+            "/account\"><span class=\"num\"",
+            "active accounts",
+            "个在用账号",
+        ] {
+            assert!(!page.contains(gone), "{user}'s home shows {gone}");
+        }
+        match user {
+            "teacher" | "mentor" => {
+                assert!(
+                    count_in(&page, "my-duties", "class=\"duty-line\"") >= 5,
+                    "{user}: {page}"
+                );
+                assert!(count_in(&page, "my-duties", "<progress") >= 5, "{user}");
+                assert!(count_in(&page, "my-mentoring", "<li>") >= 1, "{user}");
+            }
+            "leader" => {
+                assert!(count_in(&page, "duty-completion", "<tr>") >= 5, "{user}: {page}");
+                assert!(count_in(&page, "my-duties", "class=\"duty-line\"") >= 5, "{user}");
+            }
+            "director" | "principal" | "kgdirector" => {
+                assert!(count_in(&page, "duty-completion", "<tr>") >= 5, "{user}: {page}");
+                assert!(count_in(&page, "staff-summary", "class=\"stat\"") == 4, "{user}");
+                assert!(count_in(&page, "recent-records", "<li>") >= 1, "{user}");
+                assert!(stat(&page, "pending-count") > 0, "{user}");
+            }
+            _ => {
+                assert_eq!(
+                    count_in(&page, "school-comparison", "<th scope=\"row\""),
+                    2,
+                    "{user}: {page}"
+                );
+                // Each school drills down to its duties matrix.
+                assert_eq!(
+                    count_in(&page, "school-comparison", "&amp;status=overdue\""),
+                    2,
+                    "{user}"
+                );
+            }
+        }
+        if user == "director" || user == "principal" {
+            assert!(count_in(&page, "teachers-behind", "/duties\">") >= 1, "{user}");
+        }
+    }
+
+    // The teacher sees the record returned to her, with the reason.
+    let c = app.login_as("teacher").await;
+    let (_, page) = c.get_text("/").await;
+    assert!(count_in(&page, "open-records", "<li>") >= 2, "{page}");
+    assert!(page.contains("请补充评课意见和听课班级。"), "{page}");
+    assert!(count_in(&page, "my-mentoring", "李秀英") == 1);
+
+    // Accounts and sign-ins moved to the people page.
+    let c = app.login_as("district").await;
+    let (_, page) = c.get_text("/users").await;
+    assert!(page.contains(r#"id="account-summary""#), "{page}");
+    assert!(page.contains("action=login.ok"), "{page}");
+}
+both_dbs!(every_role_finds_work_on_their_home_page);
+
+async fn dashboards_read_in_english(app: TestApp) {
+    let c = app.client_with_lang(Some("en"));
+    let c = app.login_with(c, "district").await;
+    let (_, page) = c.get_text("/").await;
+    assert!(page.contains("Guangfu Experimental Primary School"), "{page}");
+    assert!(page.contains("Schools of Guangfu District"), "{page}");
+    assert!(!page.contains("广府实验小学"), "{page}");
+    let c = app.client_with_lang(Some("en"));
+    let c = app.login_with(c, "director").await;
+    let (_, page) = c.get_text("/").await;
+    assert!(
+        page.contains("Guangfu Experimental Primary School at a glance"),
+        "{page}"
+    );
+    assert!(page.contains("Backbone teachers"), "{page}");
+}
+both_dbs!(dashboards_read_in_english);
