@@ -757,6 +757,7 @@ async fn term_records(
     .items;
     let mut rng = rand::rngs::StdRng::seed_from_u64(school_id as u64 * 7919);
     let weeks = (today - term_start).num_days().max(0) / 7;
+    let kindergarten = std::ptr::eq(term, KINDERGARTEN_TERM);
     let subjects = ["语文", "数学", "英语", "科学", "学前教育"];
     let district_id = staff.first().map_or(0, |t| t.district_id);
     let calendar = crate::calendar::load(store.conn(), district_id, Some(school_id)).await?;
@@ -790,7 +791,15 @@ async fn term_records(
                     EvidenceInput {
                         kind: EvidenceKind::Observation,
                         date: day.to_string(),
-                        title: format!("{subject}课堂观察（第{}周）", w + 1),
+                        title: if kindergarten {
+                            format!(
+                                "{}观察（第{}周）",
+                                ["集体教学活动", "区域游戏", "户外活动"][w as usize % 3],
+                                w + 1
+                            )
+                        } else {
+                            format!("{subject}课堂观察（第{}周）", w + 1)
+                        },
                         level: String::new(),
                         text: String::new(),
                         details: detail(&[("subject", subject)]),

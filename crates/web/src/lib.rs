@@ -12,6 +12,7 @@ mod assets;
 pub mod auth;
 pub mod config;
 mod csrf;
+pub mod dashboard;
 pub mod error;
 pub mod growth;
 mod health;

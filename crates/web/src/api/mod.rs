@@ -5,6 +5,7 @@
 
 mod audit;
 mod auth;
+mod dashboard;
 mod dto;
 mod duties;
 mod evidence;
@@ -98,6 +99,7 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(mentoring::router())
         .merge(duties::router())
         .merge(rule_sets::router())
+        .merge(dashboard::router())
 }
 
 /// The API routes.

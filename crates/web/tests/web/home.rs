@@ -119,3 +119,47 @@ async fn dashboards_read_in_english(app: TestApp) {
     assert!(page.contains("Backbone teachers"), "{page}");
 }
 both_dbs!(dashboards_read_in_english);
+
+/// The API gives the same figures as the page.
+async fn dashboard_over_the_api(app: TestApp) {
+    let director = crate::evidence::Api::new(&app, "director").await;
+    let (s, v) = director.get("/api/v1/dashboard?lang=en").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["role"], "training_director");
+    let school = &v["school"];
+    assert!(school["duties"]["by_duty"].as_array().unwrap().len() >= 5, "{v}");
+    assert!(school["duties"]["total"]["percent"].as_u64().unwrap() > 0, "{v}");
+    assert_eq!(school["staff"]["staff"], 100);
+    assert!(v["pending_verification"].as_u64().unwrap() > 0);
+    assert!(v["district"].is_null());
+    // The page shows the same completion.
+    let c = app.login_as("director").await;
+    let (_, page) = c.get_text("/").await;
+    let pct = school["duties"]["total"]["percent"].as_u64().unwrap();
+    assert!(
+        page.contains(&format!("<span class=\"num\">{pct}%</span>")),
+        "{page}"
+    );
+
+    let teacher = crate::evidence::Api::new(&app, "teacher").await;
+    let (_, v) = teacher.get("/api/v1/dashboard").await;
+    assert!(v["school"].is_null() && v["district"].is_null(), "{v}");
+    let own = &v["own"];
+    assert!(own["duties"].as_array().unwrap().len() >= 5, "{v}");
+    assert!(
+        own["open_records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["status"] == "rejected" && r["reason"].is_string())
+    );
+    assert_eq!(own["mentors"][0]["name"], "李秀英");
+
+    let inspector = crate::evidence::Api::new(&app, "inspector").await;
+    let (_, v) = inspector.get("/api/v1/dashboard?lang=en").await;
+    let schools = v["district"]["schools"].as_array().unwrap();
+    assert_eq!(schools.len(), 2, "{v}");
+    assert_eq!(schools[0]["name"], "Guangfu Experimental Primary School");
+    assert!(schools.iter().all(|s| s["backbone_total"].as_u64().unwrap() > 0));
+}
+both_dbs!(dashboard_over_the_api);

@@ -31,15 +31,12 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use tower_sessions::Session;
 
-mod cards;
 mod digest;
 mod matrix;
 mod rules;
 mod teacher;
 
-pub use cards::{DutyBar, SchoolDuties, school_duties, stacked_chart, total};
 pub use matrix::{matrix_text, matrix_xlsx};
-pub use teacher::{DutyCard, cards};
 
 pub fn router() -> Router<AppState> {
     let r = Router::new()

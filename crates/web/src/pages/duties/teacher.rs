@@ -12,7 +12,7 @@ pub(super) struct TeacherQuery {
 }
 
 /// One duty on a teacher's page.
-pub struct DutyCard {
+struct DutyCard {
     pub code: String,
     pub name: String,
     pub status: &'static str,
@@ -43,7 +43,7 @@ struct TeacherPage {
 }
 
 /// Cards for one teacher's results, with what counted.
-pub async fn cards(
+async fn cards(
     state: &AppState,
     p: &SchoolProgress,
     results: &[Progress],

@@ -1,0 +1,243 @@
+//! What each role's home page shows, computed once for the HTML page
+//! (`pages/home.rs`) and the JSON API (`GET /api/v1/dashboard`): a
+//! teacher's own work, the school (or the caller's group) at a glance for
+//! directors, principals and group leaders, and the district's schools
+//! side by side for the district and the inspector.
+//!
+//! Each area keeps its figures in its own module here (`duties`,
+//! `records`, `mentoring`, `staff`); a new area adds a module and a field
+//! to the part of [`Dashboard`] its users see (decision 33).
+
+pub mod duties;
+pub mod mentoring;
+pub mod records;
+pub mod staff;
+
+use crate::auth::Caller;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use chrono::NaiveDate;
+use lingyan_domain::{Capability, Role};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use duties::{BehindRow, DutyBar, OwnDuty, SchoolDuties};
+pub use mentoring::PairLine;
+pub use records::RecordLine;
+pub use staff::StaffSummary;
+
+/// How many teachers the "furthest behind" card lists.
+pub const TOP: usize = 8;
+
+/// A role's home page, in figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Dashboard {
+    /// The caller's most senior role: it decides which parts are shown.
+    #[schema(example = "training_director")]
+    pub role: String,
+    /// Where the caller works (school or district), in their language.
+    pub place: String,
+    pub as_of: NaiveDate,
+    /// Records waiting for the caller's verification.
+    pub pending_verification: u64,
+    pub can_verify: bool,
+    /// The caller's own work, when their account is a teacher's.
+    pub own: Option<Own>,
+    /// The school (or the caller's group) at a glance.
+    pub school: Option<School>,
+    /// The district's schools side by side.
+    pub district: Option<District>,
+}
+
+/// A teacher's own work.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Own {
+    pub teacher_id: i64,
+    /// The teacher's tier this year, by name.
+    pub tier: String,
+    /// Duties that apply to the teacher, in the set's order.
+    pub duties: Vec<OwnDuty>,
+    /// What falls due in the next 14 days and is not yet met.
+    pub due_soon: Vec<String>,
+    /// Records waiting for verification or returned (returned first).
+    pub open_records: Vec<RecordLine>,
+    /// The teacher's records: waiting, verified, returned.
+    pub records_waiting: u64,
+    pub records_verified: u64,
+    pub records_returned: u64,
+    pub mentors: Vec<PairLine>,
+    pub apprentices: Vec<PairLine>,
+}
+
+/// A school at a glance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct School {
+    /// True when the caller sees only their group, not the whole school.
+    pub group_only: bool,
+    pub duties: SchoolDuties,
+    pub recent_records: Vec<RecordLine>,
+    /// Present for those who read the whole school's staff.
+    pub staff: Option<StaffSummary>,
+}
+
+/// A district's schools.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct District {
+    pub district_id: i64,
+    pub name: String,
+    /// Districts the caller may compare instead.
+    pub districts: Vec<DistrictChoice>,
+    /// Backbone levels shown, highest first (labels in the caller's language).
+    pub levels: Vec<String>,
+    pub schools: Vec<duties::SchoolLine>,
+}
+
+/// A district the caller may pick.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DistrictChoice {
+    pub district_id: i64,
+    pub name: String,
+}
+
+/// The role whose home page the caller sees.
+pub fn headline(roles: &[Role]) -> Role {
+    const ORDER: [Role; 8] = [
+        Role::SystemAdmin,
+        Role::DistrictAdmin,
+        Role::Inspector,
+        Role::Principal,
+        Role::TrainingDirector,
+        Role::GroupLeader,
+        Role::Mentor,
+        Role::Teacher,
+    ];
+    ORDER
+        .into_iter()
+        .find(|r| roles.contains(r))
+        .unwrap_or(Role::Teacher)
+}
+
+/// A school's or district's name in the reader's language.
+pub fn local_name(tr: Tr, zh: &str, en: &Option<String>) -> String {
+    match en.as_deref().map(str::trim) {
+        Some(en) if !tr.is_zh() && !en.is_empty() => en.to_string(),
+        _ => zh.to_string(),
+    }
+}
+
+/// The caller's dashboard on `today`; `district` picks one district to
+/// compare when the caller reads several.
+pub async fn load(
+    state: &AppState,
+    caller: &Caller,
+    tr: Tr,
+    today: NaiveDate,
+    district: &str,
+) -> lingyan_store::Result<Dashboard> {
+    let store = &state.store;
+    let me = lingyan_store::users::get(store, &caller.scope, caller.account.id).await?;
+    let roles = me.roles();
+    let role = headline(&roles);
+    let pending = lingyan_store::evidence::pending_count(store, &caller.scope, today).await?;
+    let can_verify = pending > 0
+        || !caller
+            .scope
+            .access()
+            .tenants(Capability::VerifyEvidence)
+            .is_empty()
+        || roles.contains(&Role::GroupLeader);
+    let own = own(state, caller, tr, today).await?;
+    let (school, district) = match role {
+        Role::SystemAdmin | Role::DistrictAdmin | Role::Inspector => {
+            (None, duties::district(state, caller, tr, today, district).await?)
+        }
+        Role::Principal | Role::TrainingDirector | Role::GroupLeader => {
+            (school(state, caller, tr, today, me.school_id).await?, None)
+        }
+        _ => (None, None),
+    };
+    let place = match (me.school_id, me.district_id) {
+        (Some(s), _) => lingyan_store::schools::get(store, &caller.scope, s)
+            .await
+            .map(|s| local_name(tr, &s.name, &s.name_en))
+            .ok(),
+        (None, Some(d)) => lingyan_store::districts::get(store, &caller.scope, d)
+            .await
+            .map(|d| local_name(tr, &d.name, &d.name_en))
+            .ok(),
+        _ => None,
+    }
+    .or(me.home_name)
+    .unwrap_or_default();
+    Ok(Dashboard {
+        role: role.code().to_string(),
+        place,
+        as_of: today,
+        pending_verification: pending,
+        can_verify,
+        own,
+        school,
+        district,
+    })
+}
+
+async fn own(
+    state: &AppState,
+    caller: &Caller,
+    tr: Tr,
+    today: NaiveDate,
+) -> lingyan_store::Result<Option<Own>> {
+    let store = &state.store;
+    let Some(t) = lingyan_store::teachers::own_record(store, &caller.scope, today).await? else {
+        return Ok(None);
+    };
+    let (duties, due_soon) = duties::own(state, caller, t.id, tr, today).await?;
+    let [waiting, verified, returned] =
+        lingyan_store::evidence::status_counts(store, &caller.scope, t.id, today).await?;
+    let (mentors, apprentices) = mentoring::own(state, caller, t.id, today).await?;
+    Ok(Some(Own {
+        teacher_id: t.id,
+        tier: tr.tier_name(&t.tier),
+        duties,
+        due_soon,
+        open_records: records::own_open(state, caller, t.id, tr).await?,
+        records_waiting: waiting,
+        records_verified: verified,
+        records_returned: returned,
+        mentors,
+        apprentices,
+    }))
+}
+
+async fn school(
+    state: &AppState,
+    caller: &Caller,
+    tr: Tr,
+    today: NaiveDate,
+    home_school: Option<i64>,
+) -> lingyan_store::Result<Option<School>> {
+    let store = &state.store;
+    let school_id = match home_school {
+        Some(s) => s,
+        None => match lingyan_store::schools::all_with(store, &caller.scope, Capability::Read)
+            .await?
+            .first()
+        {
+            Some(s) => s.id,
+            None => return Ok(None),
+        },
+    };
+    let Some((duties, whole)) = duties::school(state, caller, tr, today, school_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(School {
+        group_only: !whole,
+        recent_records: records::recent(state, caller, school_id, tr, today).await?,
+        staff: if whole {
+            staff::summary(state, caller, school_id, today).await?
+        } else {
+            None
+        },
+        duties,
+    }))
+}
