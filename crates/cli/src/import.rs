@@ -297,7 +297,15 @@ async fn import_evidence(
                 ("rows", r.rows.to_string()),
                 ("added", r.added.to_string()),
                 ("skipped", r.skipped.to_string()),
-                ("kinds", kinds.join(", ")),
+                // "(reading 3, …)" only when something was added.
+                (
+                    "kinds",
+                    if kinds.is_empty() {
+                        String::new()
+                    } else {
+                        t_args(loc, "cli.kinds_paren", &[("list", kinds.join(", "))])
+                    },
+                ),
             ]
         )
     );

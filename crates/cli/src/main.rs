@@ -43,6 +43,11 @@ struct Global {
     /// Configuration file (default ./lingyan.toml if present).
     #[arg(long, global = true)]
     config: Option<PathBuf>,
+    /// Show what happens (-v) or everything (-vv) on stderr; commands other
+    /// than `serve` are quiet otherwise. LINGYAN_LOG or RUST_LOG (a filter
+    /// such as `info`) also turn logging on.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
 }
 
 #[derive(Subcommand)]
@@ -115,16 +120,47 @@ fn load_config(g: &Global) -> Result<Config> {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Runs the command; an error is printed as "Error: …" (错误：…) in the
+/// CLI's language, without a backtrace, and the exit status is 1.
 #[tokio::main]
-async fn main() -> Result<()> {
-    let cli = Cli::parse();
+async fn main() -> std::process::ExitCode {
     let loc = app::cli_locale();
+    match run(Cli::parse(), loc).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "{}{}{e:#}",
+                lingyan_web::i18n::t(loc, "cli.error"),
+                lingyan_web::i18n::t(loc, "punct.colon")
+            );
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The log filter: the server logs as configured; other commands only
+/// warnings unless asked (`-v`, `-vv`, LINGYAN_LOG, RUST_LOG).
+fn log_filter(serve: bool, verbose: u8, config: &Config) -> tracing_subscriber::EnvFilter {
+    use tracing_subscriber::EnvFilter;
+    if let Ok(f) = EnvFilter::try_from_env("LINGYAN_LOG").or_else(|_| EnvFilter::try_from_env("RUST_LOG")) {
+        return f;
+    }
+    EnvFilter::new(match verbose {
+        0 if serve => config.log.as_str(),
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    })
+}
+
+async fn run(cli: Cli, loc: lingyan_domain::Locale) -> Result<()> {
     let config = load_config(&cli.global)?;
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LINGYAN_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log)),
-        )
+        .with_env_filter(log_filter(
+            matches!(cli.command, Command::Serve(_)),
+            cli.global.verbose,
+            &config,
+        ))
         .with_writer(std::io::stderr)
         .init();
 

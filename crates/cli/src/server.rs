@@ -72,10 +72,7 @@ pub(crate) async fn migrate(loc: Locale, config: &Config) -> Result<()> {
     let store = Store::connect(&url).await?;
     let pending = store.pending_migrations().await?;
     store.migrate().await?;
-    println!(
-        "{}",
-        t_args(loc, "cli.migrated", &[("n", pending.len().to_string())])
-    );
+    println!("{}", lingyan_web::i18n::Tr(loc).n("cli.migrated", &pending.len()));
     Ok(())
 }
 

@@ -61,11 +61,42 @@ fn admin_commands(postgres: bool) {
     let (ok, out, _) = run(&db, &["migrate"], None);
     let applied = lingyan_store::Store::migration_names().len();
     assert!(
-        ok && out.contains(&format!("Database up to date ({applied} migration(s) applied)")),
+        ok && out.contains(&format!("Database up to date ({applied} migrations applied)")),
         "{out}"
     );
-    let (ok, out, _) = run(&db, &["migrate"], None);
-    assert!(ok && out.contains("(0 migration(s) applied)"));
+    // Ordinary commands log nothing unless asked: no LINGYAN_LOG here.
+    let quiet = lingyan(&db, &["migrate"])
+        .env_remove("LINGYAN_LOG")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&quiet.stderr);
+    assert!(
+        quiet.status.success() && err.is_empty(),
+        "log lines on stderr: {err}"
+    );
+    assert!(String::from_utf8_lossy(&quiet.stdout).contains("(0 migrations applied)"));
+    let loud = lingyan(&db, &["-v", "migrate"])
+        .env_remove("LINGYAN_LOG")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&loud.stderr).contains("INFO"), "-v logs");
+    // Errors in the CLI's language, without a backtrace.
+    let zh = lingyan(&db, &["duties", "progress", "--school", "NOPE"])
+        .env("LINGYAN_LANG", "zh-CN")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&zh.stderr);
+    assert!(
+        !zh.status.success() && err.starts_with("错误：") && err.contains("NOPE"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("Stack backtrace") && !err.contains("Error:"),
+        "{err}"
+    );
 
     let (ok, out, _) = run(&db, &["demo"], None);
     assert!(
