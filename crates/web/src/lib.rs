@@ -209,6 +209,8 @@ pub async fn router(config: Config, store: Store) -> anyhow::Result<Router> {
     let app = Router::new()
         .merge(pages::router(&config))
         .merge(api::router(&config))
+        .fallback(pages::view_not_found)
+        .layer(axum::middleware::from_fn(pages::post_only_goes_back))
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::guard))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

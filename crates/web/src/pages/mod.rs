@@ -60,6 +60,33 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(duties::router())
 }
 
+/// What an address that matches no route answers: the friendly "not
+/// found" page with a way back, or JSON under `/api/`.
+pub async fn view_not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError::Store(lingyan_store::Error::NotFound).into_response();
+    }
+    let tr = Tr(i18n::current());
+    error_page(tr, StatusCode::NOT_FOUND, tr.t("errors.not_found_page"))
+}
+
+/// Opening a form's POST-only address (a bookmarked or reloaded result)
+/// goes back up to the page it belongs to instead of a blank 405; other
+/// methods keep axum's 405 with its `Allow` header.
+pub async fn post_only_goes_back(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let get = matches!(*req.method(), axum::http::Method::GET | axum::http::Method::HEAD);
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    if get && resp.status() == StatusCode::METHOD_NOT_ALLOWED && !path.starts_with("/api/") {
+        let parent = match path.trim_end_matches('/').rsplit_once('/') {
+            Some((p, _)) if !p.is_empty() => p.to_string(),
+            _ => "/".to_string(),
+        };
+        return redirect(&parent);
+    }
+    resp
+}
+
 /// Which menu entries the caller sees.
 #[derive(Debug, Clone, Default)]
 pub struct Nav {

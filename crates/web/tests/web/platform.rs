@@ -183,3 +183,35 @@ async fn home_counts_per_role(app: TestApp) {
     );
 }
 both_dbs!(home_counts_per_role);
+
+/// An unknown address answers the "not found" page with a way back (JSON
+/// under /api/); opening a POST-only address goes back to its page.
+async fn unknown_and_post_only_addresses(app: TestApp) {
+    let c = app.login_as("teacher").await;
+    let (s, page) = c.get_text("/no/such/page").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(
+        page.contains(r#"<a href="/">"#) && page.contains("<h1>"),
+        "{page}"
+    );
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/v1/no-such-thing", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "not_found");
+    // A POST-only address opened in the browser.
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/logout", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/");
+}
+both_dbs!(unknown_and_post_only_addresses);
