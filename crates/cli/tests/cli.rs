@@ -380,7 +380,7 @@ fn registry_commands(postgres: bool) {
         None,
     );
     assert!(
-        ok && out.contains("Checked, nothing written") && out.contains("would add 2"),
+        ok && out.contains("Checked, nothing written") && out.contains("teachers to add: 2"),
         "{out}"
     );
     let (ok, out, _) = run(
@@ -388,13 +388,16 @@ fn registry_commands(postgres: bool) {
         &["import", "roster", good.to_str().unwrap(), "--school", "XXZX"],
         None,
     );
-    assert!(ok && out.contains("2 added"), "{out}");
+    assert!(ok && out.contains("teachers added: 2"), "{out}");
     let (ok, out, _) = run(
         &db,
         &["import", "roster", good.to_str().unwrap(), "--school", "XXZX"],
         None,
     );
-    assert!(ok && out.contains("0 added, 0 updated, 2 unchanged"), "{out}");
+    assert!(
+        ok && out.contains("teachers added: 0, updated: 0, unchanged: 2"),
+        "{out}"
+    );
 
     // Export, and it reads back in unchanged.
     let xlsx = dir.path().join("out.xlsx");
@@ -416,7 +419,7 @@ fn registry_commands(postgres: bool) {
         &["import", "roster", xlsx.to_str().unwrap(), "--school", "XXZX"],
         None,
     );
-    assert!(ok && out.contains("2 unchanged"), "{out}");
+    assert!(ok && out.contains("unchanged: 2"), "{out}");
 
     // The status analysis in text, JSON and Word.
     let (ok, out, _) = run(
@@ -516,7 +519,7 @@ fn portfolio_commands(postgres: bool) {
     let file = good.to_str().unwrap();
     let (ok, out, err) = with_data(&["import", "evidence", file, "--school", "GFSY", "--dry-run"]);
     assert!(
-        ok && out.contains("4 would be added") && out.contains("Nothing written"),
+        ok && out.contains("records to add: 4") && out.contains("nothing written"),
         "{out}{err}"
     );
     let bad = dir.path().join("bad.csv");
@@ -539,10 +542,10 @@ fn portfolio_commands(postgres: bool) {
         assert!(err.contains(must), "{must} in {err}");
     }
     let (ok, out, _) = with_data(&["import", "evidence", file, "--school", "GFSY"]);
-    assert!(ok && out.contains("4 added"), "{out}");
+    assert!(ok && out.contains("records added: 4"), "{out}");
     let (ok, out, _) = with_data(&["import", "evidence", file, "--school", "GFSY"]);
     assert!(
-        ok && out.contains("0 added") && out.contains("4 already there"),
+        ok && out.contains("records added: 0") && out.contains("already there: 4"),
         "{out}"
     );
     // The growth report of the demo teacher, found by staff number.

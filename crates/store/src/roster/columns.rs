@@ -25,6 +25,34 @@ pub enum Column {
     HonourYear,
 }
 
+impl Column {
+    /// The template's example value of this column: together, one row
+    /// that imports cleanly (a test imports the template as downloaded).
+    pub fn example(self) -> &'static str {
+        match self {
+            Column::StaffNo => "GF0101",
+            Column::Name => "王芳",
+            Column::Gender => "女",
+            Column::BirthDate => "1990-03-15",
+            Column::WorkStart => "2012-09-01",
+            Column::Education => "本科",
+            Column::Major => "汉语言文学",
+            Column::MajorMatches => "是",
+            Column::Employment => "在编在岗",
+            Column::Post => "专任教师",
+            Column::FrontLine => "是",
+            Column::Subjects => "语文、道德与法治",
+            Column::Section => "小学部",
+            Column::Title => "一级教师",
+            Column::Posts => "班主任",
+            Column::Certificates => "普通话二级甲等",
+            Column::BackboneLevel => "县级",
+            Column::Honours => "市级教坛新秀",
+            Column::HonourYear => "2021",
+        }
+    }
+}
+
 /// (column, Chinese header, English header, other accepted names), in the
 /// order of the template and of exports.
 pub const COLUMNS: [(Column, &str, &str, &[&str]); 19] = [

@@ -276,29 +276,9 @@ pub(crate) fn headers() -> Vec<(&'static str, &'static str)> {
 /// `GET /import/roster/template.xlsx`: headers in both languages and one
 /// example row.
 async fn view_template_get(ctx: PageCtx) -> Result<Response, PageError> {
-    let example: Vec<String> = [
-        "GF0101",
-        "王芳",
-        "女",
-        "1990-03-15",
-        "2012-09-01",
-        "本科",
-        "汉语言文学",
-        "是",
-        "在编在岗",
-        "专任教师",
-        "是",
-        "语文、道德与法治",
-        "小学部",
-        "一级教师",
-        "班主任",
-        "县级",
-        "市级教坛新秀",
-        "2021",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    // One example per column, in the columns' order, so the row cannot
+    // drift from the headers.
+    let example: Vec<String> = COLUMNS.iter().map(|(c, ..)| c.example().to_string()).collect();
     let bytes = lingyan_reports::roster::workbook(&ctx.tr.t("roster.sheet"), &headers(), &[example])
         .map_err(|e| PageError::Store(Error::Internal(e.to_string())))?;
     Ok(xlsx_response(

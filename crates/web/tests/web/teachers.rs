@@ -829,3 +829,40 @@ async fn organisation_calendar_and_tiers(app: TestApp) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
 both_dbs!(organisation_calendar_and_tiers);
+
+/// The roster template imports cleanly exactly as downloaded, in either
+/// language, with its example row read as the columns say.
+async fn roster_template_imports_as_downloaded(app: TestApp) {
+    let school = app.school_id("GFSY").await;
+    for lang in ["zh-CN", "en"] {
+        let c = app.client_with_lang(Some(lang));
+        let c = app.login_with(c, "director").await;
+        let r = c.get("/import/roster/template.xlsx").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let bytes = r.bytes().await.unwrap();
+        let report = lingyan_store::roster::import(
+            &app.store,
+            &lingyan_store::Scope::system("test"),
+            school,
+            "template.xlsx",
+            &bytes,
+            true,
+            usize::MAX,
+            lingyan_store::calendar::today(),
+        )
+        .await
+        .unwrap();
+        assert!(report.ok(), "{lang}: {:?}", report.errors);
+        assert!(
+            report.unknown_columns.is_empty(),
+            "{lang}: {:?}",
+            report.unknown_columns
+        );
+        assert_eq!(
+            (report.rows, report.added, report.honours_added),
+            (1, 1, 2),
+            "{lang}"
+        );
+    }
+}
+both_dbs!(roster_template_imports_as_downloaded);
