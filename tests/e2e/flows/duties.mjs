@@ -25,17 +25,20 @@ export const duties = {
     await t.shot("duty-rules");
 
     await page.goto(`${t.base}/duties`);
-    await page.waitForSelector("#duty-matrix");
+    // On a phone the matrix is a list of teacher cards.
+    await page.waitForSelector("#matrix-cards");
     await t.fitsPhone();
     await page.selectOption('select[name="sort"]', "name");
     await Promise.all([page.waitForLoadState("load"), page.click('form.filters button[type="submit"]')]);
     t.expect(page.url().includes("sort=name"), `sorted: ${page.url()}`);
     await t.shot("duty-matrix");
-    // Drill down from the first cell.
-    await Promise.all([page.waitForLoadState("load"), page.locator("#duty-matrix td.duty a").first().click()]);
+    // Drill down from the first duty behind, and come back.
+    await Promise.all([page.waitForLoadState("load"), page.locator('#matrix-cards a[href*="#duty-"]').first().click()]);
     t.expect(/\/teachers\/\d+\/duties/.test(page.url()), `drill-down: ${page.url()}`);
     await page.waitForSelector(".duty-card");
     await t.fitsPhone();
+    await Promise.all([page.waitForLoadState("load"), page.click("#back-to-matrix")]);
+    t.expect(page.url().includes("/duties") && page.url().includes("sort=name"), `back to the matrix: ${page.url()}`);
 
     // A teacher who keeps the browser's language (the login flow saved
     // zh-CN on "teacher" and en on "leader"; both keep portfolios).

@@ -621,3 +621,59 @@ async fn rule_editor_pages(app: TestApp) {
     assert!(r.status() == StatusCode::FORBIDDEN || r.status() == StatusCode::NOT_FOUND);
 }
 both_dbs!(rule_editor_pages, without_duties);
+
+/// The matrix shows only duties that apply to someone, a completion row,
+/// teacher cards for phones, and drill-downs that lead back to it.
+async fn matrix_for_readers(app: TestApp) {
+    let school = app.school_id("YGYEY").await;
+    let c = app.login_as("kgdirector").await;
+    // Young teachers only: the backbone and mature duties apply to none.
+    let (s, page) = c
+        .get_text(&format!("/duties?school={school}&tier=young&sort=name"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let head = &page[page.find("<thead>").unwrap()..page.find("</thead>").unwrap()];
+    assert_eq!(
+        head.matches("<th scope=\"col\"").count(),
+        7,
+        "the six ones and their observations: {head}"
+    );
+    assert!(
+        page.contains("duties that apply to nobody shown are left out"),
+        "{page}"
+    );
+    assert!(head.contains("%</strong>"), "a completion row: {head}");
+    assert!(page.contains(r#"id="matrix-cards""#));
+    // A cell opens the teacher's duty, with the way back to this matrix.
+    let href = page[page.find("<tbody>").unwrap()..]
+        .split("href=\"")
+        .nth(2)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(href.contains("back=") && href.contains("#duty-"), "{href}");
+    let (s, teacher) = c.get_text(&href).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(teacher.contains(r#"id="back-to-matrix""#), "{teacher}");
+    let back = teacher.split(r#"id="back-to-matrix""#).next().unwrap();
+    let back = back[back.rfind("href=\"").unwrap() + 6..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(
+        back.starts_with("/duties?") && back.contains("tier=young"),
+        "{back}"
+    );
+    // Duties that apply come first on the teacher's page.
+    let first_card = teacher.find("class=\"card duty-card\"").unwrap();
+    let card = &teacher[first_card..];
+    let card = &card[..card.find("</section>").unwrap()];
+    assert!(!card.contains("not_applicable"), "{card}");
+    // A forged way back to another site is not offered.
+    let (_, t2) = c
+        .get_text(&href.replace("back=", "back=%2F%2Fevil.example%2F&x="))
+        .await;
+    assert!(!t2.contains(r#"id="back-to-matrix""#), "{t2}");
+}
+both_dbs!(matrix_for_readers);

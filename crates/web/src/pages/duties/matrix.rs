@@ -45,6 +45,8 @@ pub struct ColumnView {
     pub how: String,
     /// Teachers by status: overdue, behind, on track, done.
     pub counts: [usize; 4],
+    /// Done or on track, as a share (0–100) of those it applies to.
+    pub completion: usize,
 }
 
 #[derive(Template)]
@@ -68,6 +70,10 @@ struct MatrixPage {
     can_edit_rules: bool,
     xlsx: String,
     digest: String,
+    /// This page's address, for the drill-down's way back.
+    back: String,
+    /// Duties left out because they apply to nobody shown.
+    hidden: usize,
 }
 
 /// The matrix the query asks for, as the caller may see it.
@@ -161,10 +167,17 @@ pub(super) async fn view_duties_get(
         Err(e) => return Err(e),
     };
     let groups = p.groups.clone();
-    let columns = p
-        .rules
+    // Only duties that apply to someone in the (filtered) matrix.
+    let shown: Vec<usize> = (0..p.rules.len())
+        .filter(|i| {
+            p.teachers
+                .iter()
+                .any(|t| t.results[*i].status != DutyStatus::NotApplicable)
+        })
+        .collect();
+    let columns = shown
         .iter()
-        .enumerate()
+        .map(|&i| (i, &p.rules[i]))
         .map(|(i, r)| {
             let mut counts = [0; 4];
             for t in &p.teachers {
@@ -176,9 +189,13 @@ pub(super) async fn view_duties_get(
                     DutyStatus::NotApplicable => {}
                 }
             }
+            let applicable: usize = counts.iter().sum();
             ColumnView {
                 name: r.name(tr.0).to_string(),
                 how: describe(r, &p.tiers, tr).how,
+                completion: ((counts[2] + counts[3]) * 100 + applicable / 2)
+                    .checked_div(applicable)
+                    .unwrap_or(0),
                 counts,
             }
         })
@@ -223,7 +240,7 @@ pub(super) async fn view_duties_get(
                 .iter()
                 .filter(|r| matches!(r.status, DutyStatus::Behind | DutyStatus::Overdue))
                 .count(),
-            cells: t.results.iter().map(|r| cell_view(r, tr)).collect(),
+            cells: shown.iter().map(|&i| cell_view(&t.results[i], tr)).collect(),
         })
         .collect();
     let xlsx = url_with(
@@ -238,7 +255,10 @@ pub(super) async fn view_duties_get(
             ("lang", tr.code().to_string()),
         ],
     );
+    let back = ctx.here.clone();
     let page = MatrixPage {
+        back,
+        hidden: p.rules.len() - shown.len(),
         xlsx,
         digest: url_with(
             "/duties/digest",

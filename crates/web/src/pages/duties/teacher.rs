@@ -9,6 +9,9 @@ pub(super) struct TeacherQuery {
     as_of: String,
     #[serde(default)]
     days: Option<u32>,
+    /// The matrix this page was opened from, to go back to.
+    #[serde(default)]
+    back: Option<String>,
 }
 
 /// One duty on a teacher's page.
@@ -40,6 +43,8 @@ struct TeacherPage {
     source: String,
     reminders: Vec<Reminder>,
     cards: Vec<DutyCard>,
+    /// The duties matrix this page was opened from (a local path).
+    back: Option<String>,
 }
 
 /// Cards for one teacher's results, with what counted.
@@ -100,8 +105,17 @@ pub(super) async fn view_teacher_duties_get(
     let days = q.days.unwrap_or(14).min(366);
     let p = lingyan_store::duties::teacher(&state.store, &caller.scope, id, as_of).await?;
     let t = p.teachers.first().ok_or(Error::NotFound)?;
-    let cards = cards(&state, &p, &t.results, tr).await?;
+    let mut cards = cards(&state, &p, &t.results, tr).await?;
+    // Duties that apply first, the rest after (a stable sort keeps the
+    // set's order within each).
+    cards.sort_by_key(|c| c.status == "not_applicable");
+    let back = q
+        .back
+        .as_deref()
+        .map(|b| crate::pages::safe_next(Some(b)))
+        .filter(|b| b.starts_with("/duties"));
     let page = TeacherPage {
+        back,
         teacher_id: t.teacher_id,
         name: t.name.clone(),
         tier: t
