@@ -111,7 +111,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
                 .await
                 .map_err(|e| explain(loc, e))?;
             (
-                s.name.clone(),
+                lingyan_reports::local_name(l, &s.name, s.name_en.as_deref()).to_string(),
                 s.school_type == lingyan_domain::SchoolType::Kindergarten,
                 st.analysis,
                 Vec::new(),
@@ -128,9 +128,13 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
             let schools = st
                 .schools
                 .into_iter()
-                .map(|s| (s.school.name, s.analysis))
+                .map(|s| {
+                    let name = lingyan_reports::local_name(l, &s.school.name, s.school.name_en.as_deref());
+                    (name.to_string(), s.analysis)
+                })
                 .collect();
-            (d.name, false, st.analysis, schools)
+            let name = lingyan_reports::local_name(l, &d.name, d.name_en.as_deref()).to_string();
+            (name, false, st.analysis, schools)
         }
         (None, None) => bail!(t(loc, "cli.school_or_district")),
     };

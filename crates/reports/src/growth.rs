@@ -313,7 +313,11 @@ fn prepare(r: &GrowthReport, l: Locale) -> Prepared {
                 l,
                 &t(
                     l,
-                    "growth.count_line",
+                    if n == 1 {
+                        "growth.count_line_one"
+                    } else {
+                        "growth.count_line"
+                    },
                     &[("n", n.to_string()), ("verified", v.to_string())],
                 ),
             ),
@@ -425,6 +429,13 @@ pub fn chart_png(r: &GrowthReport, l: Locale) -> Result<(Vec<u8>, u32, u32), cra
 pub fn docx(r: &GrowthReport, l: Locale) -> Result<Vec<u8>, crate::Error> {
     let p = prepare(r, l);
     let mut d = Document::new()
+        .numbered(l)
+        .properties(crate::docx::Properties {
+            title: p.title.clone(),
+            author: r.profile.school.clone(),
+            date: r.generated_on.to_string(),
+            language: l.code().to_string(),
+        })
         .title(&p.title)
         .note(&format!("{} · {} · {}", p.subtitle, p.period, p.generated));
     d = d.paragraph(&p.summary);
@@ -434,7 +445,7 @@ pub fn docx(r: &GrowthReport, l: Locale) -> Result<Vec<u8>, crate::Error> {
         .iter()
         .map(|[a, b]| vec![a.clone(), b.clone()])
         .collect();
-    d = d.table(&[String::new(), String::new()], &rows);
+    d = d.table(&[t(l, "status.col_item", &[]), t(l, "fields.text", &[])], &rows);
     d = d.heading(&p.labels["honours"]);
     if p.honours.is_empty() {
         d = d.note(&p.labels["none"]);
@@ -483,7 +494,8 @@ pub fn docx(r: &GrowthReport, l: Locale) -> Result<Vec<u8>, crate::Error> {
     } else {
         d = d.table(&p.projects_head, &p.projects);
     }
-    d.bytes()
+    d.closing(&r.profile.school, &crate::date(l, r.generated_on))
+        .bytes()
 }
 
 /// Characters of the report's text the embedded font cannot print.

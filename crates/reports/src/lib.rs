@@ -46,6 +46,15 @@ pub fn date(l: Locale, d: chrono::NaiveDate) -> String {
     }
 }
 
+/// A school's or district's name in `l`: the English name where one is
+/// stored, else the Chinese one.
+pub fn local_name<'a>(l: Locale, zh: &'a str, en: Option<&'a str>) -> &'a str {
+    match en.map(str::trim) {
+        Some(en) if l == Locale::En && !en.is_empty() => en,
+        _ => zh,
+    }
+}
+
 /// Joins a list: 甲、乙和丙 / a, b and c.
 pub(crate) fn join(l: Locale, items: &[String]) -> String {
     match (l, items) {

@@ -430,7 +430,15 @@ pub fn docx(
     schools: &[(String, &StatusAnalysis)],
     l: Locale,
 ) -> Result<Vec<u8>, crate::Error> {
-    let mut d = Document::new().title(&title(subject, l));
+    // The tables' headings carry their own numbers (一、 / 1.).
+    let mut d = Document::new()
+        .properties(crate::docx::Properties {
+            title: title(subject, l),
+            author: subject.name().to_string(),
+            date: a.as_of.to_string(),
+            language: l.code().to_string(),
+        })
+        .title(&title(subject, l));
     d = d.note(&t(l, "status.as_of", &[("date", date(l, a.as_of))]));
     for p in prose(subject, a, l) {
         d = d.paragraph(&p);
@@ -442,5 +450,5 @@ pub fn docx(
     for (heading, headers, rows) in all {
         d = d.heading(&heading).table(&headers, &rows);
     }
-    d.bytes()
+    d.closing(subject.name(), &crate::date(l, a.as_of)).bytes()
 }

@@ -56,7 +56,7 @@ async fn school_status(
     let s = lingyan_store::status::for_school(&state.store, &caller.scope, id, as_of(&q)?).await?;
     let l = lang(&q, &caller)?;
     let subject = lingyan_reports::status::Subject::School {
-        name: &s.school.name,
+        name: lingyan_reports::local_name(l, &s.school.name, s.school.name_en.as_deref()),
         kindergarten: s.school.school_type == SchoolType::Kindergarten,
     };
     Ok(Json(Status {
@@ -80,7 +80,7 @@ async fn district_status(
     let d = lingyan_store::status::for_district(&state.store, &caller.scope, id, as_of(&q)?).await?;
     let l = lang(&q, &caller)?;
     let subject = lingyan_reports::status::Subject::District {
-        name: &d.district.name,
+        name: lingyan_reports::local_name(l, &d.district.name, d.district.name_en.as_deref()),
     };
     Ok(Json(Status {
         title: lingyan_reports::status::title(subject, l),

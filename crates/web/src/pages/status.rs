@@ -46,13 +46,15 @@ pub enum Analysed {
 }
 
 impl Analysed {
-    fn subject(&self) -> Subject<'_> {
+    fn subject(&self, l: lingyan_domain::Locale) -> Subject<'_> {
         match self {
             Analysed::School(s, _) => Subject::School {
-                name: &s.name,
+                name: lingyan_reports::local_name(l, &s.name, s.name_en.as_deref()),
                 kindergarten: s.school_type == SchoolType::Kindergarten,
             },
-            Analysed::District(d, ..) => Subject::District { name: &d.name },
+            Analysed::District(d, ..) => Subject::District {
+                name: lingyan_reports::local_name(l, &d.name, d.name_en.as_deref()),
+            },
         }
     }
 
@@ -176,8 +178,8 @@ async fn view_status_get(
         tables.push(lingyan_reports::status::school_table(&schools_list, l));
     }
     Ok(render(&StatusPage {
-        title: lingyan_reports::status::title(a.subject(), l),
-        paragraphs: lingyan_reports::status::prose(a.subject(), a.analysis(), l),
+        title: lingyan_reports::status::title(a.subject(l), l),
+        paragraphs: lingyan_reports::status::prose(a.subject(l), a.analysis(), l),
         chart: chart(a.analysis(), ctx.tr),
         tables,
         as_of: as_of.to_string(),
@@ -200,11 +202,11 @@ async fn view_status_docx_get(
 ) -> Result<Response, PageError> {
     let (a, as_of) = analyse(&state, &caller, &q).await?;
     let l = Locale::parse(&q.lang).unwrap_or(ctx.tr.0);
-    let bytes = lingyan_reports::status::docx(a.subject(), a.analysis(), &a.schools(), l)
+    let bytes = lingyan_reports::status::docx(a.subject(l), a.analysis(), &a.schools(), l)
         .map_err(|e| PageError::Store(Error::Internal(e.to_string())))?;
     let name = format!(
         "{}-{}.docx",
-        lingyan_reports::status::title(a.subject(), l),
+        lingyan_reports::status::title(a.subject(l), l),
         as_of
     );
     Ok(docx_response(bytes, &name))

@@ -545,10 +545,11 @@ async fn status_analysis_everywhere(app: TestApp) {
     assert_eq!(r.status(), StatusCode::OK);
     let bytes = r.bytes().await.unwrap();
     assert_eq!(&bytes[..2], b"PK");
-    // The document carries the Chinese prose with a Chinese font.
+    // The document carries the Chinese prose in the body face (仿宋; 宋体
+    // is the document's declared font).
     let xml = docx_text(&bytes);
     assert!(
-        xml.contains("阳光幼儿园现有在岗教职员工86人") && xml.contains("宋体"),
+        xml.contains("阳光幼儿园现有在岗教职员工86人") && xml.contains("仿宋"),
         "{}",
         &xml[..xml.len().min(500)]
     );
@@ -596,7 +597,7 @@ async fn status_analysis_everywhere(app: TestApp) {
         v["prose"][0]
             .as_str()
             .unwrap()
-            .starts_with("As of 1 September 2025, 阳光幼儿园 has 86 in-service staff")
+            .starts_with("As of 1 September 2025, Sunshine Kindergarten has 86 in-service staff")
     );
     // A teacher reads no registry, so no analysis either.
     let (_, t) = api(&app, "teacher").await;
