@@ -93,6 +93,9 @@ pub struct StatusAnalysis {
     /// Backbone teachers by level (a subset of `honours`), highest first.
     pub backbone_by_level: Vec<(Level, u64)>,
     pub backbone_total: Share,
+    /// Backbone teachers in the teaching line (一线; seed 000: "33 are
+    /// backbone teachers in the teaching line").
+    pub backbone_front_line: u64,
     /// Staff under 30, under 35, under 40.
     pub under_age: Vec<(i32, Share)>,
     pub age_unknown: u64,
@@ -136,6 +139,7 @@ pub fn analyse<'a>(staff: impl IntoIterator<Item = &'a TeacherFacts>, as_of: Nai
     let mut match_known = 0u64;
     let mut matches = 0u64;
     let mut gender: BTreeMap<Gender, u64> = BTreeMap::new();
+    let mut backbone_front = 0u64;
 
     for t in staff {
         n += 1;
@@ -163,6 +167,9 @@ pub fn analyse<'a>(staff: impl IntoIterator<Item = &'a TeacherFacts>, as_of: Nai
         for kind in HonourKind::ALL {
             if let Some(level) = t.honour_level(kind, year) {
                 *honours.entry((kind, level)).or_default() += 1;
+                if kind == HonourKind::Backbone && t.front_line == Some(true) {
+                    backbone_front += 1;
+                }
             }
         }
         match t.age(as_of) {
@@ -237,6 +244,7 @@ pub fn analyse<'a>(staff: impl IntoIterator<Item = &'a TeacherFacts>, as_of: Nai
         honours: honour_counts,
         backbone_by_level,
         backbone_total: share(backbone_total),
+        backbone_front_line: backbone_front,
         under_age: AGE_BANDS.iter().zip(under).map(|(l, c)| (*l, share(c))).collect(),
         age_unknown,
         average_age: (age_known > 0).then(|| age_sum as f64 / age_known as f64),

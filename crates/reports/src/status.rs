@@ -117,6 +117,13 @@ pub fn prose(subject: Subject, a: &StatusAnalysis, l: Locale) -> Vec<String> {
                 ("pct", pct(a.backbone_total)),
             ],
         );
+        if a.backbone_front_line > 0 {
+            p.push_str(&t(
+                l,
+                "status.p_backbone_front_line",
+                &[("n", n(a.backbone_front_line))],
+            ));
+        }
         let others: Vec<String> = a
             .honours
             .iter()
@@ -219,22 +226,26 @@ pub fn prose(subject: Subject, a: &StatusAnalysis, l: Locale) -> Vec<String> {
         ],
     ));
 
-    // Education and degree match.
-    let items: Vec<String> = a
+    // Education and degree match: the degrees inside 本科及以上 in its
+    // brackets, the lower ones after it.
+    let item = |(e, s): &(lingyan_domain::Education, lingyan_domain::status::Share)| {
+        t(
+            l,
+            "status.item_education",
+            &[
+                ("education", t(l, &format!("education.{}", e.code()), &[])),
+                ("n", n(s.count)),
+            ],
+        )
+    };
+    let (higher, lower): (Vec<_>, Vec<_>) = a
         .by_education
         .iter()
         .rev()
-        .map(|(e, s)| {
-            t(
-                l,
-                "status.item_education",
-                &[
-                    ("education", t(l, &format!("education.{}", e.code()), &[])),
-                    ("n", n(s.count)),
-                ],
-            )
-        })
-        .collect();
+        .filter(|(_, s)| s.count > 0)
+        .partition(|(e, _)| *e >= lingyan_domain::Education::Bachelor);
+    let items: Vec<String> = higher.into_iter().map(item).collect();
+    let below: Vec<String> = lower.into_iter().map(item).collect();
     let mut p = t(
         l,
         "status.p_education",
@@ -244,10 +255,25 @@ pub fn prose(subject: Subject, a: &StatusAnalysis, l: Locale) -> Vec<String> {
             ("list", join(l, &items)),
         ],
     );
+    if !below.is_empty() {
+        p.push_str(&t(l, "status.p_education_below", &[("list", join(l, &below))]));
+    }
     if a.major_matches.of > 0 {
+        // A kindergarten's matching major is preschool education (学前教育).
+        let kindergarten = matches!(
+            subject,
+            Subject::School {
+                kindergarten: true,
+                ..
+            }
+        );
         p.push_str(&t(
             l,
-            "status.p_major",
+            if kindergarten {
+                "status.p_major_preschool"
+            } else {
+                "status.p_major"
+            },
             &[
                 ("of", n(a.major_matches.of)),
                 ("n", n(a.major_matches.count)),

@@ -33,6 +33,42 @@ impl Preset {
             crate::Locale::En => &self.description_en,
         }
     }
+
+    /// The document the preset comes from, as a reader names it (the
+    /// files cite the seeds by number: `seed 002 篇1`).
+    pub fn source_name(&self, l: crate::Locale) -> String {
+        source_name(&self.source, l)
+    }
+}
+
+/// `seed 000` → 2019 年骨干教师培养工作计划; `seed 002 篇1` → 师训工作计划（篇一）…
+/// Anything else is shown as written.
+pub fn source_name(source: &str, l: crate::Locale) -> String {
+    use crate::Locale::{En, ZhCn};
+    let mut parts = source.split_whitespace();
+    let (Some("seed"), Some(n)) = (parts.next(), parts.next()) else {
+        return source.to_string();
+    };
+    let part = parts
+        .next()
+        .and_then(|p| p.strip_prefix('篇'))
+        .and_then(|p| p.parse::<u32>().ok());
+    let zh_digit = |d: u32| ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"][(d % 10) as usize];
+    match (n, l, part) {
+        ("000", ZhCn, _) => "2019 年骨干教师培养工作计划".into(),
+        ("000", En, _) => "A 2019 plan for training backbone teachers".into(),
+        ("001", ZhCn, _) => "学校校本培训工作计划".into(),
+        ("001", En, _) => "A school's school-based training plan".into(),
+        ("002", ZhCn, Some(k)) => format!("师训工作计划（第{}篇）", zh_digit(k)),
+        ("002", En, Some(k)) => format!("Teacher-training work plans, no. {k}"),
+        ("002", ZhCn, None) => "师训工作计划".into(),
+        ("002", En, None) => "Teacher-training work plans".into(),
+        ("003", ZhCn, _) => "小学骨干教师培训工作总结".into(),
+        ("003", En, _) => "A primary school's summary of backbone-teacher training".into(),
+        ("004", ZhCn, _) => "教师发展中心工作总结（骨干教师培养）".into(),
+        ("004", En, _) => "A teacher development centre's summary (backbone teachers)".into(),
+        _ => source.to_string(),
+    }
 }
 
 #[derive(Deserialize)]

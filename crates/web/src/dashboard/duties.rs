@@ -302,7 +302,7 @@ pub(super) async fn district(
     tr: Tr,
     today: NaiveDate,
     wanted: &str,
-) -> lingyan_store::Result<Option<super::District>> {
+) -> lingyan_store::Result<Option<super::DistrictSchools>> {
     let store = &state.store;
     let districts = lingyan_store::districts::list(store, &caller.scope).await?;
     let Some(district) = districts
@@ -368,7 +368,7 @@ pub(super) async fn district(
             }
         })
         .collect();
-    Ok(Some(super::District {
+    Ok(Some(super::DistrictSchools {
         district_id: district.id,
         name: super::local_name(tr, &district.name, &district.name_en),
         districts: districts

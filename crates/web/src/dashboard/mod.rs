@@ -44,9 +44,9 @@ pub struct Dashboard {
     /// The caller's own work, when their account is a teacher's.
     pub own: Option<Own>,
     /// The school (or the caller's group) at a glance.
-    pub school: Option<School>,
+    pub school: Option<SchoolGlance>,
     /// The district's schools side by side.
-    pub district: Option<District>,
+    pub district: Option<DistrictSchools>,
 }
 
 /// A teacher's own work.
@@ -71,7 +71,7 @@ pub struct Own {
 
 /// A school at a glance.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct School {
+pub struct SchoolGlance {
     /// True when the caller sees only their group, not the whole school.
     pub group_only: bool,
     pub duties: SchoolDuties,
@@ -82,7 +82,7 @@ pub struct School {
 
 /// A district's schools.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct District {
+pub struct DistrictSchools {
     pub district_id: i64,
     pub name: String,
     /// Districts the caller may compare instead.
@@ -215,7 +215,7 @@ async fn school(
     tr: Tr,
     today: NaiveDate,
     home_school: Option<i64>,
-) -> lingyan_store::Result<Option<School>> {
+) -> lingyan_store::Result<Option<SchoolGlance>> {
     let store = &state.store;
     let school_id = match home_school {
         Some(s) => s,
@@ -230,7 +230,7 @@ async fn school(
     let Some((duties, whole)) = duties::school(state, caller, tr, today, school_id).await? else {
         return Ok(None);
     };
-    Ok(Some(School {
+    Ok(Some(SchoolGlance {
         group_only: !whole,
         recent_records: records::recent(state, caller, school_id, tr, today).await?,
         staff: if whole {

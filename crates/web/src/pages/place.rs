@@ -21,6 +21,9 @@ pub struct Place {
     pub name: String,
     /// `/schools/3` or `/districts/1`
     pub base: String,
+    /// A page to go back to: the school's page, or the list of districts
+    /// (a district has no page of its own).
+    pub home: String,
     pub can_edit: bool,
 }
 
@@ -52,6 +55,7 @@ pub(super) async fn school_place(state: &AppState, caller: &Caller, id: i64) -> 
         can_edit: caller.scope.allows(Capability::ManageTeachers, s.tenant()),
         name: s.name,
         base: format!("/schools/{id}"),
+        home: format!("/schools/{id}"),
     })
 }
 
@@ -65,6 +69,7 @@ pub(super) async fn district_place(state: &AppState, caller: &Caller, id: i64) -
             .allows(Capability::ManageSchools, Tenant::district(d.id)),
         name: d.name,
         base: format!("/districts/{id}"),
+        home: "/districts".to_string(),
     })
 }
 

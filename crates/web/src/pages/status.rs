@@ -114,8 +114,8 @@ struct StatusPage {
     ctx: PageCtx,
     title: String,
     paragraphs: Vec<String>,
-    tables: Vec<(String, Vec<String>, Vec<Vec<String>>)>,
-    chart: String,
+    tables: Vec<TableWithChart>,
+
     as_of: String,
     school: String,
     district: String,
@@ -124,28 +124,45 @@ struct StatusPage {
     docx_en: String,
 }
 
-/// Chart data: backbone teachers by level and staff by age band.
-fn chart(a: &StatusAnalysis, tr: crate::i18n::Tr) -> String {
+/// (heading, column headers, rows, the chart beside it or "").
+type TableWithChart = (String, Vec<String>, Vec<Vec<String>>, String);
+
+/// The charts beside the tables, by the tables' order (人员构成, 骨干教师与
+/// 荣誉称号, 年龄与教龄, …): backbone teachers by level beside the honours
+/// table, staff by age band beside the age table; none elsewhere.
+fn charts(a: &StatusAnalysis, tr: crate::i18n::Tr) -> Vec<String> {
     let levels: Vec<String> = a
         .backbone_by_level
         .iter()
         .map(|(l, _)| tr.label("levels", l.code()))
         .collect();
     let counts: Vec<u64> = a.backbone_by_level.iter().map(|(_, c)| *c).collect();
-    let ages: Vec<String> = a
-        .under_age
-        .iter()
-        .map(|(age, _)| tr.t1("status.row_under", "age", age))
-        .collect();
-    let age_counts: Vec<u64> = a.under_age.iter().map(|(_, s)| s.count).collect();
-    json!({
-        "title": tr.t("status.chart_title"),
-        "series": [
-            {"name": tr.t("status.col_backbone"), "labels": levels, "values": counts},
-            {"name": tr.t("status.t_age"), "labels": ages, "values": age_counts},
-        ]
-    })
-    .to_string()
+    let backbone = json!({
+        "series": [{"name": tr.t("status.col_backbone"), "labels": levels, "values": counts}]
+    });
+    // The analysis counts nested bands (under 30 ⊂ under 35 ⊂ under 40);
+    // the chart shows them apart: under 30, 30–34, 35–39, 40 and over.
+    let under = |age: i32| {
+        a.under_age
+            .iter()
+            .find(|(x, _)| *x == age)
+            .map_or(0, |(_, s)| s.count)
+    };
+    let (u30, u35, u40) = (under(30), under(35), under(40));
+    let known = a.staff.saturating_sub(a.age_unknown);
+    let ages = json!({
+        "series": [{
+            "name": tr.t("status.t_age"),
+            "labels": [
+                tr.t1("status.row_under", "age", &30),
+                tr.t("status.band_30_34"),
+                tr.t("status.band_35_39"),
+                tr.t("status.band_40_up"),
+            ],
+            "values": [u30, u35.saturating_sub(u30), u40.saturating_sub(u35), known.saturating_sub(u40)],
+        }]
+    });
+    vec![String::new(), backbone.to_string(), ages.to_string()]
 }
 
 /// `GET /status?school=&district=&as_of=`
@@ -180,8 +197,15 @@ async fn view_status_get(
     Ok(render(&StatusPage {
         title: lingyan_reports::status::title(a.subject(l), l),
         paragraphs: lingyan_reports::status::prose(a.subject(l), a.analysis(), l),
-        chart: chart(a.analysis(), ctx.tr),
-        tables,
+        tables: tables
+            .into_iter()
+            .zip(
+                charts(a.analysis(), ctx.tr)
+                    .into_iter()
+                    .chain(std::iter::repeat(String::new())),
+            )
+            .map(|((h, c, r), chart)| (h, c, r, chart))
+            .collect(),
         as_of: as_of.to_string(),
         schools: lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::ReadTeachers)
             .await?,

@@ -95,7 +95,7 @@ pub(super) async fn view_rules_get(
             code: p.code.clone(),
             name: p.name(tr.0).to_string(),
             description: p.description(tr.0).to_string(),
-            source: p.source.clone(),
+            source: p.source_name(tr.0),
             rules: p.set.rules.len(),
         })
         .collect();

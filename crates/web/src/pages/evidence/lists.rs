@@ -15,6 +15,8 @@ pub(crate) struct ListPage {
     rows: Vec<Row>,
     pager: Pager,
     error: Option<String>,
+    /// Whether the caller may import records (those who manage a school).
+    can_import: bool,
 }
 
 pub(crate) async fn list_page(
@@ -61,6 +63,11 @@ pub(crate) async fn list_page(
             schools,
             pager,
             error,
+            can_import: !caller
+                .scope
+                .access()
+                .tenants(lingyan_domain::Capability::ManageTeachers)
+                .is_empty(),
         },
     ))
 }
