@@ -99,7 +99,8 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
         }
         None => lingyan_store::calendar::today(),
     };
-    let (name, kindergarten, analysis, schools): (
+    let (name, district_name, kindergarten, analysis, schools): (
+        String,
         String,
         bool,
         _,
@@ -112,6 +113,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
                 .map_err(|e| explain(loc, e))?;
             (
                 lingyan_reports::local_name(l, &s.name, s.name_en.as_deref()).to_string(),
+                s.district_name.clone(),
                 s.school_type == lingyan_domain::SchoolType::Kindergarten,
                 st.analysis,
                 Vec::new(),
@@ -134,7 +136,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
                 })
                 .collect();
             let name = lingyan_reports::local_name(l, &d.name, d.name_en.as_deref()).to_string();
-            (name, false, st.analysis, schools)
+            (name, d.name.clone(), false, st.analysis, schools)
         }
         (None, None) => bail!(t(loc, "cli.school_or_district")),
     };
@@ -142,9 +144,13 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
         lingyan_reports::status::Subject::School {
             name: &name,
             kindergarten,
+            district: &district_name,
         }
     } else {
-        lingyan_reports::status::Subject::District { name: &name }
+        lingyan_reports::status::Subject::District {
+            name: &name,
+            district: &district_name,
+        }
     };
     let per_school: Vec<(String, &lingyan_domain::status::StatusAnalysis)> =
         schools.iter().map(|(n, a)| (n.clone(), a)).collect();

@@ -439,7 +439,7 @@ fn registry_commands(postgres: bool) {
     assert!(
         ok && out.contains("新星中学教师队伍情况分析")
             && out.contains("现有在岗教职员工2人")
-            && out.contains("县级骨干教师1人"),
+            && out.contains("区级骨干教师1人"),
         "{out}"
     );
     let (ok, out, _) = run(

@@ -48,7 +48,7 @@ pub fn cell(p: &Progress, l: Locale) -> String {
 /// The summary and detail sheets.
 pub fn tables(m: &Matrix<'_>, l: Locale) -> Vec<Table> {
     let h = |k: &str| t(l, k, &[]);
-    let mut headers = vec![h("fields.staff_no"), h("fields.name"), h("duties.tier")];
+    let mut headers = vec![h("fields.staff_no"), h("fields.person_name"), h("duties.tier")];
     headers.extend(m.rules.iter().map(|r| r.name(l).to_string()));
     headers.push(h("duties.col_behind"));
     let summary = m
@@ -72,7 +72,7 @@ pub fn tables(m: &Matrix<'_>, l: Locale) -> Vec<Table> {
         .collect();
     let detail_headers = [
         "fields.staff_no",
-        "fields.name",
+        "fields.person_name",
         "duties.duty",
         "duties.status",
         "duties.required",

@@ -194,7 +194,7 @@ fn prepare(r: &GrowthReport, l: Locale) -> Prepared {
     let dash = || "—".to_string();
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(dash);
     let mut profile = vec![
-        [t(l, "fields.name", &[]), p.name.clone()],
+        [t(l, "fields.person_name", &[]), p.name.clone()],
         [t(l, "fields.school", &[]), p.school.clone()],
         [t(l, "fields.staff_no", &[]), opt(&p.staff_no)],
         [

@@ -9,14 +9,29 @@ use lingyan_domain::{Employment, HonourKind, Level, Locale};
 /// What is being analysed.
 #[derive(Debug, Clone, Copy)]
 pub enum Subject<'a> {
-    School { name: &'a str, kindergarten: bool },
-    District { name: &'a str },
+    /// A school, with the name of the district it belongs to (which
+    /// decides how the county level is called: 区级, 县级 or 松滋市级).
+    School {
+        name: &'a str,
+        kindergarten: bool,
+        district: &'a str,
+    },
+    /// A district, with its own (Chinese) name for the county level's
+    /// word.
+    District { name: &'a str, district: &'a str },
 }
 
 impl Subject<'_> {
     fn name(&self) -> &str {
         match self {
-            Subject::School { name, .. } | Subject::District { name } => name,
+            Subject::School { name, .. } | Subject::District { name, .. } => name,
+        }
+    }
+
+    /// The name of the district the subject is or belongs to.
+    fn district(&self) -> &str {
+        match self {
+            Subject::School { district, .. } | Subject::District { district, .. } => district,
         }
     }
 
@@ -41,12 +56,149 @@ fn pct(s: Share) -> String {
     s.percent().to_string()
 }
 
-fn level(l: Locale, v: Level) -> String {
+/// A level's word, the county level as the district's own name says it:
+/// 区级 in a 区, 县级 in a 县, "松滋市级" in a county-level city (seed 002);
+/// "district" or "county" in English.
+pub fn level_word(l: Locale, v: Level, district: &str) -> String {
+    if v == Level::County {
+        let name = district.trim();
+        return match (l, name.chars().last()) {
+            (Locale::ZhCn, Some('区')) => "区级".to_string(),
+            (Locale::ZhCn, Some('市')) => format!("{name}级"),
+            (Locale::En, Some('区')) => t(l, "levels.district", &[]),
+            _ => t(l, "levels.county", &[]),
+        };
+    }
     t(l, &format!("levels.{}", v.code()), &[])
 }
 
 fn kind(l: Locale, k: HonourKind) -> String {
     t(l, &format!("honour_kinds.{}", k.code()), &[])
+}
+
+/// "3 discipline leaders" in English, the noun as it is in Chinese.
+fn kinds(l: Locale, k: HonourKind, count: u64) -> String {
+    if count == 1 {
+        kind(l, k)
+    } else {
+        t(l, &format!("honour_kinds.{}_other", k.code()), &[])
+    }
+}
+
+/// Honours ranked above a backbone title, named before the backbone
+/// teachers (seed 002: 首席教师 first); the rest come after them.
+fn above_backbone(k: HonourKind) -> bool {
+    matches!(
+        k,
+        HonourKind::SpecialGrade
+            | HonourKind::ChiefTeacher
+            | HonourKind::FamousTeacher
+            | HonourKind::DisciplineLeader
+    )
+}
+
+/// One sentence for the titles held (seed 000's order): the honours above
+/// a backbone title, the backbone teachers by level with their total and
+/// share (the total only when there is more than one level), how many of
+/// them teach in the front line, then the other honours.
+fn honours_paragraph(subject: Subject, a: &StatusAnalysis, l: Locale) -> String {
+    let lv = |v: Level| level_word(l, v, subject.district());
+    let item = |h: &lingyan_domain::status::HonourCount| {
+        t(
+            l,
+            "status.item_honour",
+            &[
+                ("level", lv(h.level)),
+                ("kind", kinds(l, h.kind, h.teachers)),
+                ("n", n(h.teachers)),
+            ],
+        )
+    };
+    let higher: Vec<String> = a
+        .honours
+        .iter()
+        .filter(|h| above_backbone(h.kind))
+        .map(item)
+        .collect();
+    let lower: Vec<String> = a
+        .honours
+        .iter()
+        .filter(|h| h.kind != HonourKind::Backbone && !above_backbone(h.kind))
+        .map(item)
+        .collect();
+    let total = a.backbone_total.count;
+    let mut parts: Vec<String> = Vec::new();
+    if !higher.is_empty() {
+        parts.push(join(l, &higher));
+    }
+    if total > 0 {
+        let items: Vec<String> = a
+            .backbone_by_level
+            .iter()
+            .map(|(v, c)| t(l, "status.item_backbone", &[("level", lv(*v)), ("n", n(*c))]))
+            .collect();
+        let mut b = join(l, &items);
+        b.push_str(&t(
+            l,
+            if total == 1 {
+                "status.backbone_noun_one"
+            } else {
+                "status.backbone_noun"
+            },
+            &[],
+        ));
+        if a.backbone_by_level.len() > 1 {
+            b.push_str(&t(l, "status.backbone_total", &[("total", n(total))]));
+        }
+        b.push_str(&t(l, "status.backbone_share", &[("pct", pct(a.backbone_total))]));
+        if a.backbone_front_line == total {
+            b.push_str(&t(l, "status.backbone_front_all", &[]));
+        } else if a.backbone_front_line > 0 {
+            b.push_str(&t(
+                l,
+                "status.backbone_front_some",
+                &[("n", n(a.backbone_front_line))],
+            ));
+        }
+        parts.push(b);
+    }
+    let mut p = String::new();
+    if total == 0 {
+        p.push_str(&t(l, "status.p_no_backbone", &[]));
+    }
+    if !parts.is_empty() {
+        let first_one = a
+            .honours
+            .iter()
+            .find(|h| above_backbone(h.kind))
+            .map(|h| h.teachers)
+            .or(a.backbone_by_level.first().map(|(_, c)| *c))
+            == Some(1);
+        p.push_str(&t(
+            l,
+            if first_one {
+                "status.honours_open_one"
+            } else {
+                "status.honours_open"
+            },
+            &[("list", parts.join(&t(l, "status.clause_sep", &[])))],
+        ));
+    }
+    if !lower.is_empty() {
+        p.push_str(&t(
+            l,
+            if parts.is_empty() {
+                "status.honours_only"
+            } else {
+                "status.honours_also"
+            },
+            &[("list", join(l, &lower))],
+        ));
+    }
+    if !parts.is_empty() || !lower.is_empty() {
+        p.push_str(&t(l, "status.sentence_end", &[]));
+    }
+    p
 }
 
 /// The title: 广府实验小学教师队伍情况分析.
@@ -88,63 +240,16 @@ pub fn prose(subject: Subject, a: &StatusAnalysis, l: Locale) -> Vec<String> {
         .find(|(g, _)| *g == lingyan_domain::Gender::Female)
         .map(|(_, s)| s.count)
         .unwrap_or(0);
-    if male + female > 0 {
+    if male > 0 && female > 0 {
         p1.push_str(&t(l, "status.p_gender", &[("m", n(male)), ("f", n(female))]));
+    } else if female > 0 {
+        p1.push_str(&t(l, "status.p_gender_all_women", &[]));
+    } else if male > 0 {
+        p1.push_str(&t(l, "status.p_gender_all_men", &[]));
     }
     out.push(p1);
 
-    // Backbone teachers by level, then the other honours.
-    if a.backbone_by_level.is_empty() {
-        out.push(t(l, "status.p_no_backbone", &[]));
-    } else {
-        let items: Vec<String> = a
-            .backbone_by_level
-            .iter()
-            .map(|(lv, c)| {
-                t(
-                    l,
-                    "status.item_backbone",
-                    &[("level", level(l, *lv)), ("n", n(*c))],
-                )
-            })
-            .collect();
-        let mut p = t(
-            l,
-            "status.p_backbone",
-            &[
-                ("list", join(l, &items)),
-                ("total", n(a.backbone_total.count)),
-                ("pct", pct(a.backbone_total)),
-            ],
-        );
-        if a.backbone_front_line > 0 {
-            p.push_str(&t(
-                l,
-                "status.p_backbone_front_line",
-                &[("n", n(a.backbone_front_line))],
-            ));
-        }
-        let others: Vec<String> = a
-            .honours
-            .iter()
-            .filter(|h| h.kind != HonourKind::Backbone)
-            .map(|h| {
-                t(
-                    l,
-                    "status.item_honour",
-                    &[
-                        ("level", level(l, h.level)),
-                        ("kind", kind(l, h.kind)),
-                        ("n", n(h.teachers)),
-                    ],
-                )
-            })
-            .collect();
-        if !others.is_empty() {
-            p.push_str(&t(l, "status.p_honours", &[("list", join(l, &others))]));
-        }
-        out.push(p);
-    }
+    out.push(honours_paragraph(subject, a, l));
 
     // Ages.
     let (u30, u35, u40) = (a.under(30), a.under(35), a.under(40));
@@ -306,7 +411,11 @@ fn share_cell(s: Share) -> String {
 }
 
 /// The tables under the prose: (heading, column headers, rows).
-pub fn tables(a: &StatusAnalysis, l: Locale) -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
+pub fn tables(
+    subject: Subject,
+    a: &StatusAnalysis,
+    l: Locale,
+) -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
     let h = |k: &str| t(l, k, &[]);
     let count_share = vec![h("status.col_item"), h("status.col_count"), h("status.col_share")];
     let mut out = Vec::new();
@@ -337,7 +446,11 @@ pub fn tables(a: &StatusAnalysis, l: Locale) -> Vec<(String, Vec<String>, Vec<Ve
     let mut rows = Vec::new();
     for hc in &a.honours {
         rows.push(vec![
-            format!("{} · {}", level(l, hc.level), kind(l, hc.kind)),
+            format!(
+                "{} · {}",
+                level_word(l, hc.level, subject.district()),
+                kind(l, hc.kind)
+            ),
             n(hc.teachers),
             share_cell(Share::new(hc.teachers, a.staff)),
         ]);
@@ -435,7 +548,7 @@ pub fn text(
         s.push_str(&p);
         s.push_str("\n\n");
     }
-    let mut all = tables(a, l);
+    let mut all = tables(subject, a, l);
     if !schools.is_empty() {
         all.push(school_table(schools, l));
     }
@@ -469,7 +582,7 @@ pub fn docx(
     for p in prose(subject, a, l) {
         d = d.paragraph(&p);
     }
-    let mut all = tables(a, l);
+    let mut all = tables(subject, a, l);
     if !schools.is_empty() {
         all.push(school_table(schools, l));
     }
@@ -477,4 +590,22 @@ pub fn docx(
         d = d.heading(&heading).table(&headers, &rows);
     }
     d.closing(subject.name(), &crate::date(l, a.as_of)).bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_county_level_is_named_as_the_district_names_itself() {
+        let zh = |d| level_word(Locale::ZhCn, Level::County, d);
+        assert_eq!(zh("广府区"), "区级");
+        assert_eq!(zh("秭归县"), "县级");
+        // A county-level city (seed 002: 松滋市级学前教育首席教师).
+        assert_eq!(zh("松滋市"), "松滋市级");
+        assert_eq!(zh(""), "县级");
+        assert_eq!(level_word(Locale::ZhCn, Level::Municipal, "松滋市"), "市级");
+        assert_eq!(level_word(Locale::En, Level::County, "广府区"), "district");
+        assert_eq!(level_word(Locale::En, Level::County, "秭归县"), "county");
+    }
 }

@@ -33,6 +33,7 @@ pub async fn load(
         teacher_id: Some(teacher_id),
         from,
         to,
+        own_only: true,
         ..Default::default()
     };
     let mut records = Vec::new();

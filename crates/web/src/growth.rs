@@ -72,7 +72,11 @@ pub async fn make(
             gender: t.fields.gender,
             birth_date: t.fields.birth_date,
             work_start: t.fields.work_start,
-            teaching_years: t.teaching_years,
+            // 教龄 as of the report period's end, not as of today.
+            teaching_years: t
+                .fields
+                .work_start
+                .map(|w| lingyan_domain::dates::whole_years(w, to.unwrap_or(today).min(today)).max(0)),
             subjects: t.fields.subjects.clone(),
             education: t.fields.education,
             title: t.fields.title.clone(),

@@ -20,19 +20,23 @@ pub struct EvidenceFilter {
     pub to: Option<NaiveDate>,
     /// Only records waiting for the caller's verification.
     pub to_verify: bool,
+    /// With `teacher_id`: only the teacher's own and shared records, not
+    /// those in which they were the observed colleague (a growth report
+    /// counts what the teacher did).
+    pub own_only: bool,
 }
 
 pub(crate) fn apply_filter(mut c: Condition, f: &EvidenceFilter) -> Condition {
     if let Some(t) = f.teacher_id {
-        c = c.add(
-            evidence::Column::Id.in_subquery(
-                Query::select()
-                    .column(evidence_person::Column::EvidenceId)
-                    .from(evidence_person::Entity)
-                    .and_where(evidence_person::Column::TeacherId.eq(t))
-                    .to_owned(),
-            ),
-        );
+        let mut people = Query::select()
+            .column(evidence_person::Column::EvidenceId)
+            .from(evidence_person::Entity)
+            .and_where(evidence_person::Column::TeacherId.eq(t))
+            .to_owned();
+        if f.own_only {
+            people.and_where(evidence_person::Column::Role.ne(PersonRole::Observed.code()));
+        }
+        c = c.add(evidence::Column::Id.in_subquery(people));
     }
     if let Some(s) = f.school_id {
         c = c.add(evidence::Column::SchoolId.eq(s));

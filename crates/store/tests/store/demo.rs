@@ -35,27 +35,34 @@ async fn demo_matches_the_seeds(db: Db) {
         Subject::School {
             name: &gf.name,
             kindergarten: false,
+            district: &gf.district_name,
         },
         &a,
         Locale::ZhCn,
     )
     .join("");
     assert!(zh.contains("现有在岗教职员工100人"), "{zh}");
+    // One sentence for the titles: the honours above a backbone title,
+    // the backbone teachers by level (区级 in a 区), those in the front
+    // line, then the rest; English plurals.
     assert!(
-        zh.contains("现有省级骨干教师5人、市级骨干教师9人、县级骨干教师13人和校级骨干教师13人，共40人"),
+        zh.contains("现有市级学科带头人3人和区级名师1人；省级骨干教师5人、市级骨干教师9人、区级骨干教师13人和校级骨干教师13人，共40人，占教职工总数的40%，其中一线教学骨干教师33人；另有区级教坛新秀3人和校级师德标兵2人。"),
         "{zh}"
     );
+    assert!(zh.contains("男25人，女75人。"), "{zh}");
     let en = prose(
         Subject::School {
             name: &gf.name,
             kindergarten: false,
+            district: &gf.district_name,
         },
         &a,
         Locale::En,
     )
     .join(" ");
     assert!(en.contains("has 100 in-service staff"), "{en}");
-    assert!(en.contains("There are 5 provincial-level, 9 municipal-level, 13 county-level and 13 school-level backbone teachers, 40 in all"), "{en}");
+    assert!(en.contains("There are 3 municipal-level discipline leaders and 1 district-level famous teacher; 5 provincial-level, 9 municipal-level, 13 district-level and 13 school-level backbone teachers, 40 in all (40% of all staff), 33 of them teaching in the front line; there are also 3 district-level rising stars and 2 school-level ethics models."), "{en}");
+    assert!(en.contains("25 are men and 75 women."), "{en}");
 
     // Seed 002 篇1: 86 staff, 47 on the establishment, 15 under 30 (17%),
     // 56 front-line: 24 on the establishment (43%), 32 on contract (57%):
@@ -83,6 +90,7 @@ async fn demo_matches_the_seeds(db: Db) {
         Subject::School {
             name: &kg.name,
             kindergarten: true,
+            district: &kg.district_name,
         },
         &a,
         Locale::ZhCn,
@@ -99,11 +107,18 @@ async fn demo_matches_the_seeds(db: Db) {
         ),
         "{zh}"
     );
-    assert!(zh.contains("市级首席教师1人"), "{zh}");
+    // Seed 002: the chief teacher first; one level needs no total.
+    assert!(
+        zh.contains("现有市级首席教师1人；市级骨干教师3人，占教职工总数的3%，均为一线教学骨干。"),
+        "{zh}"
+    );
+    assert!(zh.contains("全部为女性。") && !zh.contains("男0人"), "{zh}");
+    assert!(zh.contains("学前教育专业"), "{zh}");
     let en = prose(
         Subject::School {
             name: &kg.name,
             kindergarten: true,
+            district: &kg.district_name,
         },
         &a,
         Locale::En,
@@ -113,6 +128,11 @@ async fn demo_matches_the_seeds(db: Db) {
         en.contains("15 staff are under 30 (17% of the kindergarten's staff)"),
         "{en}"
     );
+    assert!(
+        en.contains("There is 1 municipal-level chief teacher; 3 municipal-level backbone teachers (3% of all staff), all teaching in the front line."),
+        "{en}"
+    );
+    assert!(en.contains("All are women.") && !en.contains("0 are men"), "{en}");
     assert!(en.contains("Of the 56 front-line staff, 24 (43%) are on the establishment and 32 (57%) on contract (18 full-time teachers and 14 care staff)"), "{en}");
 
     // The district adds both up.

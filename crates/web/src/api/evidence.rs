@@ -216,6 +216,7 @@ impl EvidenceQuery {
             from: opt(&self.from, |s| lingyan_domain::dates::parse_date("from", s))?,
             to: opt(&self.to, |s| lingyan_domain::dates::parse_date("to", s))?,
             to_verify: self.to_verify.unwrap_or(false),
+            own_only: false,
         })
     }
 }

@@ -58,6 +58,7 @@ async fn school_status(
     let subject = lingyan_reports::status::Subject::School {
         name: lingyan_reports::local_name(l, &s.school.name, s.school.name_en.as_deref()),
         kindergarten: s.school.school_type == SchoolType::Kindergarten,
+        district: &s.school.district_name,
     };
     Ok(Json(Status {
         title: lingyan_reports::status::title(subject, l),
@@ -81,6 +82,7 @@ async fn district_status(
     let l = lang(&q, &caller)?;
     let subject = lingyan_reports::status::Subject::District {
         name: lingyan_reports::local_name(l, &d.district.name, d.district.name_en.as_deref()),
+        district: &d.district.name,
     };
     Ok(Json(Status {
         title: lingyan_reports::status::title(subject, l),

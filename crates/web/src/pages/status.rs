@@ -51,9 +51,11 @@ impl Analysed {
             Analysed::School(s, _) => Subject::School {
                 name: lingyan_reports::local_name(l, &s.name, s.name_en.as_deref()),
                 kindergarten: s.school_type == SchoolType::Kindergarten,
+                district: &s.district_name,
             },
             Analysed::District(d, ..) => Subject::District {
                 name: lingyan_reports::local_name(l, &d.name, d.name_en.as_deref()),
+                district: &d.name,
             },
         }
     }
@@ -189,7 +191,7 @@ async fn view_status_get(
             ],
         )
     };
-    let mut tables = lingyan_reports::status::tables(a.analysis(), l);
+    let mut tables = lingyan_reports::status::tables(a.subject(l), a.analysis(), l);
     let schools_list = a.schools();
     if !schools_list.is_empty() {
         tables.push(lingyan_reports::status::school_table(&schools_list, l));

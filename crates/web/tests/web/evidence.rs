@@ -1048,6 +1048,27 @@ async fn growth_report_downloads(app: TestApp) {
             .contains("filename*=UTF-8''")
     );
     let text = pdf_text(&r.bytes().await.unwrap());
+    // A colleague's observation of my lesson is hers, not mine: it is
+    // not in my report.
+    let colleague = teacher(&app, "GF0004").await;
+    let (s, _) = Api::new(&app, "mentor")
+        .await
+        .post(
+            &format!("/api/v1/teachers/{colleague}/evidence"),
+            json!({"kind": "observation", "date": "2026-10-21", "title": "《观潮》听课",
+                   "details": {"observed_teacher": me}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let r = page
+        .get(&format!("/teachers/{me}/report?format=pdf&lang=zh-CN"))
+        .await;
+    let after = pdf_text(&r.bytes().await.unwrap());
+    assert!(
+        !after.contains("观潮"),
+        "an observation of my lesson is not my record"
+    );
+    assert!(text.contains("姓名"), "姓名 labels a person's name");
     for must in [
         "教师专业成长报告",
         "张晓雨",
