@@ -2,7 +2,7 @@
 //! teacher, one column per duty ("done/required · status"), and a detail
 //! sheet with every result's explanation and the records that counted.
 
-use crate::{Cell, Table, t};
+use crate::{Cell, Table, Tone, t};
 use lingyan_domain::Locale;
 use lingyan_domain::duties::{DutyRule, DutyStatus, Progress};
 use lingyan_domain::evidence::fmt_num;
@@ -29,6 +29,17 @@ pub fn status_label(s: DutyStatus, l: Locale) -> &'static str {
     match l {
         Locale::ZhCn => s.zh(),
         Locale::En => s.en(),
+    }
+}
+
+/// The colour a status is marked with, as on the pages.
+fn tone(s: DutyStatus) -> Tone {
+    match s {
+        DutyStatus::Done => Tone::Good,
+        DutyStatus::OnTrack => Tone::Muted,
+        DutyStatus::Behind => Tone::Warn,
+        DutyStatus::Overdue => Tone::Bad,
+        DutyStatus::NotApplicable => Tone::Muted,
     }
 }
 
@@ -60,7 +71,7 @@ pub fn tables(m: &Matrix<'_>, l: Locale) -> Vec<Table> {
                 Cell::Text(r.name.to_string()),
                 Cell::Text(r.tier.to_string()),
             ];
-            row.extend(r.results.iter().map(|p| Cell::Text(cell(p, l))));
+            row.extend(r.results.iter().map(|p| Cell::Marked(cell(p, l), tone(p.status))));
             let behind = r
                 .results
                 .iter()
@@ -93,19 +104,25 @@ pub fn tables(m: &Matrix<'_>, l: Locale) -> Vec<Table> {
                 Cell::Text(r.staff_no.to_string()),
                 Cell::Text(r.name.to_string()),
                 Cell::Text(rule.name(l).to_string()),
-                Cell::Text(status_label(p.status, l).to_string()),
+                Cell::Marked(status_label(p.status, l).to_string(), tone(p.status)),
                 Cell::Number(p.required),
                 Cell::Number(p.done),
                 Cell::Number(p.remaining),
-                Cell::Text(p.from.to_string()),
-                Cell::Text(p.to.to_string()),
+                Cell::Date(p.from),
+                Cell::Date(p.to),
                 Cell::Text(p.explain(l).to_string()),
                 Cell::Text(
                     p.evidence
                         .iter()
-                        .map(|e| format!("{}#{}", e.kind.code(), e.id))
+                        .map(|e| {
+                            format!(
+                                "{} #{}",
+                                t(l, &format!("counted_kinds.{}", e.kind.code()), &[]),
+                                e.id
+                            )
+                        })
                         .collect::<Vec<_>>()
-                        .join(" "),
+                        .join(if l == Locale::ZhCn { "；" } else { "; " }),
                 ),
             ]);
         }

@@ -12,7 +12,7 @@ pub mod status;
 mod typeset;
 mod xlsx;
 
-pub use xlsx::{Cell, Table, xlsx};
+pub use xlsx::{Cell, Table, Tone, xlsx};
 
 use lingyan_domain::Locale;
 

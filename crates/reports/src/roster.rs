@@ -16,13 +16,7 @@ pub fn workbook(
             .iter()
             .map(|r| {
                 r.iter()
-                    .map(|c| {
-                        if c.is_empty() {
-                            Cell::Empty
-                        } else {
-                            Cell::Text(c.clone())
-                        }
-                    })
+                    .map(|c| Cell::text_or_date(c))
                     .collect()
             })
             .collect(),

@@ -389,7 +389,7 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
         sheets[1]
             .1
             .iter()
-            .any(|r| r.iter().any(|c| c == &format!("reading#{}", note["id"])))
+            .any(|r| r.iter().any(|c| c == &format!("读书笔记 #{}", note["id"])))
     );
 
     // The digest: who has not observed a lesson this week.
@@ -444,7 +444,36 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
         .get(&format!("/duties.xlsx?school={school}&as_of={AS_OF}"))
         .await;
     assert_eq!(x.status(), StatusCode::OK);
-    assert!(x.bytes().await.unwrap().starts_with(b"PK"));
+    let bytes = x.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    // Read back: the detail sheet's periods are dates, the records that
+    // counted are named in words, and statuses are coloured.
+    let sheets = crate::helpers::workbook_sheets(&bytes);
+    let (_, detail) = &sheets[1];
+    let header: Vec<String> = detail.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let from = header.iter().position(|h| h == "From" || h == "起").unwrap_or(7);
+    assert!(
+        detail
+            .rows()
+            .skip(1)
+            .all(|r| matches!(r[from], calamine::Data::DateTime(_))),
+        "{header:?}"
+    );
+    let last = header.len() - 1;
+    assert!(
+        detail
+            .rows()
+            .skip(1)
+            .all(|r| !r[last].to_string().contains("observation#")),
+        "no internal codes"
+    );
+    let styles = crate::helpers::zip_entry(&bytes, "xl/styles.xml");
+    assert!(
+        ["FFE3F1E6", "FFFFF1D6", "FFFBE1E1", "FFF2F2F2"]
+            .iter()
+            .any(|fill| styles.contains(fill)),
+        "status colours"
+    );
     let (s, drill) = page
         .get_text(&format!("/teachers/{me}/duties?as_of={AS_OF}"))
         .await;

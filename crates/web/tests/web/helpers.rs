@@ -278,3 +278,28 @@ pub async fn other_district(app: &TestApp) -> (i64, i64) {
     .expect("school");
     (d.id, s.id)
 }
+
+/// One file of a zip archive (.docx, .xlsx) as text; empty if absent.
+pub fn zip_entry(bytes: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    let Ok(mut f) = z.by_name(name) else {
+        return String::new();
+    };
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut f, &mut s).expect("utf-8 text");
+    s
+}
+
+/// The sheets of a workbook: name and cells.
+pub fn workbook_sheets(bytes: &[u8]) -> Vec<(String, calamine::Range<calamine::Data>)> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx workbook");
+    wb.sheet_names()
+        .into_iter()
+        .map(|n| {
+            let r = wb.worksheet_range(&n).expect("a sheet");
+            (n, r)
+        })
+        .collect()
+}

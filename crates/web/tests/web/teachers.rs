@@ -518,7 +518,33 @@ async fn roster_upload_preview_confirm(app: TestApp) {
     ] {
         let r = c.get(path).await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");
-        assert_eq!(&r.bytes().await.unwrap()[..2], b"PK", "{path}");
+        let bytes = r.bytes().await.unwrap();
+        assert_eq!(&bytes[..2], b"PK", "{path}");
+        // Read back: dates are dates, the header filters and prints on
+        // every page of a landscape A4.
+        let sheets = crate::helpers::workbook_sheets(&bytes);
+        let (_, cells) = &sheets[0];
+        let header: Vec<String> = cells.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+        let birth = header
+            .iter()
+            .position(|h| h.starts_with("出生日期"))
+            .expect("a birth date column");
+        assert!(
+            cells
+                .rows()
+                .skip(1)
+                .any(|r| matches!(r[birth], calamine::Data::DateTime(_))),
+            "{path}: birth dates are dates"
+        );
+        let sheet = crate::helpers::zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(
+            sheet.contains("<autoFilter") && sheet.contains("orientation=\"landscape\"") && sheet.contains("fitToPage=\"1\""),
+            "{path}: filter and print setup"
+        );
+        assert!(
+            crate::helpers::zip_entry(&bytes, "xl/workbook.xml").contains("_xlnm.Print_Titles"),
+            "{path}: the header repeats on each printed page"
+        );
     }
 }
 both_dbs!(roster_upload_preview_confirm);
@@ -553,6 +579,17 @@ async fn status_analysis_everywhere(app: TestApp) {
         "{}",
         &xml[..xml.len().min(500)]
     );
+    // Read back as an office suite would: real heading styles, tables
+    // within the text width, the title and author in the properties.
+    assert!(xml.contains("w:pStyle w:val=\"Title\"") && xml.contains("w:pStyle w:val=\"Heading1\""));
+    let widths: Vec<usize> = regex::Regex::new(r#"<w:tblW w:w="(\d+)" w:type="dxa""#)
+        .unwrap()
+        .captures_iter(&xml)
+        .map(|c| c[1].parse().unwrap())
+        .collect();
+    assert!(!widths.is_empty() && widths.iter().all(|w| *w <= lingyan_reports::docx::TEXT_WIDTH), "{widths:?}");
+    let core = crate::helpers::zip_entry(&bytes, "docProps/core.xml");
+    assert!(core.contains("阳光幼儿园教师队伍情况分析") && core.contains("<dc:creator>阳光幼儿园</dc:creator>"), "{core}");
 
     let (http, token) = api(&app, "district").await;
     let v: serde_json::Value = http
@@ -613,37 +650,7 @@ both_dbs!(status_analysis_everywhere);
 
 /// The text of word/document.xml inside a .docx.
 fn docx_text(bytes: &[u8]) -> String {
-    // A .docx is a zip archive; walk its local file headers and inflate
-    // word/document.xml.
-    let mut out = String::new();
-    let mut i = 0;
-    while i + 30 < bytes.len() {
-        if &bytes[i..i + 4] == b"PK\x03\x04" {
-            let method = u16::from_le_bytes([bytes[i + 8], bytes[i + 9]]);
-            let csize =
-                u32::from_le_bytes([bytes[i + 18], bytes[i + 19], bytes[i + 20], bytes[i + 21]]) as usize;
-            let nlen = u16::from_le_bytes([bytes[i + 26], bytes[i + 27]]) as usize;
-            let xlen = u16::from_le_bytes([bytes[i + 28], bytes[i + 29]]) as usize;
-            let name = String::from_utf8_lossy(&bytes[i + 30..i + 30 + nlen]).to_string();
-            let start = i + 30 + nlen + xlen;
-            if name == "word/document.xml" && start + csize <= bytes.len() {
-                let data = &bytes[start..start + csize];
-                let text = if method == 8 {
-                    let mut d = flate2::read::DeflateDecoder::new(data);
-                    let mut s = String::new();
-                    std::io::Read::read_to_string(&mut d, &mut s).ok();
-                    s
-                } else {
-                    String::from_utf8_lossy(data).to_string()
-                };
-                out.push_str(&text);
-            }
-            i = start + csize.max(1);
-        } else {
-            i += 1;
-        }
-    }
-    out
+    crate::helpers::zip_entry(bytes, "word/document.xml")
 }
 
 async fn organisation_calendar_and_tiers(app: TestApp) {
