@@ -14,11 +14,7 @@ pub fn workbook(
         headers: headers.iter().map(|(zh, en)| format!("{zh} / {en}")).collect(),
         rows: rows
             .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| Cell::text_or_date(c))
-                    .collect()
-            })
+            .map(|r| r.iter().map(|c| Cell::text_or_date(c)).collect())
             .collect(),
     };
     xlsx(&[table])

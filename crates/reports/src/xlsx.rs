@@ -77,6 +77,9 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// The widest a column grows for its header alone, in narrow characters.
+const HEADER_WIDTH: usize = 16;
+
 /// Sheet names: at most 31 characters, none of `[]:*?/\`.
 fn sheet_name(title: &str, index: usize) -> String {
     let clean: String = title
@@ -97,12 +100,20 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
     let bold = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xEEF2F7))
-        .set_border_bottom(FormatBorder::Thin);
+        .set_border_bottom(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
     let date = Format::new().set_num_format("yyyy-mm-dd");
     for (i, t) in tables.iter().enumerate() {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(&t.title, i))?;
-        let mut widths: Vec<usize> = t.headers.iter().map(|h| Cell::Text(h.clone()).width()).collect();
+        // A long header (a duty's full name) wraps instead of widening
+        // its column past what the cells below need.
+        let mut widths: Vec<usize> = t
+            .headers
+            .iter()
+            .map(|h| Cell::Text(h.clone()).width().min(HEADER_WIDTH))
+            .collect();
         for (c, h) in t.headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, h, &bold)?;
         }
@@ -135,6 +146,17 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
         for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
         }
+        // Tall enough for the longest wrapped header (office suites do not
+        // refit a row's height on opening).
+        let lines = t
+            .headers
+            .iter()
+            .zip(&widths)
+            .map(|(h, w)| Cell::Text(h.clone()).width().div_ceil((*w).max(1)))
+            .max()
+            .unwrap_or(1)
+            .clamp(1, 4);
+        ws.set_row_height(0, 15.0 * lines as f64)?;
         ws.set_freeze_panes(1, 0)?;
         let last_col = widths.len().max(t.headers.len()).max(1) as u16 - 1;
         ws.autofilter(0, 0, t.rows.len() as u32, last_col)?;

@@ -450,7 +450,13 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
     // counted are named in words, and statuses are coloured.
     let sheets = crate::helpers::workbook_sheets(&bytes);
     let (_, detail) = &sheets[1];
-    let header: Vec<String> = detail.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let header: Vec<String> = detail
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let from = header.iter().position(|h| h == "From" || h == "起").unwrap_or(7);
     assert!(
         detail

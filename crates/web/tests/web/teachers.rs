@@ -524,7 +524,13 @@ async fn roster_upload_preview_confirm(app: TestApp) {
         // every page of a landscape A4.
         let sheets = crate::helpers::workbook_sheets(&bytes);
         let (_, cells) = &sheets[0];
-        let header: Vec<String> = cells.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+        let header: Vec<String> = cells
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
         let birth = header
             .iter()
             .position(|h| h.starts_with("出生日期"))
@@ -538,7 +544,9 @@ async fn roster_upload_preview_confirm(app: TestApp) {
         );
         let sheet = crate::helpers::zip_entry(&bytes, "xl/worksheets/sheet1.xml");
         assert!(
-            sheet.contains("<autoFilter") && sheet.contains("orientation=\"landscape\"") && sheet.contains("fitToPage=\"1\""),
+            sheet.contains("<autoFilter")
+                && sheet.contains("orientation=\"landscape\"")
+                && sheet.contains("fitToPage=\"1\""),
             "{path}: filter and print setup"
         );
         assert!(
@@ -587,9 +595,15 @@ async fn status_analysis_everywhere(app: TestApp) {
         .captures_iter(&xml)
         .map(|c| c[1].parse().unwrap())
         .collect();
-    assert!(!widths.is_empty() && widths.iter().all(|w| *w <= lingyan_reports::docx::TEXT_WIDTH), "{widths:?}");
+    assert!(
+        !widths.is_empty() && widths.iter().all(|w| *w <= lingyan_reports::docx::TEXT_WIDTH),
+        "{widths:?}"
+    );
     let core = crate::helpers::zip_entry(&bytes, "docProps/core.xml");
-    assert!(core.contains("阳光幼儿园教师队伍情况分析") && core.contains("<dc:creator>阳光幼儿园</dc:creator>"), "{core}");
+    assert!(
+        core.contains("阳光幼儿园教师队伍情况分析") && core.contains("<dc:creator>阳光幼儿园</dc:creator>"),
+        "{core}"
+    );
 
     let (http, token) = api(&app, "district").await;
     let v: serde_json::Value = http
