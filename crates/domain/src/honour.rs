@@ -106,26 +106,162 @@ impl HonourKind {
     }
 }
 
+/// An honour as a roster writes it, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title {
+    pub kind: HonourKind,
+    pub level: Level,
+    /// The subject inside the title: 语文 in 宜都市语文学科带头人.
+    pub subject: Option<String>,
+    /// A year written with the title: 2021年区级骨干教师, 市级名师（2019）.
+    pub year: Option<i32>,
+}
+
+/// The level of a place named inside a title. `home` is the district's own
+/// name: a title from the district itself (宜都市, 松滋市, 广府区) is a
+/// district-level title whatever its suffix; another 市 is a city above it.
+fn place_level(place: &str, home: Option<&str>) -> Option<Level> {
+    let stem = |s: &str| s.trim_end_matches(['市', '区', '县']).to_string();
+    if let Some(h) = home.map(str::trim).filter(|h| !h.is_empty())
+        && (place.ends_with(h) || (!stem(h).is_empty() && stem(place).ends_with(&stem(h))))
+    {
+        return Some(Level::County);
+    }
+    match place.chars().last()? {
+        '省' => Some(Level::Provincial),
+        '市' | '州' | '盟' => Some(Level::Municipal),
+        '区' | '县' | '旗' => Some(Level::County),
+        '镇' | '乡' => Some(Level::Town),
+        _ => None,
+    }
+}
+
+/// Where a place name at the start of `s` ends (after 宜都市, 荆州市,
+/// 湖北省荆州市): a run of names of one to four characters, each ending in
+/// 省, 市, 州, 区, 县 …
+fn place_end(s: &str) -> Option<usize> {
+    let is_place = |c: char| matches!(c, '省' | '市' | '州' | '盟' | '区' | '县' | '旗' | '镇' | '乡');
+    let mut end = None;
+    let mut len = 0;
+    let mut prev = None;
+    for (i, c) in s.char_indices().take(12) {
+        if is_place(c) {
+            // 荆州市: 市 straight after 州 continues the name.
+            if len >= 1 || (len == 0 && prev == Some('州') && c == '市') {
+                end = Some(i + c.len_utf8());
+                len = 0;
+                prev = Some(c);
+                continue;
+            }
+            break;
+        }
+        len += 1;
+        if len > 4 {
+            break;
+        }
+        prev = Some(c);
+    }
+    end
+}
+
+/// Splits off a year written before or after a title.
+fn strip_year(s: &str) -> (Option<&str>, &str) {
+    let s = s.trim();
+    let digits = |t: &str| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit());
+    // 2021年宜都市语文学科带头人, 2021 区级骨干教师
+    if s.len() > 4
+        && s.is_char_boundary(4)
+        && digits(&s[..4])
+        && !s[4..].starts_with(|c: char| c.is_ascii_digit())
+    {
+        let rest = s[4..]
+            .trim_start_matches('年')
+            .trim_start_matches([' ', '　', '-', '、', ':', '：']);
+        return (Some(&s[..4]), rest);
+    }
+    // 市级名师（2019）, 市级名师(2019年), 市级名师 2019年
+    let t = s.trim_end_matches([')', '）']).trim_end_matches('年');
+    if t.len() > 4 && t.is_char_boundary(t.len() - 4) && digits(&t[t.len() - 4..]) {
+        let rest = t[..t.len() - 4].trim_end_matches(['(', '（', ' ', '　', '-', '、', ',', '，']);
+        return (Some(&t[t.len() - 4..]), rest);
+    }
+    (None, s)
+}
+
 /// Parses an honour as written in a roster: `省级骨干教师`, `市级学科带头人`,
-/// `区级教坛新秀`, `特级教师`, or `backbone:county`.
-pub fn parse_title(field: &'static str, input: &str) -> Result<(HonourKind, Level), FieldError> {
+/// `区级数学骨干教师`, `宜都市语文学科带头人`, `松滋市学前教育首席教师`,
+/// `2021年特级教师`, or `backbone:county`. `home` is the district's name,
+/// so that a title from the district itself is read as district level.
+pub fn parse_title(field: &'static str, input: &str, home: Option<&str>) -> Result<Title, FieldError> {
     let s = input.trim();
     if s.is_empty() {
         return Err(FieldError::new(field, "required"));
     }
+    let unknown = || FieldError::new(field, "unknown_honour").with("value", s);
     if let Some((k, l)) = s.split_once(':') {
-        return Ok((HonourKind::parse(field, k)?, Level::parse(field, l)?));
+        return Ok(Title {
+            kind: HonourKind::parse(field, k)?,
+            level: Level::parse(field, l)?,
+            subject: None,
+            year: None,
+        });
     }
-    let (level, rest) = match Level::strip_prefix(s) {
-        Some((l, rest)) => (Some(l), rest),
-        None => (None, s),
+    let (year, body) = strip_year(s);
+    let year = match year {
+        Some(y) => {
+            let y: i32 = y.parse().map_err(|_| unknown())?;
+            if !(1950..=2100).contains(&y) {
+                return Err(FieldError::new(field, "not_a_year").with("value", s));
+            }
+            Some(y)
+        }
+        None => None,
     };
-    let kind = HonourKind::parse(field, rest.trim())
-        .map_err(|_| FieldError::new(field, "unknown_honour").with("value", s))?;
+    // The kind ends the title; 准骨干 is tried before 骨干.
+    let order = [
+        HonourKind::ProspectiveBackbone,
+        HonourKind::Backbone,
+        HonourKind::ChiefTeacher,
+        HonourKind::DisciplineLeader,
+        HonourKind::FamousTeacher,
+        HonourKind::SpecialGrade,
+        HonourKind::RisingStar,
+        HonourKind::EthicsModel,
+    ];
+    let (kind, before) = order
+        .into_iter()
+        .find_map(|k| {
+            k.zh_names()
+                .iter()
+                .find(|n| body.ends_with(*n))
+                .map(|n| (k, &body[..body.len() - n.len()]))
+        })
+        .or_else(|| HonourKind::parse(field, body).ok().map(|k| (k, "")))
+        .ok_or_else(unknown)?;
+    // Then the level: a level word (省级, 区级), or a place (宜都市).
+    let (level, rest) = match Level::strip_prefix(before) {
+        Some((l, rest)) => (Some(l), rest),
+        None => {
+            let place_end = place_end(before);
+            match place_end.and_then(|e| place_level(&before[..e], home).map(|l| (l, e))) {
+                Some((l, e)) => (Some(l), before[e..].trim_start_matches('级')),
+                None => (None, before),
+            }
+        }
+    };
     let level = level
         .or(kind.default_level())
         .ok_or_else(|| FieldError::new(field, "honour_needs_level").with("value", s))?;
-    Ok((kind, level))
+    let subject = rest.trim().trim_end_matches("学科").trim();
+    if subject.chars().count() > 20 || subject.chars().any(|c| c.is_ascii_digit()) {
+        return Err(unknown());
+    }
+    Ok(Title {
+        kind,
+        level,
+        subject: (!subject.is_empty()).then(|| subject.to_string()),
+        year,
+    })
 }
 
 /// Whether an honour still counts.
@@ -170,17 +306,19 @@ impl HonourStatus {
 pub struct HonourFact {
     pub kind: HonourKind,
     pub level: Level,
-    pub granted_year: i32,
+    /// None when the roster did not say: held since before records began.
+    pub granted_year: Option<i32>,
     /// The last year it counts, if limited.
     pub valid_until_year: Option<i32>,
     pub status: HonourStatus,
 }
 
 impl HonourFact {
-    /// Active, granted by `year` and not past its validity.
+    /// Active, granted by `year` (or in a year not known) and not past its
+    /// validity.
     pub fn counts_in(&self, year: i32) -> bool {
         self.status == HonourStatus::Active
-            && self.granted_year <= year
+            && self.granted_year.is_none_or(|g| g <= year)
             && self.valid_until_year.is_none_or(|v| year <= v)
     }
 }
@@ -189,39 +327,110 @@ impl HonourFact {
 mod tests {
     use super::*;
 
+    fn title(s: &str, home: Option<&str>) -> (HonourKind, Level, Option<String>, Option<i32>) {
+        let t = parse_title("honours", s, home).unwrap();
+        (t.kind, t.level, t.subject, t.year)
+    }
+
     #[test]
     fn roster_titles() {
+        use HonourKind::*;
+        use Level::*;
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(title("省级骨干教师", None), (Backbone, Provincial, None, None));
         assert_eq!(
-            parse_title("honours", "省级骨干教师").unwrap(),
-            (HonourKind::Backbone, Level::Provincial)
+            title("市级学科带头人", None),
+            (DisciplineLeader, Municipal, None, None)
         );
         assert_eq!(
-            parse_title("honours", "市级学科带头人").unwrap(),
-            (HonourKind::DisciplineLeader, Level::Municipal)
+            title("区级准骨干教师", None),
+            (ProspectiveBackbone, County, None, None)
+        );
+        assert_eq!(title("特级教师", None), (SpecialGrade, Provincial, None, None));
+        assert_eq!(title("rising_star:town", None), (RisingStar, Town, None, None));
+        // Titles with a place and a subject inside, as rosters write them.
+        assert_eq!(
+            title("宜都市语文学科带头人", Some("宜都市")),
+            (DisciplineLeader, County, some("语文"), None)
         );
         assert_eq!(
-            parse_title("honours", "区级准骨干教师").unwrap(),
-            (HonourKind::ProspectiveBackbone, Level::County)
+            title("区级数学骨干教师", None),
+            (Backbone, County, some("数学"), None)
         );
         assert_eq!(
-            parse_title("honours", "特级教师").unwrap(),
-            (HonourKind::SpecialGrade, Level::Provincial)
+            title("松滋市学前教育首席教师", Some("松滋市")),
+            (ChiefTeacher, County, some("学前教育"), None)
+        );
+        // Another city is above the district; a province is a province.
+        assert_eq!(
+            title("荆州市语文学科带头人", Some("松滋市")),
+            (DisciplineLeader, Municipal, some("语文"), None)
         );
         assert_eq!(
-            parse_title("honours", "rising_star:town").unwrap(),
-            (HonourKind::RisingStar, Level::Town)
+            title("湖北省小学数学骨干教师", None),
+            (Backbone, Provincial, some("小学数学"), None)
         );
         assert_eq!(
-            parse_title("honours", "骨干教师").unwrap_err().code,
-            "honour_needs_level"
+            title("广府区数学学科骨干教师", None),
+            (Backbone, County, some("数学"), None)
         );
         assert_eq!(
-            parse_title("honours", "省级优秀班主任").unwrap_err().code,
-            "unknown_honour"
+            title("湖北省宜都市语文学科带头人", Some("宜都市")),
+            (DisciplineLeader, County, some("语文"), None)
         );
+        assert_eq!(
+            title("湖北省荆州市名师", Some("宜都市")),
+            (FamousTeacher, Municipal, None, None)
+        );
+        assert_eq!(
+            title("恩施州数学骨干教师", None),
+            (Backbone, Municipal, some("数学"), None)
+        );
+        // A year written with the title.
+        assert_eq!(
+            title("2021年区级骨干教师", None),
+            (Backbone, County, None, Some(2021))
+        );
+        assert_eq!(
+            title("市级名师（2019）", None),
+            (FamousTeacher, Municipal, None, Some(2019))
+        );
+        assert_eq!(
+            title("宜都市名师(2018年)", Some("宜都市")),
+            (FamousTeacher, County, None, Some(2018))
+        );
+
+        let err = |s: &str| parse_title("honours", s, None).unwrap_err().code;
+        assert_eq!(err("骨干教师"), "honour_needs_level");
+        assert_eq!(err("语文骨干教师"), "honour_needs_level");
+        assert_eq!(err("省级优秀班主任"), "unknown_honour");
+        assert_eq!(err("1800年区级骨干教师"), "not_a_year");
         for k in HonourKind::ALL {
             assert_eq!(HonourKind::parse("kind", k.code()).unwrap(), k);
             assert_eq!(HonourKind::parse("kind", k.zh()).unwrap(), k);
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever a roster cell holds, reading it as a title answers
+        /// (a title or an error) and never panics.
+        #[test]
+        fn any_text_is_read_without_panicking(s in "\\PC{0,24}", home in "\\PC{0,6}") {
+            let _ = parse_title("honours", &s, Some(&home));
+        }
+
+        #[test]
+        fn titles_with_years_and_places(
+            year in 1950i32..2100,
+            place in "(宜都|松滋|广府)(市|区|县)",
+            subject in "(语文|数学|学前教育|)",
+        ) {
+            let text = format!("{year}年{place}{subject}骨干教师");
+            let t = parse_title("honours", &text, Some(&place)).unwrap();
+            proptest::prop_assert_eq!(t.kind, HonourKind::Backbone);
+            proptest::prop_assert_eq!(t.level, Level::County);
+            proptest::prop_assert_eq!(t.year, Some(year));
+            proptest::prop_assert_eq!(t.subject, (!subject.is_empty()).then(|| subject.clone()));
         }
     }
 
@@ -230,7 +439,7 @@ mod tests {
         let h = HonourFact {
             kind: HonourKind::Backbone,
             level: Level::County,
-            granted_year: 2021,
+            granted_year: Some(2021),
             valid_until_year: Some(2023),
             status: HonourStatus::Active,
         };

@@ -317,7 +317,7 @@ mod tests {
         let bb = |level| HonourFact {
             kind: HonourKind::Backbone,
             level,
-            granted_year: 2020,
+            granted_year: Some(2020),
             valid_until_year: None,
             status: HonourStatus::Active,
         };

@@ -440,7 +440,7 @@ mod tests {
         bb.honours.push(HonourFact {
             kind: HonourKind::Backbone,
             level: Level::County,
-            granted_year: 2020,
+            granted_year: Some(2020),
             valid_until_year: None,
             status: HonourStatus::Active,
         });

@@ -38,7 +38,10 @@ pub struct Profile {
 pub struct HonourLine {
     pub kind: HonourKind,
     pub level: Level,
-    pub year: i32,
+    /// None when not known.
+    pub year: Option<i32>,
+    /// The subject inside the title (语文).
+    pub subject: Option<String>,
     pub body: Option<String>,
     pub valid_until: Option<i32>,
     pub status: HonourStatus,
@@ -250,13 +253,21 @@ fn prepare(r: &GrowthReport, l: Locale) -> Prepared {
         .honours
         .iter()
         .map(|h| {
+            let year = match h.year {
+                Some(y) => y.to_string(),
+                None => t(l, "honours.year_unknown", &[]),
+            };
+            let kind = label(l, "honour_kinds", h.kind.code());
             vec![
                 match h.valid_until {
-                    Some(u) => format!("{}–{u}", h.year),
-                    None => h.year.to_string(),
+                    Some(u) => format!("{year}–{u}"),
+                    None => year,
                 },
                 label(l, "levels", h.level.code()),
-                label(l, "honour_kinds", h.kind.code()),
+                match &h.subject {
+                    Some(s) => format!("{kind}{}", paren(l, s)),
+                    None => kind,
+                },
                 h.body.clone().unwrap_or_default(),
                 label(l, "honour_status", h.status.code()),
             ]
@@ -566,7 +577,8 @@ mod tests {
             honours: vec![HonourLine {
                 kind: HonourKind::Backbone,
                 level: Level::County,
-                year: 2024,
+                year: Some(2024),
+                subject: Some("语文".into()),
                 body: Some("区教育局".into()),
                 valid_until: Some(2027),
                 status: HonourStatus::Active,

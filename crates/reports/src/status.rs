@@ -137,16 +137,15 @@ fn honours_paragraph(subject: Subject, a: &StatusAnalysis, l: Locale) -> String 
             .iter()
             .map(|(v, c)| t(l, "status.item_backbone", &[("level", lv(*v)), ("n", n(*c))]))
             .collect();
-        let mut b = join(l, &items);
-        b.push_str(&t(
+        let mut b = t(
             l,
             if total == 1 {
-                "status.backbone_noun_one"
+                "status.backbone_list_one"
             } else {
-                "status.backbone_noun"
+                "status.backbone_list"
             },
-            &[],
-        ));
+            &[("items", join(l, &items))],
+        );
         if a.backbone_by_level.len() > 1 {
             b.push_str(&t(l, "status.backbone_total", &[("total", n(total))]));
         }

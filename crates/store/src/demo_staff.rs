@@ -254,9 +254,11 @@ pub fn primary_school(today: NaiveDate, seed: u64) -> Vec<Person> {
         let mut honours = Vec::new();
         match i {
             0 => honours.push("市级学科带头人"),
-            3 => honours.push("县级名师"),
+            // Titles as rosters write them: a place or a level, a subject.
+            3 => honours.push("广府区数学名师"),
             6 | 9 => honours.push("市级学科带头人"),
-            50 | 55 | 60 => honours.push("县级教坛新秀"),
+            50 => honours.push("区级语文教坛新秀"),
+            55 | 60 => honours.push("县级教坛新秀"),
             12 | 20 => honours.push("校级师德标兵"),
             _ => {}
         }

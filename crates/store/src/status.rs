@@ -16,14 +16,15 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// (teacher, kind, level, granted, valid until, status)
-pub(crate) type HonourRow = (i64, String, String, i32, Option<i32>, String);
+pub(crate) type HonourRow = (i64, String, String, i32, bool, Option<i32>, String);
 
 /// The columns of a [`HonourRow`].
-pub(crate) const HONOUR_COLUMNS: [honour::Column; 6] = [
+pub(crate) const HONOUR_COLUMNS: [honour::Column; 7] = [
     honour::Column::TeacherId,
     honour::Column::Kind,
     honour::Column::Level,
     honour::Column::GrantedYear,
+    honour::Column::YearKnown,
     honour::Column::ValidUntilYear,
     honour::Column::Status,
 ];
@@ -31,14 +32,14 @@ pub(crate) const HONOUR_COLUMNS: [honour::Column; 6] = [
 /// A honour row as a fact of its teacher; `None` for codes this version
 /// does not know.
 pub(crate) fn honour_fact(
-    (teacher_id, kind, level, granted_year, valid_until_year, status): HonourRow,
+    (teacher_id, kind, level, granted_year, year_known, valid_until_year, status): HonourRow,
 ) -> Option<(i64, HonourFact)> {
     Some((
         teacher_id,
         HonourFact {
             kind: HonourKind::from_code(&kind)?,
             level: Level::from_code(&level)?,
-            granted_year,
+            granted_year: year_known.then_some(granted_year),
             valid_until_year,
             status: HonourStatus::from_code(&status)?,
         },

@@ -90,6 +90,7 @@ pub async fn make(
                 kind: h.kind,
                 level: h.level,
                 year: h.granted_year,
+                subject: h.subject.clone(),
                 body: h.granting_body.clone(),
                 valid_until: h.valid_until_year,
                 status: h.status,

@@ -15,6 +15,9 @@ pub struct Model {
     pub valid_until_year: Option<i32>,
     pub status: String,
     pub status_reason: Option<String>,
+    pub subject: Option<String>,
+    pub source_text: Option<String>,
+    pub year_known: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -11,7 +11,7 @@
 use super::columns::{COLUMNS, Column};
 use super::read::{CancelOnDrop, ReadLimits, for_each_row};
 use crate::audit::{self, Change};
-use crate::entity::{honour, pending_upload, school, teacher};
+use crate::entity::{district, honour, pending_upload, school, teacher};
 use crate::teachers::{
     BULK_COLUMNS, TeacherFields, TeacherInput, bulk_row, fields_of, set_fields, split_list,
 };
@@ -91,7 +91,30 @@ impl ImportReport {
     }
 }
 
-type HonourKey = (HonourKind, Level, i32);
+/// An honour a row lists.
+#[derive(Debug, Clone)]
+struct HonourKey {
+    kind: HonourKind,
+    level: Level,
+    /// None when the roster gives no year: held, since a year not known.
+    year: Option<i32>,
+    subject: Option<String>,
+    /// The title as written, when the row wrote one.
+    source: Option<String>,
+}
+
+/// An honour's title as a roster writes it.
+fn title(field: &'static str, text: &str, home: &str) -> Result<HonourKey, FieldError> {
+    let t = parse_title(field, text, Some(home))?;
+    Ok(HonourKey {
+        kind: t.kind,
+        level: t.level,
+        year: t.year,
+        subject: t.subject,
+        // Kept when it says more than the kind and level do.
+        source: (text.trim() != format!("{}{}", t.level.zh(), t.kind.zh())).then(|| text.trim().to_string()),
+    })
+}
 
 fn field_column(field: &str) -> Option<Column> {
     Some(match field {
@@ -176,6 +199,9 @@ enum Plan {
 struct Checker {
     today: NaiveDate,
     district_id: i64,
+    /// The district's name: titles from the district itself (宜都市…) are
+    /// district-level titles.
+    home: String,
     school_id: i64,
     now: DateTime<Utc>,
     pending: Vec<(usize, Vec<String>)>,
@@ -313,28 +339,24 @@ impl Checker {
         for (text, field) in titles {
             let parsed = if field == "backbone_level" {
                 Level::parse(field, &text)
-                    .map(|l| (HonourKind::Backbone, l))
-                    .or_else(|_| parse_title(field, &text))
+                    .map(|level| HonourKey {
+                        kind: HonourKind::Backbone,
+                        level,
+                        year: None,
+                        subject: None,
+                        source: None,
+                    })
+                    .or_else(|_| title(field, &text, &self.home))
             } else {
-                parse_title(field, &text)
+                title(field, &text, &self.home)
             };
             match parsed {
-                Ok((kind, level)) => {
-                    let y = year.unwrap_or_else(|| {
-                        if !self
-                            .report
-                            .warnings
-                            .iter()
-                            .any(|x| x.row == line && x.code == "year_assumed")
-                        {
-                            let w = FieldError::new("honour_year", "year_assumed").with("year", today.year());
-                            self.report
-                                .warnings
-                                .push(RowIssue::new(line, h.name("honour_year"), w));
-                        }
-                        today.year()
-                    });
-                    honours.push((kind, level, y));
+                Ok(mut k) => {
+                    // A year inside the title (it speaks of that title
+                    // alone), else the row's year column, else not known:
+                    // the honour is held all the same.
+                    k.year = k.year.or(year);
+                    honours.push(k);
                 }
                 Err(e) => errors.push(RowIssue::new(line, h.name(field), e)),
             }
@@ -396,8 +418,8 @@ impl Checker {
                 let have = ex.held.get(&m.id);
                 let new_honours: Vec<HonourKey> = honours
                     .into_iter()
-                    .filter(|(k, l, _)| {
-                        !have.is_some_and(|h| h.contains(&(k.code().into(), l.code().into())))
+                    .filter(|k| {
+                        !have.is_some_and(|h| h.contains(&(k.kind.code().into(), k.level.code().into())))
                     })
                     .collect();
                 if after == before && m.active && new_honours.is_empty() {
@@ -470,14 +492,18 @@ async fn write<C: ConnectionTrait>(
     plans: Vec<Plan>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let new_honour = |teacher_id: i64, (k, l, y): HonourKey| -> Vec<sea_orm::Value> {
+    let new_honour = |teacher_id: i64, k: HonourKey| -> Vec<sea_orm::Value> {
         vec![
             teacher_id.into(),
             district_id.into(),
             school_id.into(),
-            k.code().into(),
-            l.code().into(),
-            y.into(),
+            k.kind.code().into(),
+            k.level.code().into(),
+            // An unknown year is stored as 0 and never read as a year.
+            k.year.unwrap_or(0).into(),
+            k.year.is_some().into(),
+            k.subject.into(),
+            k.source.into(),
             Option::<String>::None.into(),
             Option::<i32>::None.into(),
             HonourStatus::Active.code().into(),
@@ -527,6 +553,9 @@ async fn write<C: ConnectionTrait>(
             "kind",
             "level",
             "granted_year",
+            "year_known",
+            "subject",
+            "source_text",
             "granting_body",
             "valid_until_year",
             "status",
@@ -579,9 +608,15 @@ pub async fn import(
     }
     let started = std::time::Instant::now();
     let now = Utc::now();
+    let home = district::Entity::find_by_id(s.district_id)
+        .one(store.conn())
+        .await?
+        .map(|d| d.name)
+        .unwrap_or_default();
     let checker = Checker {
         today,
         district_id: s.district_id,
+        home,
         school_id: s.id,
         now,
         pending: Vec::new(),
@@ -804,9 +839,13 @@ pub async fn export_rows(store: &Store, scope: &Scope, school_id: i64) -> Result
         let others: Vec<String> = hs
             .iter()
             .filter(|h| backbone.is_none_or(|b| b.id != h.id))
-            .map(|h| format!("{}{}", h.level.zh(), h.kind.zh()))
+            .map(|h| {
+                h.source_text
+                    .clone()
+                    .unwrap_or_else(|| format!("{}{}", h.level.zh(), h.kind.zh()))
+            })
             .collect();
-        let year = hs.iter().map(|h| h.granted_year).max();
+        let year = hs.iter().filter_map(|h| h.granted_year).max();
         let yn = |b: Option<bool>| b.map(|b| if b { "是" } else { "否" }).unwrap_or("").to_string();
         let d = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
         let row: Vec<String> = COLUMNS

@@ -10,6 +10,9 @@ pub struct HonourInput {
     /// `level` empty.
     pub kind: String,
     pub level: String,
+    /// Optional: 语文, 学前教育. Taken from a full title when empty.
+    pub subject: String,
+    /// Empty when not known.
     pub granted_year: String,
     pub granting_body: String,
     pub valid_until_year: String,
@@ -30,33 +33,61 @@ pub(crate) fn year(field: &'static str, s: &str) -> Result<i32, FieldError> {
 pub struct ParsedHonour {
     pub kind: HonourKind,
     pub level: Level,
-    pub granted_year: i32,
+    pub subject: Option<String>,
+    /// The title as typed, when it was typed whole.
+    pub source_text: Option<String>,
+    pub granted_year: Option<i32>,
     pub granting_body: Option<String>,
     pub valid_until_year: Option<i32>,
 }
 
 impl HonourInput {
-    pub fn parse(&self) -> Result<ParsedHonour, FieldError> {
-        let (kind, level) = if self.level.trim().is_empty() {
-            parse_title("kind", &self.kind)?
+    /// Checks the input; `home` is the district's name, so that a title
+    /// from the district itself (宜都市语文学科带头人) reads as district level.
+    pub fn parse(&self, home: Option<&str>) -> Result<ParsedHonour, FieldError> {
+        let (kind, level, subject, title_year, source) = if self.level.trim().is_empty() {
+            let t = parse_title("kind", &self.kind, home)?;
+            let whole = HonourKind::parse("kind", &self.kind).is_err();
+            (
+                t.kind,
+                t.level,
+                t.subject,
+                t.year,
+                whole.then(|| self.kind.trim().to_string()),
+            )
         } else {
             (
                 HonourKind::parse("kind", &self.kind)?,
                 Level::parse("level", &self.level)?,
+                None,
+                None,
+                None,
             )
         };
-        let granted = year("granted_year", &self.granted_year)?;
+        let granted = match self.granted_year.trim() {
+            "" => title_year,
+            s => Some(year("granted_year", s)?),
+        };
         let until = match self.valid_until_year.trim() {
             "" => None,
             s => Some(year("valid_until_year", s)?),
         };
-        if until.is_some_and(|u| u < granted) {
+        if let (Some(u), Some(g)) = (until, granted)
+            && u < g
+        {
             return Err(FieldError::new("valid_until_year", "before_granted"));
         }
+        let subject = short_text("subject", &self.subject, 40)?.or(subject);
+        let source_text = match source {
+            Some(s) => short_text("kind", &s, 100)?,
+            None => None,
+        };
         let body = short_text("granting_body", &self.granting_body, 100)?;
         Ok(ParsedHonour {
             kind,
             level,
+            subject,
+            source_text,
             granted_year: granted,
             granting_body: body,
             valid_until_year: until,
@@ -71,13 +102,6 @@ pub async fn add_honour(
     teacher_id: i64,
     input: &HonourInput,
 ) -> Result<Honour> {
-    let ParsedHonour {
-        kind,
-        level,
-        granted_year: granted,
-        granting_body: body,
-        valid_until_year: until,
-    } = input.parse()?;
     let txn = store.begin().await?;
     let t = teacher::Entity::find_by_id(teacher_id)
         .one(&txn)
@@ -88,6 +112,19 @@ pub async fn add_honour(
         return Err(Error::NotFound);
     }
     scope.require(Capability::ManageTeachers, tenant)?;
+    let home = district::Entity::find_by_id(t.district_id)
+        .one(&txn)
+        .await?
+        .map(|d| d.name);
+    let ParsedHonour {
+        kind,
+        level,
+        subject,
+        source_text,
+        granted_year: granted,
+        granting_body: body,
+        valid_until_year: until,
+    } = input.parse(home.as_deref())?;
     let now = Utc::now();
     let m = honour::ActiveModel {
         teacher_id: Set(teacher_id),
@@ -95,7 +132,11 @@ pub async fn add_honour(
         school_id: Set(t.school_id),
         kind: Set(kind.code().into()),
         level: Set(level.code().into()),
-        granted_year: Set(granted),
+        // An unknown year is stored as 0 and never read as a year.
+        granted_year: Set(granted.unwrap_or(0)),
+        year_known: Set(granted.is_some()),
+        subject: Set(subject),
+        source_text: Set(source_text),
         granting_body: Set(body),
         valid_until_year: Set(until),
         status: Set(HonourStatus::Active.code().into()),

@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Change};
 use crate::entity::{
-    honour, leading_group_member, org_group, org_group_member, school, teacher, teacher_transfer,
+    district, honour, leading_group_member, org_group, org_group_member, school, teacher, teacher_transfer,
     tier_override, user,
 };
 use crate::error::OnConstraint;
@@ -285,7 +285,12 @@ pub struct Honour {
     pub teacher_id: i64,
     pub kind: HonourKind,
     pub level: Level,
-    pub granted_year: i32,
+    /// None when not known (a roster that gave no year).
+    pub granted_year: Option<i32>,
+    /// The subject inside the title: 语文 in 宜都市语文学科带头人.
+    pub subject: Option<String>,
+    /// The title as the roster wrote it.
+    pub source_text: Option<String>,
     pub granting_body: Option<String>,
     pub valid_until_year: Option<i32>,
     pub status: HonourStatus,
@@ -311,7 +316,9 @@ pub(crate) fn to_honour(m: honour::Model) -> Option<Honour> {
         teacher_id: m.teacher_id,
         kind: HonourKind::from_code(&m.kind)?,
         level: Level::from_code(&m.level)?,
-        granted_year: m.granted_year,
+        granted_year: m.year_known.then_some(m.granted_year),
+        subject: m.subject,
+        source_text: m.source_text,
         granting_body: m.granting_body,
         valid_until_year: m.valid_until_year,
         status: HonourStatus::from_code(&m.status)?,

@@ -98,11 +98,9 @@ async fn csv_utf8_bom_and_gbk(db: Db) {
     );
     assert_eq!(wang.section, Some(Section::Primary));
     assert_eq!(ts[0].backbone_level, Some(Level::County));
-    assert!(
-        ts[0].honours.iter().any(|h| h.kind == HonourKind::RisingStar
-            && h.level == Level::Municipal
-            && h.granted_year == 2021)
-    );
+    assert!(ts[0].honours.iter().any(|h| h.kind == HonourKind::RisingStar
+        && h.level == Level::Municipal
+        && h.granted_year == Some(2021)));
     assert_eq!(ts[1].fields.birth_date, NaiveDate::from_ymd_opt(1985, 7, 1));
     assert_eq!(ts[1].fields.work_start, NaiveDate::from_ymd_opt(2008, 9, 1));
     assert_eq!(ts[1].fields.education, Some(Education::Master));
@@ -342,6 +340,113 @@ async fn reimport_updates_instead_of_duplicating(db: Db) {
     assert_eq!((r.added, r.updated, r.unchanged), (0, 0, 4));
 }
 both_dbs!(reimport_updates_instead_of_duplicating);
+
+/// Honours with a place and a subject inside, with and without a year.
+async fn honours_as_rosters_write_them(db: Db) {
+    let (store, _dir) = fresh(db).await;
+    let sid = school(&store).await;
+    let scope = Scope::system("t");
+    let csv = "姓名,出生日期,荣誉称号,获评年份\n\
+        甲,1990-01-01,测试区语文学科带头人、区级数学骨干教师,\n\
+        乙,1991-01-01,松滋市学前教育首席教师、2019年市级名师,\n\
+        丙,1992-01-01,测试区名师（2018）、校级师德标兵,2020\n";
+    let r = import(&store, &scope, sid, "h.csv", csv.as_bytes(), false, MAX, today())
+        .await
+        .unwrap();
+    assert!(r.ok() && r.warnings.is_empty(), "{:?} {:?}", r.errors, r.warnings);
+    assert_eq!(r.honours_added, 6);
+    let ts = teachers(&store, sid).await;
+    let by = |n: &str| ts.iter().find(|t| t.fields.name == n).unwrap();
+    let facts = |n: &str| {
+        let mut v: Vec<_> = by(n)
+            .honours
+            .iter()
+            .map(|h| {
+                (
+                    h.kind,
+                    h.level,
+                    h.subject.clone(),
+                    h.granted_year,
+                    h.source_text.clone(),
+                )
+            })
+            .collect();
+        v.sort_by_key(|x| x.0);
+        v
+    };
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(
+        facts("甲"),
+        vec![
+            (
+                HonourKind::Backbone,
+                Level::County,
+                s("数学"),
+                None,
+                s("区级数学骨干教师")
+            ),
+            (
+                HonourKind::DisciplineLeader,
+                Level::County,
+                s("语文"),
+                None,
+                s("测试区语文学科带头人")
+            ),
+        ]
+    );
+    // No year given: recorded as not known, and held all the same.
+    assert_eq!(by("甲").backbone_level, Some(Level::County));
+    assert_eq!(
+        facts("乙"),
+        vec![
+            (
+                HonourKind::ChiefTeacher,
+                Level::Municipal,
+                s("学前教育"),
+                None,
+                s("松滋市学前教育首席教师")
+            ),
+            (
+                HonourKind::FamousTeacher,
+                Level::Municipal,
+                None,
+                Some(2019),
+                s("2019年市级名师")
+            ),
+        ]
+    );
+    // A year in the title is that title's; the column gives the rest theirs.
+    assert_eq!(
+        facts("丙"),
+        vec![
+            (
+                HonourKind::FamousTeacher,
+                Level::County,
+                None,
+                Some(2018),
+                s("测试区名师（2018）")
+            ),
+            (HonourKind::EthicsModel, Level::School, None, Some(2020), None),
+        ]
+    );
+
+    // The export writes the titles as they were written and reads back in
+    // unchanged.
+    let rows = export_rows(&store, &scope, sid).await.unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r.iter().any(|c| c.contains("测试区语文学科带头人"))),
+        "{rows:?}"
+    );
+    let headers: Vec<(&str, &str)> = COLUMNS.iter().map(|(_, zh, en, _)| (*zh, *en)).collect();
+    let xlsx = lingyan_reports::roster::workbook("花名册", &headers, &rows).unwrap();
+    let r = import(&store, &scope, sid, "export.xlsx", &xlsx, false, MAX, today())
+        .await
+        .unwrap();
+    assert!(r.ok(), "{:?}", r.errors);
+    assert_eq!((r.added, r.updated, r.unchanged, r.honours_added), (0, 0, 3, 0));
+}
+both_dbs!(honours_as_rosters_write_them);
 
 async fn file_problems_are_named(db: Db) {
     let (store, _dir) = fresh(db).await;

@@ -200,7 +200,8 @@ async fn add_honour(
     let input = HonourInput {
         kind: req.kind,
         level: req.level,
-        granted_year: req.granted_year.to_string(),
+        subject: req.subject,
+        granted_year: req.granted_year.map(|y| y.to_string()).unwrap_or_default(),
         granting_body: req.granting_body,
         valid_until_year: req.valid_until_year.map(|y| y.to_string()).unwrap_or_default(),
     };

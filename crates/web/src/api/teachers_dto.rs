@@ -14,7 +14,13 @@ pub struct Honour {
     pub kind: String,
     /// school, town, county, municipal, provincial, national
     pub level: String,
-    pub granted_year: i32,
+    /// Null when not known (a roster that gave no year); the honour counts
+    /// as held.
+    pub granted_year: Option<i32>,
+    /// The subject inside the title: 语文 in 宜都市语文学科带头人.
+    pub subject: Option<String>,
+    /// The title as written (宜都市语文学科带头人), when it was given whole.
+    pub title: Option<String>,
     pub granting_body: Option<String>,
     pub valid_until_year: Option<i32>,
     /// active, expired, revoked
@@ -30,6 +36,8 @@ impl From<lingyan_store::teachers::Honour> for Honour {
             kind: h.kind.code().into(),
             level: h.level.code().into(),
             granted_year: h.granted_year,
+            subject: h.subject,
+            title: h.source_text,
             granting_body: h.granting_body,
             valid_until_year: h.valid_until_year,
             status: h.status.code().into(),
@@ -209,12 +217,16 @@ impl TeacherInput {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct HonourRequest {
-    /// A kind code or Chinese name; or a whole title such as 省级骨干教师
-    /// with `level` omitted.
+    /// A kind code or Chinese name; or a whole title as written — 省级骨干教师,
+    /// 宜都市语文学科带头人 — with `level` omitted.
     pub kind: String,
     #[serde(default)]
     pub level: String,
-    pub granted_year: i32,
+    /// Optional; taken from a whole title when omitted there.
+    #[serde(default)]
+    pub subject: String,
+    /// Omitted when not known.
+    pub granted_year: Option<i32>,
     #[serde(default)]
     pub granting_body: String,
     pub valid_until_year: Option<i32>,

@@ -544,6 +544,12 @@ async fn view_teacher_post(
 struct HonourForm {
     kind: String,
     level: String,
+    /// The whole title as written, instead of kind and level.
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
     granted_year: String,
     #[serde(default)]
     granting_body: String,
@@ -560,9 +566,12 @@ async fn view_teacher_honours_post(
     Path(id): Path<i64>,
     Form(f): Form<HonourForm>,
 ) -> Result<Response, PageError> {
+    // A title typed whole (宜都市语文学科带头人) says kind and level itself.
+    let whole = !f.title.trim().is_empty();
     let input = HonourInput {
-        kind: f.kind,
-        level: f.level,
+        kind: if whole { f.title } else { f.kind },
+        level: if whole { String::new() } else { f.level },
+        subject: f.subject,
         granted_year: f.granted_year,
         granting_body: f.granting_body,
         valid_until_year: f.valid_until_year,
