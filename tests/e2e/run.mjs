@@ -4,6 +4,7 @@
 //   LINGYAN_BASE_URL   the server, e.g. http://127.0.0.1:41234 (required)
 //   LINGYAN_E2E_LABEL  names the run in screenshot files (sqlite, postgres)
 //   LINGYAN_E2E_OUT    screenshot directory (default ../../target/e2e)
+//   LINGYAN_E2E_ONLY   run only the flows named here (comma-separated)
 //
 // Every flow runs in both languages on a 375 px wide phone viewport. A flow
 // fails on a thrown error, on any console error (CSP violations included)
@@ -38,8 +39,9 @@ const browser = await chromium.launch({
   ],
 });
 
+const only = (process.env.LINGYAN_E2E_ONLY || "").split(",").filter(Boolean);
 let failed = 0;
-for (const flow of flows) {
+for (const flow of flows.filter((f) => !only.length || only.includes(f.name))) {
   for (const lang of ["zh-CN", "en"]) {
     const context = await browser.newContext({
       locale: lang,
@@ -56,6 +58,7 @@ for (const flow of flows) {
     const t = {
       base,
       lang,
+      label,
       zh: lang === "zh-CN",
       async shot(name) {
         const file = `${outDir}/${name}-${lang}-${label}.png`;

@@ -104,6 +104,12 @@ impl Tr {
         t(self.0, &format!("roles.{}", r.code()))
     }
 
+    /// A school's or district's name in the reader's language: the English
+    /// name where one is stored.
+    pub fn name<'a>(&self, zh: &'a str, en: &'a Option<String>) -> &'a str {
+        lingyan_reports::local_name(self.0, zh, en.as_deref())
+    }
+
     /// The label of a coded value: `tr.label("employment", "contract")`.
     pub fn label(&self, group: &str, code: &str) -> String {
         t(self.0, &format!("{group}.{code}"))

@@ -4,5 +4,6 @@ import { people } from "./people.mjs";
 import { registry } from "./registry.mjs";
 import { portfolio } from "./portfolio.mjs";
 import { duties } from "./duties.mjs";
+import { crawl } from "./crawl.mjs";
 
-export const flows = [login, people, registry, portfolio, duties];
+export const flows = [login, people, registry, portfolio, duties, crawl];

@@ -119,10 +119,7 @@ pub fn headline(roles: &[Role]) -> Role {
 
 /// A school's or district's name in the reader's language.
 pub fn local_name(tr: Tr, zh: &str, en: &Option<String>) -> String {
-    match en.as_deref().map(str::trim) {
-        Some(en) if !tr.is_zh() && !en.is_empty() => en.to_string(),
-        _ => zh.to_string(),
-    }
+    tr.name(zh, en).to_string()
 }
 
 /// The caller's dashboard on `today`; `district` picks one district to

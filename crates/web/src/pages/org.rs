@@ -52,6 +52,8 @@ struct OrgPage {
     positions: &'static [GroupPosition],
     leading_positions: &'static [LeadingPosition],
     can_manage: bool,
+    /// The members' list opens the roster, for those who read it.
+    can_read_teachers: bool,
     error: Option<String>,
 }
 
@@ -64,6 +66,7 @@ async fn page(
 ) -> Result<OrgPage, PageError> {
     let school = lingyan_store::schools::get(&state.store, &caller.scope, school_id).await?;
     let can_manage = caller.scope.allows(Capability::ManageTeachers, school.tenant());
+    let can_read_teachers = caller.scope.allows(Capability::ReadTeachers, school.tenant());
     let staff = if can_manage {
         let f = TeacherFilter {
             school_id: Some(school_id),
@@ -99,6 +102,7 @@ async fn page(
         positions: GroupPosition::ALL,
         leading_positions: LeadingPosition::ALL,
         can_manage,
+        can_read_teachers,
         error,
         ctx,
     })

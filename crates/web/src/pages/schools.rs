@@ -175,6 +175,8 @@ struct SchoolPage {
     school: School,
     users: u64,
     can_edit: bool,
+    /// The roster and the status analysis are for those who read teachers.
+    can_read_teachers: bool,
     types: Vec<SchoolType>,
     form: SchoolForm,
     error: Option<String>,
@@ -204,6 +206,7 @@ async fn school_page(
     });
     Ok(SchoolPage {
         can_edit: caller.scope.allows(Capability::ManageSchools, school.tenant()),
+        can_read_teachers: caller.scope.allows(Capability::ReadTeachers, school.tenant()),
         school,
         users,
         types: SchoolType::ALL.to_vec(),

@@ -60,6 +60,14 @@ impl Analysed {
         }
     }
 
+    /// The district's own (Chinese) name.
+    fn district_name(&self) -> &str {
+        match self {
+            Analysed::School(s, _) => &s.district_name,
+            Analysed::District(d, ..) => &d.name,
+        }
+    }
+
     fn analysis(&self) -> &StatusAnalysis {
         match self {
             Analysed::School(_, a) | Analysed::District(_, a, _) => a,
@@ -121,7 +129,8 @@ struct StatusPage {
     as_of: String,
     school: String,
     district: String,
-    schools: Vec<School>,
+    /// (id, name in the page's language).
+    schools: Vec<(i64, String)>,
     docx_zh: String,
     docx_en: String,
 }
@@ -132,11 +141,13 @@ type TableWithChart = (String, Vec<String>, Vec<Vec<String>>, String);
 /// The charts beside the tables, by the tables' order (人员构成, 骨干教师与
 /// 荣誉称号, 年龄与教龄, …): backbone teachers by level beside the honours
 /// table, staff by age band beside the age table; none elsewhere.
-fn charts(a: &StatusAnalysis, tr: crate::i18n::Tr) -> Vec<String> {
+fn charts(a: &StatusAnalysis, tr: crate::i18n::Tr, district: &str) -> Vec<String> {
+    // The county level as the district names itself (区级, 松滋市级), as
+    // the tables beside the chart say it.
     let levels: Vec<String> = a
         .backbone_by_level
         .iter()
-        .map(|(l, _)| tr.label("levels", l.code()))
+        .map(|(l, _)| lingyan_reports::status::level_word(tr.0, *l, district))
         .collect();
     let counts: Vec<u64> = a.backbone_by_level.iter().map(|(_, c)| *c).collect();
     let backbone = json!({
@@ -202,7 +213,7 @@ async fn view_status_get(
         tables: tables
             .into_iter()
             .zip(
-                charts(a.analysis(), ctx.tr)
+                charts(a.analysis(), ctx.tr, a.district_name())
                     .into_iter()
                     .chain(std::iter::repeat(String::new())),
             )
@@ -210,7 +221,15 @@ async fn view_status_get(
             .collect(),
         as_of: as_of.to_string(),
         schools: lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::ReadTeachers)
-            .await?,
+            .await?
+            .into_iter()
+            .map(|s| {
+                (
+                    s.id,
+                    lingyan_reports::local_name(l, &s.name, s.name_en.as_deref()).to_string(),
+                )
+            })
+            .collect(),
         docx_zh: link("zh-CN"),
         docx_en: link("en"),
         school,

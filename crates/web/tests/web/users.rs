@@ -155,7 +155,11 @@ both_dbs!(api_validation_names_the_field_in_the_callers_language);
 async fn district_admin_manages_schools(app: TestApp) {
     let c = app.login_as("district").await;
     let (_, page) = c.get_text("/schools").await;
-    assert!(page.contains("广府实验小学") && page.contains("阳光幼儿园"));
+    // English names where stored, for a reader of English.
+    assert!(
+        page.contains("Guangfu Experimental Primary School") && page.contains("Sunshine Kindergarten"),
+        "{page}"
+    );
     let district = lingyan_store::districts::find_by_code(&app.store, "GF")
         .await
         .unwrap()
