@@ -363,6 +363,9 @@ pub struct Needs {
 pub struct RuleError {
     pub rule: usize,
     pub code: String,
+    /// The rule's names, to name it in a message (its code when unnamed).
+    pub name_zh: String,
+    pub name_en: String,
     pub error: FieldError,
 }
 
@@ -391,7 +394,9 @@ pub struct HonourInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct DutyRuleInput {
-    /// Stable identifier within the set: letters, digits, `_`, `-`.
+    /// Stable identifier within the set: letters, digits, `_`, `-`. Made
+    /// from the English name when left empty (see
+    /// [`DutySetInput::with_codes`]).
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
@@ -791,26 +796,80 @@ impl DutyRuleInput {
 }
 
 impl DutySetInput {
+    /// The set with a code for each rule that has none: made from its
+    /// English name (`observe_20_lessons_a_semester`), else `duty_N`, and
+    /// unique within the set. People name duties; codes are for machines.
+    pub fn with_codes(&self) -> DutySetInput {
+        let mut out = self.clone();
+        let mut taken: Vec<String> = out
+            .rules
+            .iter()
+            .map(|r| r.code.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
+        for (i, r) in out.rules.iter_mut().enumerate() {
+            if !r.code.trim().is_empty() {
+                continue;
+            }
+            let mut base = String::new();
+            for w in r
+                .name_en
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+            {
+                if base.len() + w.len() + 1 > 32 {
+                    break;
+                }
+                if !base.is_empty() {
+                    base.push('_');
+                }
+                base.push_str(&w.to_ascii_lowercase());
+            }
+            if base.is_empty() {
+                base = format!("duty_{}", i + 1);
+            }
+            let mut code = base.clone();
+            let mut n = 2;
+            while taken.contains(&code) {
+                code = format!("{base}_{n}");
+                n += 1;
+            }
+            taken.push(code.clone());
+            r.code = code;
+        }
+        out
+    }
+
     /// Parses and checks a whole set. `known_tiers`, when given, are the
     /// tier codes of the school year's tier rules; a rule naming another
     /// tier is refused.
     pub fn parse(&self, known_tiers: Option<&[&str]>) -> Result<DutySet, Vec<RuleError>> {
+        let filled = self.with_codes();
+        let this = &filled;
         let mut errors = Vec::new();
         let mut rules = Vec::new();
-        if self.rules.len() > MAX_RULES {
+        if this.rules.len() > MAX_RULES {
             errors.push(RuleError {
                 rule: 0,
                 code: String::new(),
+                name_zh: String::new(),
+                name_en: String::new(),
                 error: FieldError::new("rules", "too_many").with("max", MAX_RULES),
             });
         }
-        for (i, r) in self.rules.iter().enumerate() {
+        for (i, r) in this.rules.iter().enumerate() {
+            let named = |n: &str| match n.trim() {
+                "" => r.code.trim().to_string(),
+                n => n.to_string(),
+            };
             let at = |error: FieldError| RuleError {
                 rule: i + 1,
                 code: r.code.trim().to_string(),
+                name_zh: named(&r.name_zh),
+                name_en: named(&r.name_en),
                 error,
             };
-            if self.rules[..i]
+            if this.rules[..i]
                 .iter()
                 .any(|x| x.code.trim() == r.code.trim() && !x.code.trim().is_empty())
             {

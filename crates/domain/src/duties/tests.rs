@@ -735,6 +735,36 @@ fn validation_names_the_field() {
     .parse(None)
     .unwrap_err();
     assert_eq!((e[0].rule, e[0].error.code), (2, "duplicate_rule_code"));
+    assert_eq!((e[0].name_zh.as_str(), e[0].name_en.as_str()), ("规则", "Rule"));
+    // Rules without a code get one from their English name, unique in the
+    // set; the error names a rule by its names.
+    let filled = DutySetInput {
+        rules: vec![
+            rule(|r| {
+                r.code = String::new();
+                r.name_en = "Observe 20 lessons, a semester!".into();
+            }),
+            rule(|r| {
+                r.code = String::new();
+                r.name_en = "Observe 20 lessons, a semester!".into();
+            }),
+            rule(|r| {
+                r.code = String::new();
+                r.name_en = "听课".into();
+            }),
+        ],
+    }
+    .with_codes();
+    let codes: Vec<&str> = filled.rules.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "observe_20_lessons_a_semester",
+            "observe_20_lessons_a_semester_2",
+            "duty_3"
+        ]
+    );
+    assert!(filled.parse(None).is_ok());
     // Chinese spellings are accepted.
     let ok = (DutySetInput {
         rules: vec![rule(|r| {

@@ -74,7 +74,8 @@ pub async fn get(
     rule_sets::get(store, scope, place_of(district_id, school_id), year).await
 }
 
-/// Rule errors as field errors that name the rule (`rule`, `rule_code`).
+/// Rule errors as field errors that name the rule (`rule`, `rule_code`,
+/// and its names `rule_name_zh`, `rule_name_en` for messages).
 pub fn rule_errors(errors: Vec<RuleError>) -> Error {
     Error::InvalidAll(
         errors
@@ -83,7 +84,11 @@ pub fn rule_errors(errors: Vec<RuleError>) -> Error {
                 if e.rule == 0 {
                     e.error
                 } else {
-                    e.error.with("rule", e.rule).with("rule_code", e.code)
+                    e.error
+                        .with("rule", e.rule)
+                        .with("rule_code", e.code)
+                        .with("rule_name_zh", e.name_zh)
+                        .with("rule_name_en", e.name_en)
                 }
             })
             .collect(),

@@ -126,10 +126,11 @@ async fn rule_sets_presets_and_validation(app: TestApp) {
         })
         .collect();
     let has = |code: &str, text: &str| problems.iter().any(|(c, m)| c == code && m.contains(text));
-    assert!(has("unknown_counted_kind", "Rule 1 (x)"), "{problems:?}");
-    assert!(has("required", "Rule 1 (x): Per period"), "{problems:?}");
-    assert!(has("duplicate_rule_code", "Rule 2 (x)"), "{problems:?}");
-    assert!(has("filter_not_for_kinds", "Rule 2 (x)"), "{problems:?}");
+    assert!(has("unknown_counted_kind", "Rule 1 (X)"), "{problems:?}");
+    assert!(has("required", "Rule 1 (X): Per period"), "{problems:?}");
+    // A rule is named by its name in the reader's language, not its code.
+    assert!(has("duplicate_rule_code", "Rule 2 (Y)"), "{problems:?}");
+    assert!(has("filter_not_for_kinds", "Rule 2 (Y)"), "{problems:?}");
     assert!(has("unknown_tier", "nobody"), "{problems:?}");
     let (_, still) = director
         .get(&format!("/api/v1/schools/{school}/duty-set?year=2026"))
@@ -597,7 +598,7 @@ async fn rule_editor_pages(app: TestApp) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("第 1 条规则（y6_book）") && html.contains("与所选类别不符"),
+        html.contains("第 1 条规则（读两本专业书）") && html.contains("与所选类别不符"),
         "{html}"
     );
     assert!(
@@ -605,7 +606,15 @@ async fn rule_editor_pages(app: TestApp) {
         "the form keeps what was typed"
     );
 
-    // A new rule, then deleting it.
+    // A new rule, its code made from its English name (nobody types
+    // codes), then deleting it.
+    let (_, form) = page
+        .get_text(&format!("/schools/{school}/duties/rules/edit?year=2026"))
+        .await;
+    assert!(
+        form.contains("type=\"hidden\" name=\"code\" value=\"\""),
+        "{form}"
+    );
     let new = format!("/schools/{school}/duties/rules/edit?year=2026");
     let r = page
         .post_form(
@@ -613,7 +622,7 @@ async fn rule_editor_pages(app: TestApp) {
             &format!("/schools/{school}/duties/rules/edit"),
             &[
                 ("year", "2026"),
-                ("code", "visit"),
+                ("code", ""),
                 ("name_zh", "外出学习"),
                 ("name_en", "Study visits"),
                 ("kinds", "study_visit"),
@@ -628,11 +637,12 @@ async fn rule_editor_pages(app: TestApp) {
         .get(&format!("/api/v1/schools/{school}/duty-set?year=2026"))
         .await;
     assert_eq!(codes(&v).len(), 8);
+    assert!(codes(&v).contains(&"study_visits".to_string()), "{v}");
     let r = page
         .post_form(
             &rules,
             &format!("/schools/{school}/duties/rules/delete"),
-            &[("year", "2026"), ("code", "visit")],
+            &[("year", "2026"), ("code", "study_visits")],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

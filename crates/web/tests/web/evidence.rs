@@ -405,6 +405,24 @@ async fn bad_records_name_every_field(app: TestApp) {
     let html = r.text().await.unwrap();
     assert!(html.contains("受援学校"), "the field is named in Chinese");
     assert!(html.contains("送教下乡须填写受援学校"));
+    // A title over its limit is refused with the limit named, and what was
+    // typed stays in the form (the page does not cut it short either).
+    let long = "长".repeat(201);
+    let r = post_record(
+        &c,
+        me,
+        &[
+            ("kind", "reading".into()),
+            ("date", "2026-10-01".into()),
+            ("title", long.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("200"), "the limit is named");
+    assert!(html.contains(&format!("value=\"{long}\"")), "the title is kept");
+    assert!(!html.contains("maxlength"), "nothing is cut short in the browser");
     let (_, list) = api
         .get(&format!("/api/v1/teachers/{me}/evidence?kind=training"))
         .await;
