@@ -9,6 +9,7 @@
 pub mod access;
 pub mod calendar;
 mod codes;
+pub mod collate;
 pub mod dates;
 pub mod duties;
 pub mod error;

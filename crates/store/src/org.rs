@@ -97,7 +97,11 @@ pub async fn groups(store: &Store, scope: &Scope, school_id: i64) -> Result<Vec<
         .filter_map(|g| {
             let kind = GroupKind::parse("kind", &g.kind).ok()?;
             let mut members = by_group.remove(&g.id).unwrap_or_default();
-            members.sort_by(|a, b| a.position.cmp(&b.position).then(a.name.cmp(&b.name)));
+            members.sort_by(|a, b| {
+                a.position
+                    .cmp(&b.position)
+                    .then_with(|| lingyan_domain::collate::by_name(&a.name, &b.name))
+            });
             Some(Group {
                 id: g.id,
                 school_id: g.school_id,
@@ -106,7 +110,17 @@ pub async fn groups(store: &Store, scope: &Scope, school_id: i64) -> Result<Vec<
                 members,
             })
         })
-        .collect())
+        .collect::<Vec<_>>())
+    .map(|mut out| {
+        // By kind, then 一年级组, 二年级组 … by number and the rest by pinyin.
+        out.sort_by(|a, b| {
+            a.kind
+                .code()
+                .cmp(b.kind.code())
+                .then_with(|| lingyan_domain::collate::by_text(&a.name, &b.name))
+        });
+        out
+    })
 }
 
 /// Creates a group.

@@ -121,7 +121,7 @@ pub(crate) async fn compute<C: ConnectionTrait>(
         });
     }
     let mut groups: Vec<(i64, String)> = names.into_iter().collect();
-    groups.sort_by(|a, b| a.1.cmp(&b.1));
+    groups.sort_by(|a, b| lingyan_domain::collate::by_text(&a.1, &b.1));
     tracing::debug!(
         school = sc.id,
         teachers = out.len(),

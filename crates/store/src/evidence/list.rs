@@ -302,17 +302,18 @@ pub async fn colleagues(
     today: NaiveDate,
 ) -> Result<Vec<(i64, String)>> {
     let owner = portfolio_owner(store, scope, teacher_id, today).await?;
-    Ok(teacher::Entity::find()
+    let mut out: Vec<(i64, String)> = teacher::Entity::find()
         .select_only()
         .column(teacher::Column::Id)
         .column(teacher::Column::Name)
         .filter(teacher::Column::SchoolId.eq(owner.school_id))
         .filter(teacher::Column::Active.eq(true))
         .filter(teacher::Column::Id.ne(teacher_id))
-        .order_by_asc(teacher::Column::Name)
         .into_tuple()
         .all(store.conn())
-        .await?)
+        .await?;
+    out.sort_by_cached_key(|(id, name)| (lingyan_domain::collate::name_key(name), *id));
+    Ok(out)
 }
 
 /// How many of a teacher's records are in each state (recorded, verified,

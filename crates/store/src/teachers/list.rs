@@ -274,7 +274,9 @@ pub async fn list(
         teachers.retain(|x| x.backbone_level == Some(l));
     }
     match filter.sort {
-        SortBy::Name => teachers.sort_by(|a, b| a.fields.name.cmp(&b.fields.name).then(a.id.cmp(&b.id))),
+        SortBy::Name => {
+            teachers.sort_by_cached_key(|t| (lingyan_domain::collate::name_key(&t.fields.name), t.id))
+        }
         SortBy::StaffNo => {
             teachers.sort_by(|a, b| a.fields.staff_no.cmp(&b.fields.staff_no).then(a.id.cmp(&b.id)))
         }

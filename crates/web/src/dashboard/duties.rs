@@ -203,7 +203,7 @@ pub fn school_duties(p: &SchoolProgress, tr: Tr, top: usize) -> SchoolDuties {
     behind.sort_by(|a, b| {
         (b.overdue, b.behind)
             .cmp(&(a.overdue, a.behind))
-            .then(a.name.cmp(&b.name))
+            .then_with(|| lingyan_domain::collate::by_name(&a.name, &b.name))
     });
     let behind_total = behind.len();
     behind.truncate(top);

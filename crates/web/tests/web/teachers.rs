@@ -23,6 +23,22 @@ async fn lists_filter_and_scope(app: TestApp) {
         v["total"], 100,
         "the director sees the primary school's 100 staff only"
     );
+    // By name is by pinyin (安 … 张), not by the characters' code points.
+    let v: serde_json::Value = get("sort=name&per_page=500").await.unwrap().json().await.unwrap();
+    let names: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    let keys: Vec<String> = names
+        .iter()
+        .map(|n| lingyan_domain::collate::name_key(n))
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+    let mut by_code_point = names.clone();
+    by_code_point.sort();
+    assert_ne!(names, by_code_point, "pinyin order differs from code-point order");
     let v: serde_json::Value = get("level=provincial").await.unwrap().json().await.unwrap();
     assert_eq!(v["total"], 5);
     let v: serde_json::Value = get("level=county&per_page=500")

@@ -110,13 +110,18 @@ pub(super) async fn load_matrix(
         p.teachers.retain(|t| t.results.iter().any(|r| r.status == s));
     }
     match q.sort.as_str() {
-        "name" => p.teachers.sort_by(|a, b| a.name.cmp(&b.name)),
+        "name" => p
+            .teachers
+            .sort_by_cached_key(|t| lingyan_domain::collate::name_key(&t.name)),
         "staff" => {}
         // Most behind first: overdue weighs 3, behind 2, on track 1.
         // (Each teacher's weight is added up once, not per comparison.)
-        _ => p
-            .teachers
-            .sort_by_cached_key(|t| (std::cmp::Reverse(t.severity()), t.name.clone())),
+        _ => p.teachers.sort_by_cached_key(|t| {
+            (
+                std::cmp::Reverse(t.severity()),
+                lingyan_domain::collate::name_key(&t.name),
+            )
+        }),
     }
     Ok((p, schools))
 }
