@@ -14,6 +14,7 @@ pub(crate) enum Format {
     Text,
     Json,
     Docx,
+    Pdf,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -166,6 +167,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
             serde_json::to_vec_pretty(&v)?
         }
         Format::Docx => lingyan_reports::status::docx(subject, &analysis, &per_school, l)?,
+        Format::Pdf => lingyan_reports::status::pdf(subject, &analysis, &per_school, l)?,
     };
     match output {
         Some(path) => {
@@ -175,7 +177,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
                 t_args(loc, "cli.written", &[("file", path.display().to_string())])
             );
         }
-        None if format == Format::Docx => bail!(t(loc, "cli.docx_needs_output")),
+        None if matches!(format, Format::Docx | Format::Pdf) => bail!(t(loc, "cli.docx_needs_output")),
         None => {
             use std::io::Write;
             std::io::stdout().write_all(&bytes)?;

@@ -481,6 +481,22 @@ fn registry_commands(postgres: bool) {
         None,
     );
     assert!(ok && std::fs::read(&docx).unwrap().starts_with(b"PK"));
+    let pdf = dir.path().join("s.pdf");
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "report",
+            "status",
+            "--school",
+            "XXZX",
+            "--format",
+            "pdf",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok && std::fs::read(&pdf).unwrap().starts_with(b"%PDF"), "{err}");
 }
 
 #[test]
@@ -765,7 +781,7 @@ fn check_rules_files() {
     let (ok, _, err) = run(&db, &["duties", "check-rules", bad.to_str().unwrap()], None);
     assert!(!ok, "a bad file fails");
     assert!(
-        err.contains("Rule 1 (x): What counts: unknown kind “obsrvation”"),
+        err.contains("Rule 1 (X): What counts: unknown kind “obsrvation”"),
         "{err}"
     );
     assert!(err.contains("2 problems"), "{err}");

@@ -310,7 +310,7 @@ impl Document {
 
 /// Whether a cell holds a number (or a share such as "43%", "12 (24%)",
 /// "5 / 100 (5%)"); dates are not numbers.
-fn is_number(s: &str) -> bool {
+pub(crate) fn is_number(s: &str) -> bool {
     let s = s.trim();
     let body = s.strip_prefix('-').unwrap_or(s);
     body.chars().next().is_some_and(|c| c.is_ascii_digit())

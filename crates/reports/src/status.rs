@@ -591,6 +591,51 @@ pub fn docx(
     d.closing(subject.name(), &crate::date(l, a.as_of)).bytes()
 }
 
+const PDF: &str = include_str!("../templates/status.typ");
+
+/// The analysis as a PDF in the house style of official documents: a serif
+/// face for the title and text, the sans face for headings and tables,
+/// numbers right-aligned, the closing name and date.
+pub fn pdf(
+    subject: Subject,
+    a: &StatusAnalysis,
+    schools: &[(String, &StatusAnalysis)],
+    l: Locale,
+) -> Result<Vec<u8>, crate::Error> {
+    let mut all = tables(subject, a, l);
+    if !schools.is_empty() {
+        all.push(school_table(schools, l));
+    }
+    let tables: Vec<serde_json::Value> = all
+        .into_iter()
+        .map(|(heading, headers, rows)| {
+            // A column is right-aligned when every cell below its header is
+            // a number or a share.
+            let right: Vec<bool> = (0..headers.len())
+                .map(|c| {
+                    !rows.is_empty()
+                        && rows.iter().all(|r| {
+                            r.get(c)
+                                .is_none_or(|s| s.trim().is_empty() || crate::docx::is_number(s))
+                        })
+                })
+                .collect();
+            serde_json::json!({"heading": heading, "headers": headers, "rows": rows, "right": right})
+        })
+        .collect();
+    let data = serde_json::json!({
+        "lang": if l == Locale::ZhCn { "zh" } else { "en" },
+        "title": title(subject, l),
+        "author": subject.name(),
+        "note": t(l, "status.as_of", &[("date", date(l, a.as_of))]),
+        "paragraphs": prose(subject, a, l),
+        "tables": tables,
+        "closing_name": subject.name(),
+        "closing_date": crate::date(l, a.as_of),
+    });
+    crate::typeset::pdf(PDF, &data, a.as_of)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

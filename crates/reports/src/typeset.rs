@@ -1,6 +1,7 @@
 //! Typesetting with Typst: a document source plus JSON data become a PDF or
-//! PNG images, with the embedded CJK font so Chinese never renders as boxes
-//! and nothing is read from the machine's fonts or disk.
+//! PNG images, with the embedded CJK fonts (a sans and a serif face) so
+//! Chinese never renders as boxes and nothing is read from the machine's
+//! fonts or disk.
 
 use std::sync::LazyLock;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
@@ -13,6 +14,9 @@ use typst_layout::PagedDocument;
 
 /// Noto Sans CJK SC Regular, subset (see `fonts/README.md`; OFL 1.1).
 static CJK: &[u8] = include_bytes!("../../../fonts/NotoSansCJKsc-Regular-subset.otf");
+/// Noto Serif CJK SC Regular, subset: the text of official documents, as
+/// 宋体 / 仿宋 are in print (same source and licence).
+static CJK_SERIF: &[u8] = include_bytes!("../../../fonts/NotoSerifCJKsc-Regular-subset.otf");
 
 struct Fonts {
     book: LazyHash<FontBook>,
@@ -20,7 +24,9 @@ struct Fonts {
 }
 
 static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
-    let fonts: Vec<Font> = Font::iter(Bytes::new(CJK)).collect();
+    let fonts: Vec<Font> = Font::iter(Bytes::new(CJK))
+        .chain(Font::iter(Bytes::new(CJK_SERIF)))
+        .collect();
     Fonts {
         book: LazyHash::new(FontBook::from_fonts(&fonts)),
         fonts,

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// One audit record as shown to readers.
 #[derive(Debug, Clone, Serialize)]
@@ -126,4 +127,135 @@ pub async fn list(
         page: page.page,
         per_page: page.per_page,
     })
+}
+
+/// What audit entries point at, by name: the people who acted and were
+/// acted on, records, schools, districts, projects and groups. Looked up
+/// for one page of entries, so the log reads in words rather than ids.
+#[derive(Debug, Default)]
+pub struct AuditNames {
+    /// Accounts' display names, by user id.
+    pub users: HashMap<i64, String>,
+    pub teachers: HashMap<i64, String>,
+    /// The teacher each honour belongs to.
+    pub honour_teachers: HashMap<i64, i64>,
+    pub evidence: HashMap<i64, String>,
+    /// (Chinese name, English name).
+    pub schools: HashMap<i64, (String, Option<String>)>,
+    pub districts: HashMap<i64, (String, Option<String>)>,
+    pub projects: HashMap<i64, String>,
+    pub groups: HashMap<i64, String>,
+    pub leading_groups: HashMap<i64, String>,
+}
+
+/// The names for `entries` (which the caller has already been allowed to
+/// read).
+pub async fn names(store: &Store, entries: &[AuditEntry]) -> Result<AuditNames> {
+    use crate::entity::{
+        district, evidence, honour, leading_group, org_group, research_project, school, teacher, user,
+    };
+    let ids = |ty: &str| -> Vec<i64> {
+        let mut v: Vec<i64> = entries
+            .iter()
+            .filter(|e| e.entity_type == ty)
+            .filter_map(|e| e.entity_id.as_deref()?.parse().ok())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let conn = store.conn();
+    let mut out = AuditNames::default();
+    let mut user_ids = ids("user");
+    user_ids.extend(entries.iter().filter_map(|e| e.actor_user_id));
+    out.users =
+        id_names::<user::Entity, _>(conn, user_ids, user::Column::Id, user::Column::DisplayName).await?;
+    out.honour_teachers = honour::Entity::find()
+        .select_only()
+        .columns([honour::Column::Id, honour::Column::TeacherId])
+        .filter(honour::Column::Id.is_in(ids("honour")))
+        .into_tuple::<(i64, i64)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let mut teacher_ids = ids("teacher");
+    teacher_ids.extend(out.honour_teachers.values().copied());
+    out.teachers =
+        id_names::<teacher::Entity, _>(conn, teacher_ids, teacher::Column::Id, teacher::Column::Name).await?;
+    out.evidence = id_names::<evidence::Entity, _>(
+        conn,
+        ids("evidence"),
+        evidence::Column::Id,
+        evidence::Column::Title,
+    )
+    .await?;
+    out.projects = id_names::<research_project::Entity, _>(
+        conn,
+        ids("research_project"),
+        research_project::Column::Id,
+        research_project::Column::Title,
+    )
+    .await?;
+    out.groups =
+        id_names::<org_group::Entity, _>(conn, ids("group"), org_group::Column::Id, org_group::Column::Name)
+            .await?;
+    out.leading_groups = id_names::<leading_group::Entity, _>(
+        conn,
+        ids("leading_group"),
+        leading_group::Column::Id,
+        leading_group::Column::Name,
+    )
+    .await?;
+    out.schools = school::Entity::find()
+        .select_only()
+        .columns([school::Column::Id, school::Column::Name, school::Column::NameEn])
+        .filter(school::Column::Id.is_in(ids("school")))
+        .into_tuple::<(i64, String, Option<String>)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|(id, zh, en)| (id, (zh, en)))
+        .collect();
+    out.districts = district::Entity::find()
+        .select_only()
+        .columns([
+            district::Column::Id,
+            district::Column::Name,
+            district::Column::NameEn,
+        ])
+        .filter(district::Column::Id.is_in(ids("district")))
+        .into_tuple::<(i64, String, Option<String>)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|(id, zh, en)| (id, (zh, en)))
+        .collect();
+    Ok(out)
+}
+
+/// `id → name` of some rows of one table.
+async fn id_names<E, C>(
+    conn: &C,
+    ids: Vec<i64>,
+    id: E::Column,
+    name: E::Column,
+) -> Result<HashMap<i64, String>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(E::find()
+        .select_only()
+        .column(id)
+        .column(name)
+        .filter(id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect())
 }

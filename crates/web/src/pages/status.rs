@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/status", get(view_status_get))
         .route("/status.docx", get(view_status_docx_get))
+        .route("/status.pdf", get(view_status_pdf_get))
 }
 
 #[derive(Deserialize, Default)]
@@ -133,6 +134,8 @@ struct StatusPage {
     schools: Vec<(i64, String)>,
     docx_zh: String,
     docx_en: String,
+    pdf_zh: String,
+    pdf_en: String,
 }
 
 /// (heading, column headers, rows, the chart beside it or "").
@@ -191,9 +194,9 @@ async fn view_status_get(
         Analysed::School(s, _) => (s.id.to_string(), String::new()),
         Analysed::District(d, ..) => (String::new(), d.id.to_string()),
     };
-    let link = |lang: &str| {
+    let link = |path: &str, lang: &str| {
         super::url_with(
-            "/status.docx",
+            path,
             &[
                 ("school", school.clone()),
                 ("district", district.clone()),
@@ -230,8 +233,10 @@ async fn view_status_get(
                 )
             })
             .collect(),
-        docx_zh: link("zh-CN"),
-        docx_en: link("en"),
+        docx_zh: link("/status.docx", "zh-CN"),
+        docx_en: link("/status.docx", "en"),
+        pdf_zh: link("/status.pdf", "zh-CN"),
+        pdf_en: link("/status.pdf", "en"),
         school,
         district,
         ctx,
@@ -257,15 +262,49 @@ async fn view_status_docx_get(
     Ok(docx_response(bytes, &name))
 }
 
-pub(crate) fn docx_response(bytes: Vec<u8>, filename: &str) -> Response {
-    let mut resp = bytes.into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+/// `GET /status.pdf?…&lang=`: the PDF, in the house style of official
+/// documents.
+async fn view_status_pdf_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    Query(q): Query<StatusQuery>,
+) -> Result<Response, PageError> {
+    let (a, as_of) = analyse(&state, &caller, &q).await?;
+    let l = Locale::parse(&q.lang).unwrap_or(ctx.tr.0);
+    let bytes = lingyan_reports::status::pdf(a.subject(l), a.analysis(), &a.schools(), l)
+        .map_err(|e| PageError::Store(Error::Internal(e.to_string())))?;
+    let name = format!(
+        "{}-{}.pdf",
+        lingyan_reports::status::title(a.subject(l), l),
+        as_of
     );
+    Ok(file_response(bytes, &name, "application/pdf", "status.pdf"))
+}
+
+pub(crate) fn docx_response(bytes: Vec<u8>, filename: &str) -> Response {
+    file_response(
+        bytes,
+        filename,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "status.docx",
+    )
+}
+
+/// A download named `filename` (any script, RFC 5987), with an ASCII
+/// fallback name for old clients.
+pub(crate) fn file_response(
+    bytes: Vec<u8>,
+    filename: &str,
+    content_type: &'static str,
+    ascii: &str,
+) -> Response {
+    let mut resp = bytes.into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let encoded: String = form_urlencoded::byte_serialize(filename.as_bytes()).collect();
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"status.docx\"; filename*=UTF-8''{encoded}"
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
     )) {
         resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }

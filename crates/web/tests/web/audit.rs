@@ -111,7 +111,19 @@ async fn logins_and_role_changes_are_audited(app: TestApp) {
     // the kindergarten's director does not see it.
     let (s, page) = c.get_text("/audit?action=role.").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(page.contains("role.grant") && page.contains("role.revoke"));
+    assert!(
+        page.contains("Role granted") && page.contains("Role removed"),
+        "{page}"
+    );
+    // In words: people's names, not usernames, ids or codes; changes as
+    // field: before → after, never raw JSON.
+    let (_, page) = c.get_text("/audit?action=user.").await;
+    assert!(page.contains("Account changed"), "{page}");
+    assert!(page.contains("张晓雨 → 张晓雨老师"), "{page}");
+    assert!(page.contains("Account: 张晓雨老师"), "{page}");
+    for raw in ["user.update", "{&quot;", "user 8", "display_name"] {
+        assert!(!page.contains(raw), "{raw} in {page}");
+    }
     let v: serde_json::Value = c.get("/api/v1/audit?action=login.ok").await.json().await.unwrap();
     assert!(v["total"].as_u64().unwrap() >= 2);
     let kg = app.login_as("kgdirector").await;

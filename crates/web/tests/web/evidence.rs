@@ -1038,7 +1038,7 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
 }
 both_dbs!(quick_add_and_mentor_pairs_on_pages);
 
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.pdf");
     std::fs::write(&path, bytes).unwrap();

@@ -621,6 +621,37 @@ async fn status_analysis_everywhere(app: TestApp) {
         "{core}"
     );
 
+    // The PDF: the text in the serif face (as official documents are
+    // printed), headings and tables in the sans face, the closing name.
+    let r = c.get(&format!("/status.pdf?school={school}&lang=zh-CN")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(
+        raw.contains("NotoSerifCJKsc") && raw.contains("NotoSansCJKsc"),
+        "both faces embedded"
+    );
+    let text = crate::evidence::pdf_text(&bytes);
+    for want in [
+        "阳光幼儿园教师队伍情况分析",
+        "阳光幼儿园现有在岗教职员工86人",
+        "—1—",
+    ] {
+        assert!(text.replace(' ', "").contains(want), "{want} in {text}");
+    }
+    // The closing name and date (落款) end the document.
+    assert!(
+        regex::Regex::new(r"阳光幼儿园\s*\d{4}年\d{1,2}月\d{1,2}日\s*—\s*\d+\s*—\s*$")
+            .unwrap()
+            .is_match(&text),
+        "{text}"
+    );
+    let r = c.get(&format!("/status.pdf?school={school}&lang=en")).await;
+    let text = crate::evidence::pdf_text(&r.bytes().await.unwrap());
+    assert!(text.contains("Sunshine Kindergarten"), "{text}");
+
     let (http, token) = api(&app, "district").await;
     let v: serde_json::Value = http
         .get(format!(
