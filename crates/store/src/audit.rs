@@ -235,7 +235,7 @@ pub async fn names(store: &Store, entries: &[AuditEntry]) -> Result<AuditNames> 
 }
 
 /// `id → name` of some rows of one table.
-async fn id_names<E, C>(
+pub(crate) async fn id_names<E, C>(
     conn: &C,
     ids: Vec<i64>,
     id: E::Column,

@@ -10,9 +10,11 @@
 const ROLES = ["sysadmin", "district", "inspector", "principal", "director", "leader", "mentor", "teacher", "kgdirector"];
 const PER_ROLE = 120;
 // Downloads are fetched, not rendered.
-const DOWNLOAD = /\.(xlsx|docx|pdf|csv|json)(\?|$)|\/(export|download|template)(\/|\?|$)|[?&]format=/;
-// A text that is nothing but a translation key (`status.p_gender`).
+const DOWNLOAD = /\.(xlsx|docx|pdf|csv|json)(\?|$)|\/(export|download|template|attachments)(\/|\?|$)|[?&]format=/;
+// A text that is nothing but a translation key (`status.p_gender`), not a
+// file's name (`note.png`).
 const KEY = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+){1,4}$/;
+const FILE = /\.(png|jpe?g|gif|webp|heic|pdf|docx?|xlsx?|csv|txt|zip)$/i;
 
 // Query keys that only page, sort or search a list already visited.
 const NOISE = new Set(["page", "sort", "desc", "q", "per_page"]);
@@ -61,22 +63,23 @@ async function links(page, base) {
 }
 
 async function untranslated(page) {
-  return page.evaluate((src) => {
+  return page.evaluate(([src, fileSrc]) => {
     const re = new RegExp(src);
+    const file = new RegExp(fileSrc, "i");
     const found = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const s = n.textContent.trim();
-      if (re.test(s) && !n.parentElement.closest("code, pre, script, style")) found.push(s);
+      if (re.test(s) && !file.test(s) && !n.parentElement.closest("code, pre, script, style")) found.push(s);
     }
     for (const el of document.querySelectorAll("[placeholder], [title], [aria-label]")) {
       for (const a of ["placeholder", "title", "aria-label"]) {
         const v = (el.getAttribute(a) || "").trim();
-        if (re.test(v)) found.push(v);
+        if (re.test(v) && !file.test(v)) found.push(v);
       }
     }
     return found;
-  }, KEY.source);
+  }, [KEY.source, FILE.source]);
 }
 
 export const crawl = {
@@ -113,6 +116,12 @@ export const crawl = {
           r = await page.goto(url.href, { waitUntil: "load" });
         } catch (e) {
           page.off("console", onConsole);
+          // A link that turns out to be a file: its status is what counts.
+          if (e.message.includes("Download is starting")) {
+            const d = await page.request.get(url.href);
+            if (d.status() >= 400) problems.push(`${where}: ${d.status()}`);
+            continue;
+          }
           problems.push(`${where}: ${e.message.split("\n")[0]}`);
           continue;
         }

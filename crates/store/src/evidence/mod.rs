@@ -351,17 +351,30 @@ pub async fn get(store: &Store, scope: &Scope, id: i64, today: NaiveDate) -> Res
         })
         .collect();
     let attachments = crate::files::list_for(store.conn(), crate::files::Target::Evidence(id)).await?;
-    let events = evidence_event::Entity::find()
+    let rows = evidence_event::Entity::find()
         .filter(evidence_event::Column::EvidenceId.eq(id))
         .order_by_asc(evidence_event::Column::At)
         .order_by_asc(evidence_event::Column::Id)
         .all(store.conn())
-        .await?
+        .await?;
+    // People by their names; the username kept at the time only when the
+    // account is gone.
+    let users = crate::audit::id_names::<crate::entity::user::Entity, _>(
+        store.conn(),
+        rows.iter().filter_map(|e| e.by_user_id).collect(),
+        crate::entity::user::Column::Id,
+        crate::entity::user::Column::DisplayName,
+    )
+    .await?;
+    let events = rows
         .into_iter()
         .map(|e| Event {
             action: e.action,
             reason: e.reason,
-            by: e.by_name,
+            by: e
+                .by_user_id
+                .and_then(|u| users.get(&u).cloned())
+                .unwrap_or(e.by_name),
             at: e.at,
         })
         .collect();

@@ -341,6 +341,7 @@ pub struct EventDto {
     /// recorded, edited, reopened, verified, rejected
     pub action: String,
     pub reason: Option<String>,
+    /// The person's name (the account's display name).
     pub by: String,
     pub at: DateTime<Utc>,
 }

@@ -515,6 +515,47 @@ async fn verification_transitions(app: TestApp) {
         .map(|h| h["action"].as_str().unwrap())
         .collect();
     assert_eq!(actions, ["recorded", "verified", "reopened", "rejected"]);
+    // Verify and go on: the director lands on the next record waiting,
+    // with preset reasons to return it.
+    let (_, second) = teacher_api
+        .post(
+            &format!("/api/v1/teachers/{me}/evidence"),
+            json!({"kind": "reading", "date": "2026-10-02", "title": "给教师的建议"}),
+        )
+        .await;
+    let second = second["id"].as_i64().unwrap();
+    let dir_page = app.login_as("director").await;
+    let (_, html) = dir_page.get_text(&format!("/evidence/{second}")).await;
+    assert!(html.contains("id=\"verify-next\"") && html.contains("<datalist id=\"return-reasons\">"));
+    assert!(html.contains("请补充证书或证明材料") || html.contains("Please attach the certificate"));
+    let r = dir_page
+        .post_form(
+            &format!("/evidence/{second}"),
+            &format!("/evidence/{second}/verify"),
+            &[("then", "next")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        to == "/verification" || (to.starts_with("/evidence/") && to != format!("/evidence/{second}")),
+        "{to}"
+    );
+    if let Some(next) = to.strip_prefix("/evidence/") {
+        let (_, v) = director.get(&format!("/api/v1/evidence/{next}")).await;
+        assert_eq!(
+            v["evidence"]["status"], "recorded",
+            "the next one is waiting: {v}"
+        );
+    }
+    // The history names people, not their usernames.
+    let by: Vec<&str> = got["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["by"].as_str().unwrap())
+        .collect();
+    assert_eq!(by, ["张晓雨", "金朝飞", "张晓雨", "金朝飞"], "{got}");
     // Every change is in the audit log.
     let (_, audit) = director.get("/api/v1/audit?action=evidence.").await;
     let logged: Vec<&str> = audit["items"]

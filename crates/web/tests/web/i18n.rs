@@ -104,6 +104,10 @@ fn label_groups() -> Vec<(&'static str, Vec<&'static str>)> {
                 .collect(),
         ),
         (
+            "return_reasons",
+            vec!["files", "date", "level", "content", "duplicate"],
+        ),
+        (
             "evidence_kinds",
             EvidenceKind::ALL.iter().map(|k| k.code()).collect(),
         ),

@@ -157,6 +157,29 @@ pub(crate) struct ReasonForm {
     reason: String,
     #[serde(default)]
     next: String,
+    /// `next`: go on to the next record waiting for verification.
+    #[serde(default)]
+    then: String,
+}
+
+/// The next record waiting for the caller's verification (the queue's
+/// first), or the queue itself when it is empty.
+async fn next_in_queue(state: &AppState, caller: &Caller) -> Result<Response, PageError> {
+    let page = lingyan_store::evidence::list(
+        &state.store,
+        &caller.scope,
+        &lingyan_store::evidence::EvidenceFilter {
+            to_verify: true,
+            ..Default::default()
+        },
+        lingyan_domain::PageRequest::new(Some(1), Some(1)),
+        today(),
+    )
+    .await?;
+    Ok(match page.items.first() {
+        Some(e) => redirect(&format!("/evidence/{}", e.id)),
+        None => redirect("/verification"),
+    })
 }
 
 /// Where a verification form returns: the page it came from (a local
@@ -186,6 +209,9 @@ pub(crate) async fn view_evidence_verify_post(
                 "evidence.verified"
             };
             flash(&session, "ok", ctx.tr.t(key)).await;
+            if f.then == "next" {
+                return next_in_queue(&state, &caller).await;
+            }
             Ok(back_to(&f.next, id))
         }
         Err(e @ Error::Invalid(_)) => {
@@ -208,6 +234,9 @@ pub(crate) async fn view_evidence_reject_post(
     match lingyan_store::evidence::reject(&state.store, &caller.scope, id, &f.reason, today()).await {
         Ok(()) => {
             flash(&session, "ok", ctx.tr.t("evidence.rejected")).await;
+            if f.then == "next" {
+                return next_in_queue(&state, &caller).await;
+            }
             Ok(back_to(&f.next, id))
         }
         Err(e @ Error::Invalid(_)) => {
