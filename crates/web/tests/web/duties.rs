@@ -441,6 +441,11 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
         "the header and five teachers"
     );
     assert!(first.contains("rel=\"next\""));
+    // The school by its English name for a reader of English.
+    assert!(
+        first.contains("<small class=\"muted\">Guangfu Experimental Primary School</small>"),
+        "{first}"
+    );
     let x = page
         .get(&format!("/duties.xlsx?school={school}&as_of={AS_OF}"))
         .await;

@@ -38,7 +38,7 @@ pub(super) async fn view_duties_digest_get(
         as_of: q.as_of.clone(),
         ..Default::default()
     };
-    let (p, _) = load_matrix(&state, &caller, &mq).await?;
+    let (p, _) = load_matrix(&state, &caller, ctx.tr, &mq).await?;
     let digest = lingyan_store::duties::digest_of(&p, days);
     let names = p
         .teachers

@@ -80,14 +80,16 @@ struct MatrixPage {
 pub(super) async fn load_matrix(
     state: &AppState,
     caller: &Caller,
+    tr: crate::i18n::Tr,
     q: &MatrixQuery,
 ) -> Result<(SchoolProgress, Vec<(i64, String)>), PageError> {
     let as_of = parse_as_of(&q.as_of)?;
+    // Schools by the reader's language (English names where stored).
     let schools: Vec<(i64, String)> =
         lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::ReadEvidence)
             .await?
             .into_iter()
-            .map(|s| (s.id, s.name))
+            .map(|s| (s.id, tr.name(&s.name, &s.name_en).to_string()))
             .collect();
     let school = match q.school.parse::<i64>() {
         Ok(id) => id,
@@ -106,6 +108,11 @@ pub(super) async fn load_matrix(
         teacher_id: None,
     };
     let mut p = lingyan_store::duties::school(&state.store, &caller.scope, school, as_of, &filter).await?;
+    if let Some((_, name)) = schools.iter().find(|(id, _)| *id == p.school_id) {
+        p.school_name = name.clone();
+    } else if let Ok(s) = lingyan_store::schools::get(&state.store, &caller.scope, p.school_id).await {
+        p.school_name = tr.name(&s.name, &s.name_en).to_string();
+    }
     if let Some(s) = DutyStatus::from_code(&q.status) {
         p.teachers.retain(|t| t.results.iter().any(|r| r.status == s));
     }
@@ -159,7 +166,7 @@ pub(super) async fn view_duties_get(
     Query(q): Query<MatrixQuery>,
 ) -> Result<Response, PageError> {
     let tr = ctx.tr;
-    let (p, schools) = match load_matrix(&state, &caller, &q).await {
+    let (p, schools) = match load_matrix(&state, &caller, ctx.tr, &q).await {
         Ok(x) => x,
         // A teacher with nobody else to see goes to their own duties.
         Err(PageError::Store(Error::NotFound)) if q.school.is_empty() => {
@@ -306,7 +313,7 @@ pub(super) async fn view_duties_xlsx_get(
     Query(q): Query<MatrixQuery>,
 ) -> Result<Response, PageError> {
     let lang = lingyan_domain::Locale::parse(&q.lang).unwrap_or(ctx.tr.0);
-    let (p, _) = load_matrix(&state, &caller, &q).await?;
+    let (p, _) = load_matrix(&state, &caller, ctx.tr, &q).await?;
     let bytes = matrix_xlsx(&p, lang)?;
     let name = format!("duties-{}-{}.xlsx", p.school_id, p.as_of);
     Ok(crate::pages::xlsx_download(bytes, &name))
