@@ -302,16 +302,30 @@ pub async fn colleagues(
     today: NaiveDate,
 ) -> Result<Vec<(i64, String)>> {
     let owner = portfolio_owner(store, scope, teacher_id, today).await?;
-    let mut out: Vec<(i64, String)> = teacher::Entity::find()
+    let rows: Vec<(i64, String, Option<String>)> = teacher::Entity::find()
         .select_only()
         .column(teacher::Column::Id)
         .column(teacher::Column::Name)
+        .column(teacher::Column::StaffNo)
         .filter(teacher::Column::SchoolId.eq(owner.school_id))
         .filter(teacher::Column::Active.eq(true))
         .filter(teacher::Column::Id.ne(teacher_id))
         .into_tuple()
         .all(store.conn())
         .await?;
+    // A name alone, or 丁悦雨（GF0018） where two share it: what a picker
+    // shows and what typing it back names (see `write::named_colleague`).
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (_, name, _) in &rows {
+        *seen.entry(name.as_str()).or_default() += 1;
+    }
+    let mut out: Vec<(i64, String)> = rows
+        .iter()
+        .map(|(id, name, no)| match (seen[name.as_str()] > 1, no) {
+            (true, Some(no)) => (*id, format!("{name}（{no}）")),
+            _ => (*id, name.clone()),
+        })
+        .collect();
     out.sort_by_cached_key(|(id, name)| (lingyan_domain::collate::name_key(name), *id));
     Ok(out)
 }

@@ -29,6 +29,50 @@ pub(crate) async fn owner_for_write<C: ConnectionTrait>(
     Ok(t)
 }
 
+/// A name typed or picked for the observed teacher — 丁悦雨, or 丁悦雨（GF0018）
+/// when two colleagues share the name — is the colleague of the owner's
+/// school it names, when exactly one matches; any other name stays a name
+/// (a teacher from elsewhere).
+pub(crate) async fn named_colleague<C: ConnectionTrait>(
+    conn: &C,
+    owner: &teacher::Model,
+    draft: &mut EvidenceDraft,
+) -> Result<()> {
+    let Details::Observation {
+        observed_teacher: Some(r @ TeacherRef::Name { .. }),
+        ..
+    } = &mut draft.details
+    else {
+        return Ok(());
+    };
+    let TeacherRef::Name { name } = &*r else {
+        return Ok(());
+    };
+    let text = name.trim();
+    let (name, staff_no) = match text
+        .strip_suffix('）')
+        .and_then(|t| t.rsplit_once('（'))
+        .or_else(|| text.strip_suffix(')').and_then(|t| t.rsplit_once('(')))
+    {
+        Some((n, no)) => (n.trim().to_string(), Some(no.trim().to_string())),
+        None => (text.to_string(), None),
+    };
+    let mut q = teacher::Entity::find()
+        .select_only()
+        .column(teacher::Column::Id)
+        .filter(teacher::Column::SchoolId.eq(owner.school_id))
+        .filter(teacher::Column::Active.eq(true))
+        .filter(teacher::Column::Name.eq(name.as_str()));
+    if let Some(no) = &staff_no {
+        q = q.filter(teacher::Column::StaffNo.eq(no.as_str()));
+    }
+    let ids: Vec<i64> = q.limit(2).into_tuple().all(conn).await?;
+    if let [id] = ids[..] {
+        *r = TeacherRef::Id { teacher_id: id };
+    }
+    Ok(())
+}
+
 /// Checks that the named colleagues exist in the owner's district; returns
 /// the people rows to write.
 pub(crate) async fn people_for<C: ConnectionTrait>(
@@ -175,10 +219,11 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
 ) -> Result<i64> {
     let viewer = Viewer::load(conn, scope, today).await?;
     let owner = owner_for_write(conn, scope, &viewer, owner_id).await?;
-    let draft = parse(input)?;
+    let mut draft = parse(input)?;
     if draft.occurred_on > today + chrono::Days::new(366) {
         return Err(FieldError::new("date", "too_far_ahead").into());
     }
+    named_colleague(conn, &owner, &mut draft).await?;
     let people = people_for(conn, &owner, co_owners, &draft).await?;
     let sem = semester_for(conn, owner.district_id, owner.school_id, draft.occurred_on).await?;
     let now = Utc::now();
@@ -244,11 +289,12 @@ pub async fn update(
         return Err(FieldError::new("kind", "cannot_change").into());
     }
     input.kind = EvidenceKind::from_code(&a.model.kind).unwrap_or(input.kind);
-    let draft = parse(&input)?;
+    let mut draft = parse(&input)?;
     let owner = teacher::Entity::find_by_id(a.model.owner_teacher_id)
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
+    named_colleague(&txn, &owner, &mut draft).await?;
     let current_co: Vec<i64> = a
         .people
         .iter()

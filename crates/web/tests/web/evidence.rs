@@ -1023,6 +1023,47 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
         assert!(html.contains(title));
     }
     let api = Api::new(&app, "teacher").await;
+    // A colleague picked (or typed) by name is the colleague, and the
+    // picker offers names, not "#18 丁悦雨".
+    let colleague = teacher(&app, "GF0006").await;
+    let (_, c) = Api::new(&app, "director")
+        .await
+        .get(&format!("/api/v1/teachers/{colleague}"))
+        .await;
+    let name = c["teacher"]["name"].as_str().unwrap().to_string();
+    let (_, html) = page.get_text(&portfolio).await;
+    assert!(html.contains(&format!("<option value=\"{name}\">")), "{html}");
+    assert!(!html.contains("<option value=\"#"), "no ids in the picker");
+    let r = page
+        .post_form(
+            &portfolio,
+            &format!("{portfolio}/quick"),
+            &[
+                ("kind", "observation"),
+                ("title", "《观潮》二"),
+                ("observed_teacher", &name),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, v) = api
+        .get(&format!(
+            "/api/v1/teachers/{me}/evidence?kind=observation&per_page=100"
+        ))
+        .await;
+    let id = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["title"] == "《观潮》二")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (_, got) = api.get(&format!("/api/v1/evidence/{id}")).await;
+    assert_eq!(
+        got["evidence"]["details"]["observed_teacher"]["teacher_id"], colleague,
+        "{got}"
+    );
     let (_, v) = api
         .get(&format!(
             "/api/v1/teachers/{me}/evidence?kind=writing&subtype=reflection"

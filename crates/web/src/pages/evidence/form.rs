@@ -71,6 +71,17 @@ pub(crate) async fn form_page(
     let kind = input.kind;
     let colleagues =
         lingyan_store::evidence::colleagues(&state.store, &caller.scope, owner.teacher_id, today()).await?;
+    // A colleague shows by name in the form, as the picker offers them.
+    let mut input = input;
+    if let Some(v) = input.details.get_mut("observed_teacher") {
+        let id = v
+            .trim()
+            .strip_prefix('#')
+            .and_then(|n| n.split_whitespace().next()?.parse::<i64>().ok());
+        if let Some((_, label)) = id.and_then(|id| colleagues.iter().find(|(i, _)| *i == id)) {
+            *v = label.clone();
+        }
+    }
     let status = crate::pages::form_status(&error);
     Ok(render_status(
         status,
