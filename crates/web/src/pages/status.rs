@@ -243,6 +243,13 @@ async fn view_status_get(
     }))
 }
 
+/// The two documents of the analysis.
+#[derive(Clone, Copy)]
+enum Doc {
+    Docx,
+    Pdf,
+}
+
 /// `GET /status.docx?…&lang=`: the Word document.
 async fn view_status_docx_get(
     State(state): State<AppState>,
@@ -250,16 +257,7 @@ async fn view_status_docx_get(
     ctx: PageCtx,
     Query(q): Query<StatusQuery>,
 ) -> Result<Response, PageError> {
-    let (a, as_of) = analyse(&state, &caller, &q).await?;
-    let l = Locale::parse(&q.lang).unwrap_or(ctx.tr.0);
-    let bytes = lingyan_reports::status::docx(a.subject(l), a.analysis(), &a.schools(), l)
-        .map_err(|e| PageError::Store(Error::Internal(e.to_string())))?;
-    let name = format!(
-        "{}-{}.docx",
-        lingyan_reports::status::title(a.subject(l), l),
-        as_of
-    );
-    Ok(docx_response(bytes, &name))
+    document(&state, &caller, ctx, &q, Doc::Docx).await
 }
 
 /// `GET /status.pdf?…&lang=`: the PDF, in the house style of official
@@ -270,25 +268,41 @@ async fn view_status_pdf_get(
     ctx: PageCtx,
     Query(q): Query<StatusQuery>,
 ) -> Result<Response, PageError> {
-    let (a, as_of) = analyse(&state, &caller, &q).await?;
-    let l = Locale::parse(&q.lang).unwrap_or(ctx.tr.0);
-    let bytes = lingyan_reports::status::pdf(a.subject(l), a.analysis(), &a.schools(), l)
-        .map_err(|e| PageError::Store(Error::Internal(e.to_string())))?;
-    let name = format!(
-        "{}-{}.pdf",
-        lingyan_reports::status::title(a.subject(l), l),
-        as_of
-    );
-    Ok(file_response(bytes, &name, "application/pdf", "status.pdf"))
+    document(&state, &caller, ctx, &q, Doc::Pdf).await
 }
 
-pub(crate) fn docx_response(bytes: Vec<u8>, filename: &str) -> Response {
-    file_response(
-        bytes,
-        filename,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "status.docx",
-    )
+/// The analysis as a document in the asked language (else the page's),
+/// named after its title and date.
+async fn document(
+    state: &AppState,
+    caller: &Caller,
+    ctx: PageCtx,
+    q: &StatusQuery,
+    doc: Doc,
+) -> Result<Response, PageError> {
+    let (a, as_of) = analyse(state, caller, q).await?;
+    let l = Locale::parse(&q.lang).unwrap_or(ctx.tr.0);
+    let (subject, schools) = (a.subject(l), a.schools());
+    let made = match doc {
+        Doc::Docx => lingyan_reports::status::docx(subject, a.analysis(), &schools, l),
+        Doc::Pdf => lingyan_reports::status::pdf(subject, a.analysis(), &schools, l),
+    };
+    let bytes = made.map_err(|e| PageError::Store(Error::Internal(e.to_string())))?;
+    let title = lingyan_reports::status::title(subject, l);
+    Ok(match doc {
+        Doc::Docx => file_response(
+            bytes,
+            &format!("{title}-{as_of}.docx"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "status.docx",
+        ),
+        Doc::Pdf => file_response(
+            bytes,
+            &format!("{title}-{as_of}.pdf"),
+            "application/pdf",
+            "status.pdf",
+        ),
+    })
 }
 
 /// A download named `filename` (any script, RFC 5987), with an ASCII
