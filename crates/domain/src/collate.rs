@@ -118,6 +118,17 @@ pub fn name_key(name: &str) -> String {
     out
 }
 
+/// What a people picker matches typed text against: the name's pinyin
+/// written out and as initials (丁悦雨 → "dingyueyu dyy"), so that a
+/// Chinese user can type the way their input method spells.
+pub fn search_key(name: &str) -> String {
+    let key = name_key(name);
+    let syllables: Vec<&str> = key.split(SEP).filter(|s| !s.is_empty()).collect();
+    let full: String = syllables.concat();
+    let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
+    format!("{full} {initials}")
+}
+
 /// People in name order (pinyin, then the characters themselves).
 pub fn by_name(a: &str, b: &str) -> Ordering {
     name_key(a).cmp(&name_key(b)).then_with(|| a.cmp(b))
@@ -182,5 +193,12 @@ mod tests {
         );
         assert_eq!(numeral_value(&[2, 10, 3]), 23);
         assert_eq!(numeral_value(&[2, 10]), 20);
+    }
+
+    #[test]
+    fn search_keys_spell_names_as_typed() {
+        assert_eq!(search_key("丁悦雨"), "dingyueyu dyy");
+        assert_eq!(search_key("曾敏"), "zengmin zm");
+        assert_eq!(search_key("单磊"), "shanlei sl");
     }
 }

@@ -1,13 +1,7 @@
 // Duties on a phone: a director adopts the "eight ones" preset from the
 // library, opens the progress matrix (filters, a cell's drill-down); a
 // teacher then sees "My duties" on the home page and opens the full list.
-async function login(page, t, user, next) {
-  await page.context().clearCookies();
-  await page.goto(`${t.base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill('input[name="username"]', user);
-  await page.fill('input[name="password"]', "lingyan-demo");
-  await Promise.all([page.waitForLoadState("load"), page.click('button[type="submit"].primary')]);
-}
+import { login } from "./session.mjs";
 
 export const duties = {
   name: "duties",

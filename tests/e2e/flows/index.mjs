@@ -4,6 +4,7 @@ import { people } from "./people.mjs";
 import { registry } from "./registry.mjs";
 import { portfolio } from "./portfolio.mjs";
 import { duties } from "./duties.mjs";
+import { forms } from "./forms.mjs";
 import { crawl } from "./crawl.mjs";
 
-export const flows = [login, people, registry, portfolio, duties, crawl];
+export const flows = [login, people, registry, portfolio, duties, forms, crawl];

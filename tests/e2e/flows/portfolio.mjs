@@ -1,6 +1,7 @@
 // A teacher keeps the growth portfolio on a phone: quick-adds a reading
 // note (three fields at most), opens it and attaches a photo; a director
 // then verifies it from the queue and looks at the school counts.
+import { login } from "./session.mjs";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,14 +39,6 @@ function png() {
     chunk("IDAT", deflateSync(raw)),
     chunk("IEND", Buffer.alloc(0)),
   ]);
-}
-
-async function login(page, t, user, next) {
-  await page.context().clearCookies();
-  await page.goto(`${t.base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill('input[name="username"]', user);
-  await page.fill('input[name="password"]', "lingyan-demo");
-  await Promise.all([page.waitForLoadState("load"), page.click('button[type="submit"].primary')]);
 }
 
 export const portfolio = {

@@ -293,6 +293,42 @@ pub async fn own_teacher_id(store: &Store, scope: &Scope, today: NaiveDate) -> R
     Ok(Viewer::load(store.conn(), scope, today).await?.own)
 }
 
+/// A colleague offered in a people picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Colleague {
+    pub id: i64,
+    pub name: String,
+    pub staff_no: Option<String>,
+    /// The name, or 丁悦雨（GF0018） where two share it: what a picker
+    /// shows and what typing it back names (see `write::named_colleague`).
+    pub label: String,
+}
+
+impl Colleague {
+    /// (id, name, staff no.) rows as picker choices in name order, the
+    /// staff number added where two share a name.
+    pub(crate) fn labelled(rows: Vec<(i64, String, Option<String>)>) -> Vec<Colleague> {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for (_, name, _) in &rows {
+            *seen.entry(name.clone()).or_default() += 1;
+        }
+        let mut out: Vec<Colleague> = rows
+            .into_iter()
+            .map(|(id, name, no)| Colleague {
+                label: match (seen[&name] > 1, &no) {
+                    (true, Some(no)) => format!("{name}（{no}）"),
+                    _ => name.clone(),
+                },
+                id,
+                name,
+                staff_no: no,
+            })
+            .collect();
+        out.sort_by_cached_key(|c| (lingyan_domain::collate::name_key(&c.label), c.id));
+        out
+    }
+}
+
 /// Active teachers of the owner's school (for choosing co-owners and the
 /// observed teacher), by name.
 pub async fn colleagues(
@@ -300,7 +336,7 @@ pub async fn colleagues(
     scope: &Scope,
     teacher_id: i64,
     today: NaiveDate,
-) -> Result<Vec<(i64, String)>> {
+) -> Result<Vec<Colleague>> {
     let owner = portfolio_owner(store, scope, teacher_id, today).await?;
     let rows: Vec<(i64, String, Option<String>)> = teacher::Entity::find()
         .select_only()
@@ -313,21 +349,7 @@ pub async fn colleagues(
         .into_tuple()
         .all(store.conn())
         .await?;
-    // A name alone, or 丁悦雨（GF0018） where two share it: what a picker
-    // shows and what typing it back names (see `write::named_colleague`).
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (_, name, _) in &rows {
-        *seen.entry(name.as_str()).or_default() += 1;
-    }
-    let mut out: Vec<(i64, String)> = rows
-        .iter()
-        .map(|(id, name, no)| match (seen[name.as_str()] > 1, no) {
-            (true, Some(no)) => (*id, format!("{name}（{no}）")),
-            _ => (*id, name.clone()),
-        })
-        .collect();
-    out.sort_by_cached_key(|(id, name)| (lingyan_domain::collate::name_key(name), *id));
-    Ok(out)
+    Ok(Colleague::labelled(rows))
 }
 
 /// How many of a teacher's records are in each state (recorded, verified,

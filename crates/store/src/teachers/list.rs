@@ -454,6 +454,29 @@ pub async fn subjects(store: &Store, scope: &Scope, school_id: Option<i64>) -> R
     Ok(all)
 }
 
+/// Active teachers of the given schools that the caller may act on with
+/// `cap` (ManageTeachers for a form that assigns people), for people
+/// pickers, in name order; names two share carry the staff number.
+pub async fn choices(
+    store: &Store,
+    scope: &Scope,
+    cap: Capability,
+    school_ids: &[i64],
+) -> Result<Vec<crate::evidence::Colleague>> {
+    let rows: Vec<(i64, String, Option<String>)> = teacher::Entity::find()
+        .select_only()
+        .column(teacher::Column::Id)
+        .column(teacher::Column::Name)
+        .column(teacher::Column::StaffNo)
+        .filter(scope.condition(cap, teacher::Column::DistrictId, teacher::Column::SchoolId))
+        .filter(teacher::Column::Active.eq(true))
+        .filter(teacher::Column::SchoolId.is_in(school_ids.iter().copied()))
+        .into_tuple()
+        .all(store.conn())
+        .await?;
+    Ok(crate::evidence::Colleague::labelled(rows))
+}
+
 /// The teacher record linked to the caller's account, if any.
 pub async fn own_record(store: &Store, scope: &Scope, today: NaiveDate) -> Result<Option<Teacher>> {
     let Some(uid) = scope.user_id() else {

@@ -34,8 +34,8 @@ struct AccountPage {
     ctx: PageCtx,
     user: User,
     tokens: Vec<TokenInfo>,
-    password_error: Option<String>,
-    token_error: Option<String>,
+    password_error: Option<crate::pages::FormError>,
+    token_error: Option<crate::pages::FormError>,
     /// A token just created: its secret is shown this once.
     new_secret: Option<String>,
 }
@@ -44,8 +44,8 @@ async fn page(
     state: &AppState,
     caller: &Caller,
     ctx: PageCtx,
-    password_error: Option<String>,
-    token_error: Option<String>,
+    password_error: Option<crate::pages::FormError>,
+    token_error: Option<crate::pages::FormError>,
     new_secret: Option<String>,
 ) -> Result<AccountPage, PageError> {
     Ok(AccountPage {
@@ -85,7 +85,7 @@ async fn view_account_password_post(
 ) -> Result<Response, PageError> {
     if f.new_password != f.confirm_password {
         let msg = ctx.tr.t("account.password_mismatch");
-        let p = page(&state, &caller, ctx, Some(msg), None, None).await?;
+        let p = page(&state, &caller, ctx, Some(msg.into()), None, None).await?;
         return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p));
     }
     match lingyan_store::users::change_own_password(

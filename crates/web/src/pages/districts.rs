@@ -39,7 +39,7 @@ struct DistrictsPage {
     districts: Vec<District>,
     can_manage: bool,
     form: DistrictForm,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 async fn page(
@@ -47,7 +47,7 @@ async fn page(
     caller: &Caller,
     ctx: PageCtx,
     form: DistrictForm,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<DistrictsPage, PageError> {
     Ok(DistrictsPage {
         districts: lingyan_store::districts::list(&state.store, &caller.scope).await?,

@@ -47,7 +47,7 @@ struct ImportPage {
     report: Option<EvidenceImportReport>,
     lines: Vec<Line>,
     kinds: Vec<(String, usize)>,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 async fn schools(state: &AppState, caller: &Caller) -> Result<Vec<School>, Error> {
@@ -122,7 +122,7 @@ async fn view_evidence_import_post(
         return Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &ImportPage {
-                error: Some(ctx.tr.field_error(&e)),
+                error: Some(super::field_message(ctx.tr, &e)),
                 school: school.id.to_string(),
                 schools,
                 max_mb,
@@ -163,7 +163,10 @@ async fn view_evidence_import_post(
         .iter()
         .map(|(k, n)| (ctx.tr.label("evidence_kinds", k), *n))
         .collect();
-    let error = report.file_error.as_ref().map(|e| ctx.tr.field_error(e));
+    let error = report
+        .file_error
+        .as_ref()
+        .map(|e| super::field_message(ctx.tr, e));
     let status = if report.ok() {
         StatusCode::OK
     } else {

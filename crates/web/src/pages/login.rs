@@ -26,7 +26,7 @@ struct LoginPage {
     ctx: PageCtx,
     next: String,
     username: String,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 #[derive(Deserialize)]

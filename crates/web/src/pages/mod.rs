@@ -11,6 +11,7 @@ mod evidence_import;
 mod home;
 mod login;
 mod org;
+pub mod people;
 mod place;
 mod projects;
 mod roster;
@@ -269,9 +270,68 @@ pub fn error_page(tr: Tr, status: StatusCode, message: String) -> Response {
     )
 }
 
-/// The error message for a failed service call, in the current language.
-pub fn message_for(e: &lingyan_store::Error) -> String {
-    crate::error::describe(e).message
+/// What went wrong with a submitted form: one sentence for the top of the
+/// form, and each wrong field's reason, shown beside that field (app.js
+/// places them from `data-fields`; the sentence alone works without it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FormError {
+    pub message: String,
+    /// (form field name, reason in the reader's language).
+    pub fields: Vec<(&'static str, String)>,
+}
+
+impl FormError {
+    /// `{"field": "reason", …}` for the `data-fields` attribute.
+    pub fn fields_attr(&self) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = self
+            .fields
+            .iter()
+            .map(|(f, m)| ((*f).to_string(), serde_json::Value::String(m.clone())))
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    }
+}
+
+impl std::fmt::Display for FormError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<String> for FormError {
+    fn from(message: String) -> Self {
+        FormError {
+            message,
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// The error for a failed service call, in the current language, with the
+/// fields it concerns.
+pub fn message_for(e: &lingyan_store::Error) -> FormError {
+    let loc = i18n::current();
+    let reason = |f: &lingyan_domain::FieldError| i18n::t_args(loc, &format!("errors.{}", f.code), &f.args);
+    let fields = match e {
+        lingyan_store::Error::Invalid(f) | lingyan_store::Error::Conflict(f) => vec![(f.field, reason(f))],
+        lingyan_store::Error::InvalidAll(all) => all.iter().map(|f| (f.field, reason(f))).collect(),
+        _ => Vec::new(),
+    };
+    FormError {
+        message: crate::error::describe(e).message,
+        fields,
+    }
+}
+
+/// A form error from one field problem found by the page itself.
+pub fn field_message(tr: Tr, e: &lingyan_domain::FieldError) -> FormError {
+    FormError {
+        message: i18n::field_error(tr.0, e),
+        fields: vec![(
+            e.field,
+            i18n::t_args(tr.0, &format!("errors.{}", e.code), &e.args),
+        )],
+    }
 }
 
 /// A local path to return to: only paths on this site, never `//host`.
@@ -334,13 +394,8 @@ pub fn checkbox(v: &Option<String>) -> bool {
         .is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// Translated "field: reason" for a page form.
-pub fn field_message(tr: Tr, e: &lingyan_domain::FieldError) -> String {
-    i18n::field_error(tr.0, e)
-}
-
 /// 422 when a form is shown again with its error, else 200.
-pub fn form_status(error: &Option<String>) -> StatusCode {
+pub fn form_status<E>(error: &Option<E>) -> StatusCode {
     if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

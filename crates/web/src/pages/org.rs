@@ -10,12 +10,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use lingyan_domain::{Capability, GroupKind, GroupPosition, LeadingPosition, PageRequest};
+use lingyan_domain::{Capability, GroupKind, GroupPosition, LeadingPosition};
 use lingyan_store::Error;
-use lingyan_store::calendar::today;
 use lingyan_store::org::{Group, LeadingGroup};
 use lingyan_store::schools::School;
-use lingyan_store::teachers::{SortBy, TeacherFilter};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -47,14 +45,14 @@ struct OrgPage {
     groups: Vec<Group>,
     leading: Vec<LeadingGroup>,
     /// (id, name) of current staff, for member pickers.
-    staff: Vec<(i64, String)>,
+    staff: Vec<super::people::PersonChoice>,
     kinds: &'static [GroupKind],
     positions: &'static [GroupPosition],
     leading_positions: &'static [LeadingPosition],
     can_manage: bool,
     /// The members' list opens the roster, for those who read it.
     can_read_teachers: bool,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 async fn page(
@@ -62,34 +60,21 @@ async fn page(
     caller: &Caller,
     ctx: PageCtx,
     school_id: i64,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<OrgPage, PageError> {
     let school = lingyan_store::schools::get(&state.store, &caller.scope, school_id).await?;
     let can_manage = caller.scope.allows(Capability::ManageTeachers, school.tenant());
     let can_read_teachers = caller.scope.allows(Capability::ReadTeachers, school.tenant());
     let staff = if can_manage {
-        let f = TeacherFilter {
-            school_id: Some(school_id),
-            sort: SortBy::Name,
-            ..Default::default()
-        };
-        lingyan_store::teachers::list(
-            &state.store,
-            &caller.scope,
-            &f,
-            PageRequest::new(Some(1), Some(500)),
-            today(),
-        )
-        .await?
-        .items
-        .into_iter()
-        .map(|t| {
-            (
-                t.id,
-                format!("{} {}", t.fields.name, t.fields.staff_no.unwrap_or_default()),
+        super::people::choices(
+            lingyan_store::teachers::choices(
+                &state.store,
+                &caller.scope,
+                Capability::ManageTeachers,
+                &[school_id],
             )
-        })
-        .collect()
+            .await?,
+        )
     } else {
         Vec::new()
     };

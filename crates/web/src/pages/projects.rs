@@ -1,6 +1,7 @@
 //! Research projects (课题) and mentor pairs (师徒结对): lists, forms,
 //! stages with documents, verification.
 
+use super::people::{PersonChoice, choices};
 use super::{PageCtx, flash, redirect, render_status};
 use crate::auth::Caller;
 use crate::error::PageError;
@@ -33,34 +34,28 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/mentoring/{id}/end", post(view_mentoring_end_post))
 }
 
-/// Teachers offered as hosts and members: the caller's own record, or
-/// every teacher of the schools they manage.
-async fn teacher_choices(state: &AppState, caller: &Caller) -> Result<Vec<(i64, String)>, Error> {
+/// Teachers offered as hosts and members: the caller's own record and
+/// colleagues, or every teacher of the schools they manage.
+async fn teacher_choices(state: &AppState, caller: &Caller) -> Result<Vec<PersonChoice>, Error> {
     let d = today();
-    let mut out = Vec::new();
     if let Some(own) = lingyan_store::evidence::own_teacher_id(&state.store, &caller.scope, d).await? {
         let o = lingyan_store::evidence::portfolio_owner(&state.store, &caller.scope, own, d).await?;
-        out.push((own, o.name));
+        let mut out = vec![lingyan_store::evidence::Colleague {
+            id: own,
+            label: o.name.clone(),
+            name: o.name,
+            staff_no: None,
+        }];
         out.extend(lingyan_store::evidence::colleagues(&state.store, &caller.scope, own, d).await?);
-        return Ok(out);
+        return Ok(choices(out));
     }
     let schools =
         lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::ManageTeachers).await?;
-    for s in schools.iter().take(20) {
-        let list = lingyan_store::teachers::list(
-            &state.store,
-            &caller.scope,
-            &lingyan_store::teachers::TeacherFilter {
-                school_id: Some(s.id),
-                ..Default::default()
-            },
-            lingyan_domain::PageRequest::new(Some(1), Some(500)),
-            d,
-        )
-        .await?;
-        out.extend(list.items.into_iter().map(|t| (t.id, t.fields.name)));
-    }
-    Ok(out)
+    let ids: Vec<i64> = schools.iter().map(|s| s.id).collect();
+    Ok(choices(
+        lingyan_store::teachers::choices(&state.store, &caller.scope, Capability::ManageTeachers, &ids)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -100,10 +95,10 @@ impl ProjectForm {
 struct ProjectsPage {
     ctx: PageCtx,
     projects: Vec<Project>,
-    teachers: Vec<(i64, String)>,
+    teachers: Vec<PersonChoice>,
     levels: Vec<Level>,
     form: ProjectForm,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 async fn projects_page(
@@ -111,7 +106,7 @@ async fn projects_page(
     caller: &Caller,
     ctx: PageCtx,
     form: ProjectForm,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<Response, PageError> {
     let projects = lingyan_store::projects::list(&state.store, &caller.scope, None, None, today()).await?;
     let teachers = teacher_choices(state, caller).await?;
@@ -188,11 +183,11 @@ struct ProjectPage {
     d: ProjectDetail,
     next: Option<ProjectStage>,
     stages: Vec<(ProjectStage, Option<String>, Option<String>)>,
-    teachers: Vec<(i64, String)>,
+    teachers: Vec<PersonChoice>,
     levels: Vec<Level>,
     member_ids: Vec<i64>,
     today: String,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 async fn project_page(
@@ -200,7 +195,7 @@ async fn project_page(
     caller: &Caller,
     ctx: PageCtx,
     id: i64,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<Response, PageError> {
     let d = lingyan_store::projects::get(&state.store, &caller.scope, id, today()).await?;
     let stages = ProjectStage::ALL
@@ -354,7 +349,7 @@ async fn view_project_attach_post(
     let file = super::evidence::read_file(&mut multipart).await?;
     let Some((name, bytes)) = file else {
         let e = lingyan_domain::FieldError::new("file", "required");
-        let msg = ctx.tr.field_error(&e);
+        let msg = super::field_message(ctx.tr, &e);
         return project_page(&state, &caller, ctx, id, Some(msg)).await;
     };
     match lingyan_store::attachments::attach(
@@ -389,17 +384,20 @@ async fn view_project_attach_post(
 struct MentoringPage {
     ctx: PageCtx,
     pairs: Vec<Pair>,
-    teachers: Vec<(i64, String)>,
+    teachers: Vec<PersonChoice>,
     can_manage: bool,
     today: chrono::NaiveDate,
-    error: Option<String>,
+    /// What was typed into the new-pair form (kept when it is refused).
+    form: PairForm,
+    error: Option<crate::pages::FormError>,
 }
 
 async fn mentoring_page(
     state: &AppState,
     caller: &Caller,
     ctx: PageCtx,
-    error: Option<String>,
+    form: PairForm,
+    error: Option<crate::pages::FormError>,
 ) -> Result<Response, PageError> {
     let can_manage = !caller
         .scope
@@ -424,6 +422,7 @@ async fn mentoring_page(
             teachers,
             can_manage,
             today: today(),
+            form,
             error,
         },
     ))
@@ -435,10 +434,10 @@ async fn view_mentoring_get(
     caller: Caller,
     ctx: PageCtx,
 ) -> Result<Response, PageError> {
-    mentoring_page(&state, &caller, ctx, None).await
+    mentoring_page(&state, &caller, ctx, PairForm::default(), None).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct PairForm {
     #[serde(default)]
     mentor: String,
@@ -474,7 +473,7 @@ async fn view_mentoring_post(
         }
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
             let msg = super::message_for(&e);
-            mentoring_page(&state, &caller, ctx, Some(msg)).await
+            mentoring_page(&state, &caller, ctx, f, Some(msg)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -502,7 +501,7 @@ async fn view_mentoring_end_post(
         }
         Err(e @ Error::Invalid(_)) => {
             let msg = super::message_for(&e);
-            mentoring_page(&state, &caller, ctx, Some(msg)).await
+            mentoring_page(&state, &caller, ctx, PairForm::default(), Some(msg)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -64,7 +64,7 @@ struct ImportPage {
     ctx: PageCtx,
     schools: Vec<School>,
     school: String,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
     max_mb: usize,
 }
 
@@ -155,7 +155,7 @@ async fn view_import_post(
         return Ok(render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &ImportPage {
-                error: Some(ctx.tr.field_error(&e)),
+                error: Some(super::field_message(ctx.tr, &e)),
                 school: school.id.to_string(),
                 schools,
                 max_mb: state.config.limits.import_bytes / (1024 * 1024),

@@ -60,7 +60,7 @@ struct SchoolsPage {
     manageable: Vec<District>,
     types: Vec<SchoolType>,
     form: SchoolForm,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 async fn list_page(
@@ -69,7 +69,7 @@ async fn list_page(
     ctx: PageCtx,
     q: ListQuery,
     form: SchoolForm,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<SchoolsPage, PageError> {
     let filter = SchoolFilter {
         district_id: q.district.as_deref().and_then(|d| d.parse().ok()),
@@ -179,7 +179,7 @@ struct SchoolPage {
     can_read_teachers: bool,
     types: Vec<SchoolType>,
     form: SchoolForm,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 async fn school_page(
@@ -188,7 +188,7 @@ async fn school_page(
     ctx: PageCtx,
     id: i64,
     form: Option<SchoolForm>,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<SchoolPage, PageError> {
     let school = lingyan_store::schools::get(&state.store, &caller.scope, id).await?;
     let users = lingyan_store::schools::user_counts(&state.store, &caller.scope, &[id])

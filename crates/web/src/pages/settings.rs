@@ -43,7 +43,7 @@ struct CalendarPage {
     years: Vec<(YearView, String)>,
     current: String,
     form: CalendarForm,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -74,7 +74,7 @@ async fn calendar_page(
     ctx: PageCtx,
     place: Place,
     form: Option<CalendarForm>,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<CalendarPage, PageError> {
     let years =
         lingyan_store::calendar::years(&state.store, &caller.scope, place.district_id, place.school_id)
@@ -308,7 +308,7 @@ struct TiersPage {
     rows: Vec<TierRow>,
     kinds: Vec<HonourKind>,
     levels: Vec<Level>,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 #[derive(Deserialize)]
@@ -323,7 +323,7 @@ async fn tiers_page(
     place: Place,
     year: Option<i32>,
     rows: Option<Vec<TierRow>>,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<TiersPage, PageError> {
     let year = match year {
         Some(y) => y,

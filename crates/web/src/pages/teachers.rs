@@ -337,7 +337,7 @@ struct TeacherFormPage {
     teacher_id: Option<i64>,
     form: TeacherForm,
     c: Choices,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 /// `GET /teachers/new`
@@ -410,7 +410,7 @@ struct TeacherPage {
     tiers: Vec<(String, String)>,
     schools: Vec<School>,
     year: i32,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 async fn teacher_page(
@@ -418,7 +418,7 @@ async fn teacher_page(
     caller: &Caller,
     ctx: PageCtx,
     id: i64,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<TeacherPage, PageError> {
     let d = lingyan_store::teachers::get(&state.store, &caller.scope, id, today()).await?;
     let cal = lingyan_store::calendar::for_school(&state.store, &caller.scope, d.teacher.school_id).await?;

@@ -271,7 +271,7 @@ struct NewUserPage {
     places: Vec<PlaceOption>,
     roles: Vec<Role>,
     form: NewUserForm,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -378,7 +378,7 @@ struct UserPage {
     is_self: bool,
     places: Vec<PlaceOption>,
     roles: Vec<Role>,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 async fn user_page(
@@ -386,7 +386,7 @@ async fn user_page(
     caller: &Caller,
     ctx: PageCtx,
     id: i64,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<UserPage, PageError> {
     let user = lingyan_store::users::get(&state.store, &caller.scope, id).await?;
     let can_manage = lingyan_store::users::can_manage(&caller.scope, &user);

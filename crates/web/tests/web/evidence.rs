@@ -1104,6 +1104,44 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "paired twice");
+    // A refusal names its field for the page to show beside it, and keeps
+    // what was chosen and typed.
+    let r = director
+        .post_form(
+            "/mentoring",
+            "/mentoring",
+            &[
+                ("mentor", &mentor),
+                ("apprentice", &mentor),
+                ("starts_on", "2026-09-03"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "paired with oneself"
+    );
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains(r#"data-fields="{&quot;apprentice&quot;:&quot;"#)
+            || body.contains(r#"data-fields="{&#34;apprentice&#34;:&#34;"#),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!(r#"<option value="{mentor}" "#)) && body.contains(r#"value="2026-09-03""#)
+    );
+    let chosen = body.matches(&format!(r#"value="{mentor}" "#)).count();
+    let selected = body
+        .split(&format!(r#"<option value="{mentor}" "#))
+        .skip(1)
+        .filter(|rest| rest.split('>').next().unwrap_or("").contains("selected"))
+        .count();
+    assert_eq!(
+        (chosen, selected),
+        (2, 2),
+        "the mentor stays chosen in both pickers"
+    );
     let teacher_page = app.login_as("teacher").await;
     let r = teacher_page
         .post_form(

@@ -179,7 +179,7 @@ pub(super) async fn view_rules_adopt_post(
             flash(&session, "ok", tr.t1("duties.adopted", "name", &name)).await;
         }
         Err(e @ (Error::Invalid(_) | Error::InvalidAll(_))) => {
-            flash(&session, "error", crate::pages::message_for(&e)).await;
+            flash(&session, "error", crate::pages::message_for(&e).message).await;
         }
         Err(e) => return Err(e.into()),
     }
@@ -386,7 +386,7 @@ struct RuleFormPage {
     year: i32,
     f: RuleForm,
     is_new: bool,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
     kinds: Vec<(&'static str, String)>,
     subtypes: Vec<(String, Vec<(&'static str, String)>)>,
     levels: Vec<(&'static str, String)>,
@@ -404,7 +404,7 @@ async fn rule_form_page(
     place: Place,
     year: i32,
     f: RuleForm,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<Response, PageError> {
     let tr = ctx.tr;
     let tiers = tiers_of(state, caller, &place, year).await?;

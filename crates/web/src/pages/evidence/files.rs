@@ -14,7 +14,14 @@ pub(crate) async fn view_attach_post(
 ) -> Result<Response, PageError> {
     let Some((name, bytes)) = read_file(&mut multipart).await? else {
         let e = lingyan_domain::FieldError::new("file", "required");
-        return evidence_page(&state, &caller, ctx.clone(), id, Some(ctx.tr.field_error(&e))).await;
+        return evidence_page(
+            &state,
+            &caller,
+            ctx.clone(),
+            id,
+            Some(crate::pages::field_message(ctx.tr, &e)),
+        )
+        .await;
     };
     match lingyan_store::attachments::attach(
         &state.store,

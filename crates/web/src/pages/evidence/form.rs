@@ -52,9 +52,9 @@ pub(crate) struct EvidenceFormPage {
     level_required: bool,
     levels: Vec<Level>,
     fields: Vec<FormField>,
-    colleagues: Vec<(i64, String)>,
+    colleagues: Vec<crate::pages::people::PersonChoice>,
     co_owners: BTreeSet<i64>,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -66,7 +66,7 @@ pub(crate) async fn form_page(
     evidence_id: Option<i64>,
     input: EvidenceInput,
     co_owners: Vec<i64>,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<Response, PageError> {
     let kind = input.kind;
     let colleagues =
@@ -78,8 +78,8 @@ pub(crate) async fn form_page(
             .trim()
             .strip_prefix('#')
             .and_then(|n| n.split_whitespace().next()?.parse::<i64>().ok());
-        if let Some((_, label)) = id.and_then(|id| colleagues.iter().find(|(i, _)| *i == id)) {
-            *v = label.clone();
+        if let Some(c) = id.and_then(|id| colleagues.iter().find(|c| c.id == id)) {
+            *v = c.label.clone();
         }
     }
     let status = crate::pages::form_status(&error);
@@ -97,7 +97,7 @@ pub(crate) async fn form_page(
             evidence_id,
             kind,
             input,
-            colleagues,
+            colleagues: crate::pages::people::choices(colleagues),
             co_owners: co_owners.into_iter().collect(),
             error,
         },

@@ -14,7 +14,7 @@ pub(crate) struct ListPage {
     schools: Vec<lingyan_store::schools::School>,
     rows: Vec<Row>,
     pager: Pager,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
     /// Whether the caller may import records (those who manage a school).
     can_import: bool,
 }
@@ -25,7 +25,7 @@ pub(crate) async fn list_page(
     ctx: PageCtx,
     mode: &'static str,
     q: TimelineQuery,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<Response, PageError> {
     let filter = EvidenceFilter {
         to_verify: mode == "verification",

@@ -10,7 +10,7 @@ pub(crate) struct EvidencePage {
     d: EvidenceDetail,
     details: Vec<(String, String)>,
     semester: String,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 pub(crate) async fn evidence_page(
@@ -18,7 +18,7 @@ pub(crate) async fn evidence_page(
     caller: &Caller,
     ctx: PageCtx,
     id: i64,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<Response, PageError> {
     let d = lingyan_store::evidence::get(&state.store, &caller.scope, id, today()).await?;
     let details = detail_texts(&ctx.tr, &d.evidence, d.observed_name.as_deref());

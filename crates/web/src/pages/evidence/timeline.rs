@@ -133,9 +133,9 @@ pub(crate) struct PortfolioPage {
     rows: Vec<Row>,
     pager: Pager,
     projects: Vec<Project>,
-    colleagues: Vec<(i64, String)>,
+    colleagues: Vec<crate::pages::people::PersonChoice>,
     quick: &'static str,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 }
 
 /// `GET /portfolio`: the caller's own portfolio, or the school's records
@@ -157,7 +157,7 @@ pub(crate) async fn portfolio_page(
     id: i64,
     q: TimelineQuery,
     quick: &'static str,
-    error: Option<String>,
+    error: Option<crate::pages::FormError>,
 ) -> Result<Response, PageError> {
     let d = today();
     let owner = lingyan_store::evidence::portfolio_owner(&state.store, &caller.scope, id, d).await?;
@@ -176,7 +176,9 @@ pub(crate) async fn portfolio_page(
     let pager = Pager::new(&page, &url_with(&format!("/teachers/{id}/portfolio"), &q.pairs()));
     let projects = lingyan_store::projects::list(&state.store, &caller.scope, Some(id), None, d).await?;
     let colleagues = if owner.can_record {
-        lingyan_store::evidence::colleagues(&state.store, &caller.scope, id, d).await?
+        crate::pages::people::choices(
+            lingyan_store::evidence::colleagues(&state.store, &caller.scope, id, d).await?,
+        )
     } else {
         Vec::new()
     };
