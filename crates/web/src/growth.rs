@@ -67,7 +67,7 @@ pub async fn make(
     let report = GrowthReport {
         profile: Profile {
             name: t.fields.name.clone(),
-            school: t.school_name.clone(),
+            school: tr.name(&t.school_name, &t.school_name_en).to_string(),
             staff_no: t.fields.staff_no.clone(),
             gender: t.fields.gender,
             birth_date: t.fields.birth_date,

@@ -132,6 +132,7 @@ pub(crate) async fn compute<C: ConnectionTrait>(
         district_id: sc.district_id,
         school_id: sc.id,
         school_name: sc.name.clone(),
+        school_name_en: sc.name_en.clone(),
         as_of,
         year,
         source: view.source,

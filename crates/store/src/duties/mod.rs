@@ -205,6 +205,8 @@ pub struct SchoolProgress {
     pub district_id: i64,
     pub school_id: i64,
     pub school_name: String,
+    /// The school's English name, where stored.
+    pub school_name_en: Option<String>,
     pub as_of: NaiveDate,
     /// The school year (its first calendar year).
     pub year: i32,

@@ -249,6 +249,8 @@ pub struct PortfolioOwner {
     pub district_id: i64,
     pub school_id: i64,
     pub school_name: String,
+    /// The school's English name, where stored.
+    pub school_name_en: Option<String>,
     /// The caller's own portfolio.
     pub is_self: bool,
     /// The caller may add records here.
@@ -271,10 +273,10 @@ pub async fn portfolio_owner(
     if !(scope.allows(Capability::ReadEvidence, tenant) || viewer.related().contains(&teacher_id)) {
         return Err(Error::NotFound);
     }
-    let school_name = crate::entity::school::Entity::find_by_id(t.school_id)
+    let (school_name, school_name_en) = crate::entity::school::Entity::find_by_id(t.school_id)
         .one(store.conn())
         .await?
-        .map(|s| s.name)
+        .map(|s| (s.name, s.name_en))
         .unwrap_or_default();
     let is_self = viewer.own == Some(t.id);
     Ok(PortfolioOwner {
@@ -283,6 +285,7 @@ pub async fn portfolio_owner(
         district_id: t.district_id,
         school_id: t.school_id,
         school_name,
+        school_name_en,
         is_self,
         can_record: is_self || scope.allows(Capability::ManageTeachers, tenant),
     })

@@ -129,7 +129,7 @@ pub(crate) async fn honours_of<C: ConnectionTrait>(
 pub(crate) async fn school_names<C: ConnectionTrait>(
     conn: &C,
     ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>> {
+) -> Result<HashMap<i64, (String, Option<String>)>> {
     let ids: Vec<i64> = ids
         .into_iter()
         .collect::<std::collections::BTreeSet<_>>()
@@ -140,7 +140,7 @@ pub(crate) async fn school_names<C: ConnectionTrait>(
         .all(conn)
         .await?
         .into_iter()
-        .map(|s| (s.id, s.name))
+        .map(|s| (s.id, (s.name, s.name_en)))
         .collect())
 }
 
@@ -166,7 +166,8 @@ pub(crate) async fn hydrate<C: ConnectionTrait>(
             id: r.id,
             district_id: r.district_id,
             school_id: r.school_id,
-            school_name: names.get(&r.school_id).cloned().unwrap_or_default(),
+            school_name: names.get(&r.school_id).map(|n| n.0.clone()).unwrap_or_default(),
+            school_name_en: names.get(&r.school_id).and_then(|n| n.1.clone()),
             age: facts.age(today),
             teaching_years: facts.teaching_years(today),
             backbone_level: facts.honour_level(HonourKind::Backbone, today.year()),
@@ -388,8 +389,14 @@ pub async fn get(store: &Store, scope: &Scope, id: i64, today: NaiveDate) -> Res
             .into_iter()
             .map(|x| Transfer {
                 id: x.id,
-                from_school: names.get(&x.from_school_id).cloned().unwrap_or_default(),
-                to_school: names.get(&x.to_school_id).cloned().unwrap_or_default(),
+                from_school: names
+                    .get(&x.from_school_id)
+                    .map(|n| n.0.clone())
+                    .unwrap_or_default(),
+                to_school: names
+                    .get(&x.to_school_id)
+                    .map(|n| n.0.clone())
+                    .unwrap_or_default(),
                 from_school_id: x.from_school_id,
                 to_school_id: x.to_school_id,
                 on_date: x.on_date,

@@ -334,6 +334,8 @@ pub struct Teacher {
     pub district_id: i64,
     pub school_id: i64,
     pub school_name: String,
+    /// The school's English name, where stored.
+    pub school_name_en: Option<String>,
     #[serde(flatten)]
     pub fields: TeacherFields,
     pub user_id: Option<i64>,

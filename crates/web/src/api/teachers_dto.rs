@@ -64,6 +64,8 @@ pub struct Teacher {
     pub district_id: i64,
     pub school_id: i64,
     pub school_name: String,
+    /// The school's English name, where stored.
+    pub school_name_en: Option<String>,
     pub staff_no: Option<String>,
     pub name: String,
     /// male, female
@@ -102,6 +104,7 @@ impl Teacher {
             district_id: t.district_id,
             school_id: t.school_id,
             school_name: t.school_name,
+            school_name_en: t.school_name_en,
             staff_no: f.staff_no,
             name: f.name,
             gender: code(f.gender.map(|g| g.code())),

@@ -209,7 +209,7 @@ pub fn school_duties(p: &SchoolProgress, tr: Tr, top: usize) -> SchoolDuties {
     behind.truncate(top);
     SchoolDuties {
         school_id: p.school_id,
-        school_name: p.school_name.clone(),
+        school_name: tr.name(&p.school_name, &p.school_name_en).to_string(),
         total: total(p),
         by_duty: rules,
         by_tier: tiers,
@@ -287,10 +287,7 @@ pub(super) async fn school(
         Capability::ReadEvidence,
         Tenant::school(p.district_id, p.school_id),
     );
-    let mut duties = school_duties(&p, tr, super::TOP);
-    if let Ok(s) = lingyan_store::schools::get(store, &caller.scope, school_id).await {
-        duties.school_name = super::local_name(tr, &s.name, &s.name_en);
-    }
+    let duties = school_duties(&p, tr, super::TOP);
     Ok(Some((duties, whole)))
 }
 

@@ -446,6 +446,18 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
         first.contains("<small class=\"muted\">Guangfu Experimental Primary School</small>"),
         "{first}"
     );
+    for path in [
+        format!("/teachers/{me}"),
+        format!("/teachers/{me}/duties?as_of={AS_OF}"),
+        format!("/teachers/{me}/portfolio"),
+        format!("/duties/digest?school={school}&as_of={AS_OF}"),
+    ] {
+        let (_, html) = page.get_text(&path).await;
+        assert!(
+            html.contains("Guangfu Experimental Primary School") && !html.contains("广府实验小学"),
+            "{path}: {html}"
+        );
+    }
     let x = page
         .get(&format!("/duties.xlsx?school={school}&as_of={AS_OF}"))
         .await;

@@ -45,10 +45,11 @@ pub(super) async fn view_duties_digest_get(
         .iter()
         .map(|t| (t.teacher_id, t.name.clone()))
         .collect();
+    let school_name = ctx.tr.name(&p.school_name, &p.school_name_en).to_string();
     Ok(render(&DigestPage {
         ctx,
         school_id: p.school_id,
-        school_name: p.school_name,
+        school_name: school_name.to_string(),
         as_of: p.as_of,
         days,
         digest,

@@ -108,11 +108,7 @@ pub(super) async fn load_matrix(
         teacher_id: None,
     };
     let mut p = lingyan_store::duties::school(&state.store, &caller.scope, school, as_of, &filter).await?;
-    if let Some((_, name)) = schools.iter().find(|(id, _)| *id == p.school_id) {
-        p.school_name = name.clone();
-    } else if let Ok(s) = lingyan_store::schools::get(&state.store, &caller.scope, p.school_id).await {
-        p.school_name = tr.name(&s.name, &s.name_en).to_string();
-    }
+    p.school_name = tr.name(&p.school_name, &p.school_name_en).to_string();
     if let Some(s) = DutyStatus::from_code(&q.status) {
         p.teachers.retain(|t| t.results.iter().any(|r| r.status == s));
     }

@@ -123,7 +123,7 @@ pub(super) async fn view_teacher_duties_get(
             .as_deref()
             .map(|c| tier_name(&p.tiers, c, tr))
             .unwrap_or_default(),
-        school_name: p.school_name.clone(),
+        school_name: tr.name(&p.school_name, &p.school_name_en).to_string(),
         as_of,
         days,
         source: source_text(tr, p.source),
