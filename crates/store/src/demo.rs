@@ -164,6 +164,7 @@ pub async fn load_with(store: &Store, duties: bool) -> Result<Option<Vec<DemoLog
         term_records(store, &scope, primary.id, PRIMARY_TERM, today).await?;
         term_records(store, &scope, kindergarten.id, KINDERGARTEN_TERM, today).await?;
     }
+    history(store).await?;
     Ok(Some(logins))
 }
 
@@ -554,6 +555,19 @@ async fn portfolio(store: &Store, scope: &Scope, today: chrono::NaiveDate) -> Re
             )
             .await?;
         }
+        // The director has checked the stages of the older projects; the
+        // newer ones wait for it.
+        if steps.len() >= 2 {
+            crate::projects::set_status(
+                store,
+                scope,
+                p.id,
+                lingyan_domain::EvidenceStatus::Verified,
+                "",
+                today,
+            )
+            .await?;
+        }
     }
     Ok(())
 }
@@ -733,6 +747,7 @@ async fn term_records(
     term: &[TermItem],
     today: chrono::NaiveDate,
 ) -> Result<()> {
+    use chrono::Datelike;
     use lingyan_domain::{EvidenceInput, EvidenceKind};
     use rand::{RngExt, SeedableRng};
     // The demo calendar's semester starts; the term is the latest begun.
@@ -889,13 +904,150 @@ async fn term_records(
                 status,
                 draft.level.map(|l| l.code().to_string()),
                 &details,
-                now,
+                demo_time(day, 1 + u64::from(day.day0() % 3), 2, now),
             ));
             owners.push((t.id, school_id));
         }
     }
     let txn = store.begin().await?;
     crate::generate::insert_records(&txn, district_id, rows, &owners).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// When the demo says something happened about a record of `day`: `days`
+/// later at `hour` UTC (`hour` + 8 in China), never after `now`.
+fn demo_time(
+    day: chrono::NaiveDate,
+    days: u64,
+    hour: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> chrono::DateTime<chrono::Utc> {
+    (day + chrono::Days::new(days))
+        .and_hms_opt(hour, 0, 0)
+        .map_or(now, |t| t.and_utc())
+        .min(now)
+}
+
+/// Each record's history as a school would have lived it, in place of the
+/// loader's own steps: entered by its owner the evening it happened,
+/// verified or returned by the school's training director a few days
+/// later, each under the person's name.
+async fn history(store: &Store) -> Result<()> {
+    use crate::entity::{evidence, evidence_event, teacher, user};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{
+        ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
+    };
+    use std::collections::{HashMap, HashSet};
+    let now = chrono::Utc::now();
+    let txn = store.begin().await?;
+    // Records made one by one (the portfolio samples) carry the load's
+    // times; the term's bulk records already carry their own.
+    let stepped: HashSet<i64> = evidence_event::Entity::find()
+        .select_only()
+        .column(evidence_event::Column::EvidenceId)
+        .into_tuple::<i64>()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .collect();
+    evidence_event::Entity::delete_many().exec(&txn).await?;
+    let people: HashMap<i64, (String, Option<i64>)> = teacher::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, (t.name, t.user_id)))
+        .collect();
+    let directors: HashMap<i64, (i64, String)> = user::Entity::find()
+        .filter(user::Column::Username.is_in(["director", "kgdirector"]))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter_map(|u| Some((u.school_id?, (u.id, u.display_name))))
+        .collect();
+    for (school, (director, _)) in &directors {
+        evidence::Entity::update_many()
+            .col_expr(evidence::Column::StatusBy, Expr::value(*director))
+            .filter(evidence::Column::SchoolId.eq(*school))
+            .filter(evidence::Column::Status.ne(lingyan_domain::EvidenceStatus::Recorded.code()))
+            .exec(&txn)
+            .await?;
+    }
+    for (teacher_id, (_, account)) in &people {
+        if let Some(account) = account {
+            evidence::Entity::update_many()
+                .col_expr(evidence::Column::CreatedBy, Expr::value(*account))
+                .filter(evidence::Column::OwnerTeacherId.eq(*teacher_id))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    let mut rows = Vec::new();
+    let event =
+        |m: &evidence::Model, action: &str, reason: Option<String>, by: Option<i64>, name: &str, at| {
+            vec![
+                sea_orm::Value::from(m.district_id),
+                sea_orm::Value::from(m.school_id),
+                sea_orm::Value::from(m.id),
+                sea_orm::Value::from(action.to_string()),
+                sea_orm::Value::from(reason),
+                sea_orm::Value::from(by),
+                sea_orm::Value::from(name.to_string()),
+                sea_orm::Value::from(at),
+            ]
+        };
+    for m in evidence::Entity::find().all(&txn).await? {
+        let Some((name, account)) = people.get(&m.owner_teacher_id) else {
+            continue;
+        };
+        let entered = demo_time(m.occurred_on, 0, 12, now);
+        rows.push(event(&m, "recorded", None, *account, name, entered));
+        let checked = match directors.get(&m.school_id) {
+            Some((director, director_name))
+                if m.status != lingyan_domain::EvidenceStatus::Recorded.code() =>
+            {
+                let at = match m.status_at {
+                    Some(at) if !stepped.contains(&m.id) => at,
+                    _ => demo_time(m.occurred_on, 1 + (m.id % 4) as u64, 2, now),
+                }
+                .max(entered);
+                rows.push(event(
+                    &m,
+                    &m.status,
+                    m.status_reason.clone(),
+                    Some(*director),
+                    director_name,
+                    at,
+                ));
+                Some(at)
+            }
+            _ => None,
+        };
+        if stepped.contains(&m.id) {
+            let mut am = m.into_active_model();
+            am.created_at = Set(entered);
+            am.updated_at = Set(checked.unwrap_or(entered));
+            am.status_at = Set(checked);
+            am.update(&txn).await?;
+        }
+    }
+    crate::bulk::insert(
+        &txn,
+        "evidence_events",
+        &[
+            "district_id",
+            "school_id",
+            "evidence_id",
+            "action",
+            "reason",
+            "by_user_id",
+            "by_name",
+            "at",
+        ],
+        rows,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -149,15 +149,15 @@ impl Tr {
         t(self.0, &format!("school_types.{}", s.code()))
     }
 
-    /// A timestamp in the reader's convention (UTC+8 for Chinese, since the
-    /// users are in China; UTC marked as such for English).
+    /// A timestamp in China's time (the users' clock, whatever the
+    /// language), written like [`Self::date`] with the time after it.
     pub fn datetime(&self, at: &DateTime<Utc>) -> String {
         match self.0 {
             Locale::ZhCn => (*at + chrono::Duration::hours(8))
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
             Locale::En => (*at + chrono::Duration::hours(8))
-                .format("%Y-%m-%d %H:%M (UTC+8)")
+                .format("%-d %b %Y, %H:%M")
                 .to_string(),
         }
     }

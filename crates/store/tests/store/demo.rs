@@ -167,3 +167,56 @@ async fn demo_matches_the_seeds(db: Db) {
     assert_eq!(own.tier.tier.as_deref(), Some("young"));
 }
 both_dbs!(demo_matches_the_seeds);
+
+/// Every demo record has a history a school would recognise: entered under
+/// its owner's name, verified or returned by the training director, at
+/// times after the record's own date and before now — never the loader.
+async fn demo_records_have_a_history(db: Db) {
+    use lingyan_domain::{EvidenceStatus, PageRequest};
+    use lingyan_store::evidence::{self, EvidenceFilter};
+    let (store, _dir) = fresh(db).await;
+    lingyan_store::demo::load(&store).await.unwrap().unwrap();
+    let scope = Scope::system("test");
+    let today = calendar::today();
+    let gf = schools::get_by_code(&store, &scope, "GFSY").await.unwrap();
+    let kg = schools::get_by_code(&store, &scope, "YGYEY").await.unwrap();
+    let now = chrono::Utc::now();
+    let mut seen = std::collections::BTreeSet::new();
+    for (school, director) in [(gf.id, "金朝飞"), (kg.id, "赵静")] {
+        let page = evidence::list(
+            &store,
+            &scope,
+            &EvidenceFilter {
+                school_id: Some(school),
+                ..Default::default()
+            },
+            PageRequest::new(Some(1), Some(500)),
+            today,
+        )
+        .await
+        .unwrap();
+        assert!(page.items.len() > 100, "the demo school has records");
+        for e in page.items.iter().step_by(7) {
+            let d = evidence::get(&store, &scope, e.id, today).await.unwrap();
+            let first = d.events.first().expect("every record has a history");
+            assert_eq!(first.action, "recorded");
+            assert_eq!(first.by, e.owner_name, "entered by its owner");
+            assert!(first.at.date_naive() >= e.occurred_on && first.at <= now);
+            match e.status {
+                EvidenceStatus::Recorded => assert_eq!(d.events.len(), 1),
+                _ => {
+                    let last = d.events.last().unwrap();
+                    assert_eq!(d.events.len(), 2, "{:?}", d.events);
+                    assert_eq!(last.action, e.status.code());
+                    assert_eq!(last.by, director);
+                    assert!(last.at >= first.at && last.at <= now);
+                    assert_eq!(d.evidence.status_at, Some(last.at));
+                    seen.insert(last.action.clone());
+                }
+            }
+            assert!(d.events.iter().all(|ev| ev.by != "demo"));
+        }
+    }
+    assert!(seen.contains("verified"));
+}
+both_dbs!(demo_records_have_a_history);
