@@ -5,6 +5,15 @@
 use crate::error::FieldError;
 use chrono::{Datelike, NaiveDate};
 
+/// A date as the app writes it: 2026-09-01 in Chinese, 1 Sep 2026 in
+/// English (the pages, documents and explanations all use this).
+pub fn written(d: NaiveDate, locale: crate::locale::Locale) -> String {
+    match locale {
+        crate::locale::Locale::ZhCn => d.format("%Y-%m-%d").to_string(),
+        crate::locale::Locale::En => d.format("%-d %b %Y").to_string(),
+    }
+}
+
 /// Excel's day 0. Serial numbers count from 1899-12-30 (which absorbs
 /// Excel's fictitious 1900-02-29 for every date after February 1900).
 fn excel_epoch() -> NaiveDate {

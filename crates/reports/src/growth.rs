@@ -153,10 +153,7 @@ fn school_year(l: Locale, y: i32) -> String {
 }
 
 fn short_date(l: Locale, d: NaiveDate) -> String {
-    match l {
-        Locale::ZhCn => d.format("%Y-%m-%d").to_string(),
-        Locale::En => d.format("%-d %b %Y").to_string(),
-    }
+    lingyan_domain::dates::written(d, l)
 }
 
 /// The kind's own fields as "label: value" pieces.

@@ -116,10 +116,7 @@ impl Tr {
     }
 
     pub fn date(&self, d: &chrono::NaiveDate) -> String {
-        match self.0 {
-            Locale::ZhCn => d.format("%Y-%m-%d").to_string(),
-            Locale::En => d.format("%-d %b %Y").to_string(),
-        }
+        lingyan_domain::dates::written(*d, self.0)
     }
 
     pub fn opt_date(&self, d: &Option<chrono::NaiveDate>) -> String {

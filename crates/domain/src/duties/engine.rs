@@ -14,6 +14,11 @@ use crate::locale::Locale;
 use crate::teacher::TeacherFacts;
 use crate::tiers::TierRules;
 use chrono::{Datelike, Days, NaiveDate};
+
+/// A date in English text.
+fn en(d: NaiveDate) -> String {
+    crate::dates::written(d, Locale::En)
+}
 use serde::{Deserialize, Serialize};
 
 /// One thing that may count towards a duty: a verified record, or a span
@@ -470,18 +475,18 @@ fn evaluate_rule(
         && (as_of < f || e < f)
     {
         p.explain_zh = format!("不适用：本规则 {f} 起生效");
-        p.explain_en = format!("Not applicable: this rule applies from {f}");
+        p.explain_en = format!("Not applicable: this rule applies from {}", en(f));
         return p;
     }
     if as_of < s {
         p.explain_zh = format!("不适用：{s} 起计算");
-        p.explain_en = format!("Not applicable: counting starts on {s}");
+        p.explain_en = format!("Not applicable: counting starts on {}", en(s));
         return p;
     }
     let (note_zh, note_en) = match since {
         Some(f) => (
             format!("（本规则 {f} 起生效）"),
-            format!(" (rule in force from {f})"),
+            format!(" (rule in force from {})", en(f)),
         ),
         None => (String::new(), String::new()),
     };
@@ -565,7 +570,9 @@ fn evaluate_rule(
                     "已满足 {met}/{n} 个{ez}，错过 {m} 个（最近：{a} 至 {b}），每{ez}需 {count}{suffix_zh}"
                 );
                 p.explain_en = format!(
-                    "{met} of {n} {ee}s met, {m} missed (latest {a} to {b}); {count}{suffix_en} needed each {ee}"
+                    "{met} of {n} {ee}s met, {m} missed (latest {} to {}); {count}{suffix_en} needed each {ee}",
+                    en(a),
+                    en(b)
                 );
             } else {
                 p.status = DutyStatus::OnTrack;
@@ -573,7 +580,8 @@ fn evaluate_rule(
                 p.explain_zh =
                     format!("已满足 {met}/{n} 个{ez}，未错过；本{ez} {due} 截止，需 {count}{suffix_zh}");
                 p.explain_en = format!(
-                    "{met} of {n} {ee}s met, none missed; this {ee} ends {due}, {count}{suffix_en} needed"
+                    "{met} of {n} {ee}s met, none missed; this {ee} ends {}, {count}{suffix_en} needed",
+                    en(due)
                 );
             }
         }
@@ -600,7 +608,7 @@ fn evaluate_rule(
             } else if as_of > e {
                 p.status = DutyStatus::Overdue;
                 p.explain_zh = format!("{e} 截止时仅完成 {done}/{req}{suffix_zh}");
-                p.explain_en = format!("Only {done} of {req}{suffix_en} by {e}");
+                p.explain_en = format!("Only {done} of {req}{suffix_en} by {}", en(e));
             } else {
                 p.status = if p.done + 1e-9 >= (rule.count * share).floor() {
                     DutyStatus::OnTrack
@@ -611,7 +619,8 @@ fn evaluate_rule(
                     "已完成 {done}/{req}{suffix_zh}；本{period_zh}已过 {pct}%，按进度应完成 {exp}；{e} 截止"
                 );
                 p.explain_en = format!(
-                    "{done} of {req}{suffix_en} done; {pct}% of the {period_en} gone, {exp} expected by now; due {e}"
+                    "{done} of {req}{suffix_en} done; {pct}% of the {period_en} gone, {exp} expected by now; due {}",
+                    en(e)
                 );
             }
         }

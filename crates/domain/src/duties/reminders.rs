@@ -5,6 +5,7 @@
 
 use super::engine::{DutyStatus, Progress};
 use super::{DutyRule, PeriodUnit};
+use crate::dates::written;
 use crate::evidence::fmt_num;
 use crate::locale::Locale;
 use chrono::{Days, NaiveDate};
@@ -64,7 +65,7 @@ pub fn upcoming(rules: &[DutyRule], results: &[Progress], as_of: NaiveDate, days
                         "“{}”: not yet met this {} (ends {})",
                         r.name_en,
                         e.name(Locale::En),
-                        p.due
+                        written(p.due, Locale::En)
                     ),
                 ),
                 None => (
@@ -73,7 +74,7 @@ pub fn upcoming(rules: &[DutyRule], results: &[Progress], as_of: NaiveDate, days
                         "“{}”: {} still to do, due {}",
                         r.name_en,
                         fmt_num(p.remaining),
-                        p.due
+                        written(p.due, Locale::En)
                     ),
                 ),
             };
@@ -186,10 +187,11 @@ pub fn digest<'a>(
         let (n, m) = (unmet.len(), overdue.len());
         let mut text_zh = format!("{n} 位教师{this_zh}尚未完成“{}”（{due} 截止）", r.name_zh);
         let mut text_en = format!(
-            "{n} teacher{} {} not yet met “{}” {this_en} (ends {due})",
+            "{n} teacher{} {} not yet met “{}” {this_en} (ends {})",
             if n == 1 { "" } else { "s" },
             if n == 1 { "has" } else { "have" },
-            r.name_en
+            r.name_en,
+            written(due, Locale::En)
         );
         if m > 0 {
             text_zh.push_str(&format!("；{m} 位已逾期"));

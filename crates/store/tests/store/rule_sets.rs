@@ -295,7 +295,7 @@ async fn duties_take_effect_from_a_day(db: Db) {
         let r = &t.results[0];
         assert_eq!(r.required, 12.0, "{}: weeks from 3 Nov to 23 Jan", t.name);
         assert!(
-            r.explain_en.contains("2025-11-03") || r.status == DutyStatus::Done,
+            r.explain_en.contains("from 3 Nov 2025") || r.status == DutyStatus::Done,
             "{}",
             r.explain_en
         );
