@@ -4,7 +4,7 @@
 
 use crate::{Cell, Table, Tone, t};
 use lingyan_domain::Locale;
-use lingyan_domain::duties::{DutyRule, DutyStatus, Progress};
+use lingyan_domain::duties::{CountedKind, DutyRule, DutyStatus, Progress};
 use lingyan_domain::evidence::fmt_num;
 
 /// One teacher's row.
@@ -111,19 +111,7 @@ pub fn tables(m: &Matrix<'_>, l: Locale) -> Vec<Table> {
                 Cell::Date(p.from),
                 Cell::Date(p.to),
                 Cell::Text(p.explain(l).to_string()),
-                Cell::Text(
-                    p.evidence
-                        .iter()
-                        .map(|e| {
-                            format!(
-                                "{} #{}",
-                                t(l, &format!("counted_kinds.{}", e.kind.code()), &[]),
-                                e.id
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join(if l == Locale::ZhCn { "；" } else { "; " }),
-                ),
+                Cell::Text(counted(p, l)),
             ]);
         }
     }
@@ -140,6 +128,29 @@ pub fn tables(m: &Matrix<'_>, l: Locale) -> Vec<Table> {
             rows: detail,
         },
     ]
+}
+
+/// What counted towards a duty, by kind in the order first counted:
+/// "听课评课 13 条；读书笔记 2 条" / "Lesson observation: 13; Reading note: 2".
+fn counted(p: &Progress, l: Locale) -> String {
+    let mut kinds: Vec<(CountedKind, usize)> = Vec::new();
+    for e in &p.evidence {
+        match kinds.iter_mut().find(|(k, _)| *k == e.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((e.kind, 1)),
+        }
+    }
+    kinds
+        .iter()
+        .map(|(k, n)| {
+            let name = t(l, &format!("counted_kinds.{}", k.code()), &[]);
+            match l {
+                Locale::ZhCn => format!("{name} {n} 条"),
+                Locale::En => format!("{name}: {n}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(if l == Locale::ZhCn { "；" } else { "; " })
 }
 
 /// The matrix as a workbook.

@@ -95,6 +95,9 @@ fn sheet_name(title: &str, index: usize) -> String {
 }
 
 /// Writes the tables into one workbook and returns its bytes.
+/// The widest a column gets, in narrow characters; longer text wraps.
+const MAX_WIDTH: usize = 58;
+
 pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
     let mut wb = Workbook::new();
     let bold = Format::new()
@@ -104,6 +107,9 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
         .set_text_wrap()
         .set_align(rust_xlsxwriter::FormatAlign::Top);
     let date = Format::new().set_num_format("yyyy-mm-dd");
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
     for (i, t) in tables.iter().enumerate() {
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(&t.title, i))?;
@@ -125,6 +131,11 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
                 }
                 widths[c] = widths[c].max(cell.width());
                 match cell {
+                    // Longer than the widest column: wrapped within it
+                    // rather than spilling across the page when printed.
+                    Cell::Text(s) if cell.width() > MAX_WIDTH => {
+                        ws.write_string_with_format(r, c as u16, s, &wrap)?;
+                    }
                     Cell::Text(s) => {
                         ws.write_string(r, c as u16, s)?;
                     }
@@ -144,7 +155,7 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, Error> {
             }
         }
         for (c, w) in widths.iter().enumerate() {
-            ws.set_column_width(c as u16, (*w as f64 + 2.0).min(60.0))?;
+            ws.set_column_width(c as u16, (*w as f64 + 2.0).min(MAX_WIDTH as f64 + 2.0))?;
         }
         // Tall enough for the longest wrapped header (office suites do not
         // refit a row's height on opening).

@@ -375,7 +375,10 @@ pub(super) async fn district(
                 name: super::local_name(tr, &d.name, &d.name_en),
             })
             .collect(),
-        levels: levels.iter().map(|l| tr.label("levels", l.code())).collect(),
+        levels: levels
+            .iter()
+            .map(|l| lingyan_reports::status::level_word(tr.0, *l, &district.name))
+            .collect(),
         schools,
     }))
 }

@@ -410,7 +410,18 @@ struct TeacherPage {
     tiers: Vec<(String, String)>,
     schools: Vec<School>,
     year: i32,
+    /// How honour levels are named: 区级 in a 区, 县级 in a 县.
+    honour_levels: Vec<(Level, String)>,
     error: Option<crate::pages::FormError>,
+}
+
+impl TeacherPage {
+    fn level_name(&self, l: &Level) -> &str {
+        self.honour_levels
+            .iter()
+            .find(|(x, _)| x == l)
+            .map_or("", |(_, n)| n.as_str())
+    }
 }
 
 async fn teacher_page(
@@ -446,8 +457,16 @@ async fn teacher_page(
     } else {
         Vec::new()
     };
+    let district = lingyan_store::schools::get(&state.store, &caller.scope, d.teacher.school_id)
+        .await?
+        .district_name;
+    let honour_levels = Level::ALL
+        .iter()
+        .map(|l| (*l, lingyan_reports::status::level_word(ctx.tr.0, *l, &district)))
+        .collect();
     Ok(TeacherPage {
         d,
+        honour_levels,
         kinds: HonourKind::ALL.to_vec(),
         levels: Level::ALL.iter().rev().copied().collect(),
         tiers,

@@ -387,10 +387,8 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
     );
     assert_eq!(sheets[1].1.len(), everyone * 11 + 1);
     assert!(
-        sheets[1]
-            .1
-            .iter()
-            .any(|r| r.iter().any(|c| c == &format!("读书笔记 #{}", note["id"])))
+        sheets[1].1.iter().any(|r| r.iter().any(|c| c == "读书笔记 1 条")),
+        "the note counted, by kind"
     );
 
     // The digest: who has not observed a lesson this week.
@@ -441,6 +439,9 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
         "the header and five teachers"
     );
     assert!(first.contains("rel=\"next\""));
+    // Counts agree with their unit.
+    assert!(first.contains("1 record per semester"), "{first}");
+    assert!(!first.contains("1 records"), "{first}");
     // The school by its English name for a reader of English.
     assert!(
         first.contains("<small class=\"muted\">Guangfu Experimental Primary School</small>"),
@@ -485,11 +486,15 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
     );
     let last = header.len() - 1;
     assert!(
+        detail.rows().skip(1).all(|r| !r[last].to_string().contains('#')),
+        "no record ids"
+    );
+    assert!(
         detail
             .rows()
             .skip(1)
-            .all(|r| !r[last].to_string().contains("observation#")),
-        "no internal codes"
+            .any(|r| r[last].to_string().starts_with("Lesson observation: ")),
+        "what counted, by kind"
     );
     let styles = crate::helpers::zip_entry(&bytes, "xl/styles.xml");
     assert!(
@@ -562,6 +567,8 @@ async fn rule_editor_pages(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, html) = page.get_text(&rules).await;
     assert!(html.contains("y6_book") && html.contains("已采用"));
+    // How much, as a school writes it.
+    assert!(html.contains("每学期 1 项"), "{html}");
 
     let edit = format!("/schools/{school}/duties/rules/edit?year=2026&code=y6_book");
     let (s, form) = page.get_text(&edit).await;

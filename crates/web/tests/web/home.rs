@@ -83,6 +83,12 @@ async fn every_role_finds_work_on_their_home_page(app: TestApp) {
                 // Backbone counts by level under one heading, so the
                 // table fits a desktop page.
                 assert_eq!(count_in(&page, "school-comparison", "scope=\"colgroup\""), 1);
+                // Levels named as the district names them (广府区: 区级, "district").
+                assert_eq!(
+                    count_in(&page, "school-comparison", ">district</th>"),
+                    1,
+                    "{page}"
+                );
             }
         }
         if user == "director" || user == "principal" {

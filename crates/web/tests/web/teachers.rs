@@ -338,6 +338,11 @@ async fn pages_for_a_teacher(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = c.get_text(&format!("/teachers/{id}")).await;
     assert!(page.contains("set by hand: 县级骨干公示中"));
+    // The tier set by hand by its name, not its code.
+    assert!(
+        page.contains("Set by hand: Backbone teachers · 县级骨干公示中"),
+        "{page}"
+    );
 
     // Edit through the form; a bad date is named and the form keeps input.
     let r = c

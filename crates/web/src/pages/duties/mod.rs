@@ -129,25 +129,37 @@ pub fn describe(r: &DutyRule, tiers: &TierRules, tr: Tr) -> RuleText {
     if let Some(h) = m.min_hours {
         what.push(tr.t1("duties.f_min_hours", "hours", &fmt_num(h)));
     }
-    let unit = tr.label("duty_measures", r.measure.code());
+    // "1 record", "2 records": English counts agree with their unit.
+    let unit = if r.count == 1.0 {
+        tr.label("duty_measures_one", r.measure.code())
+    } else {
+        tr.label("duty_measures", r.measure.code())
+    };
     let count = fmt_num(r.count);
-    let period = match (r.period, r.from, r.to) {
-        (PeriodUnit::Range, Some(f), Some(t)) => format!("{} – {}", tr.date(&f), tr.date(&t)),
-        (p, _, _) => period_label(tr, p),
+    let (period, range) = match (r.period, r.from, r.to) {
+        (PeriodUnit::Range, Some(f), Some(t)) => (
+            tr.t("duties.range")
+                .replace("%{from}", &tr.date(&f))
+                .replace("%{to}", &tr.date(&t)),
+            true,
+        ),
+        (p, _, _) => (period_label(tr, p), false),
     };
-    let how = match r.every {
-        Some(e) => tr
-            .t("duties.how_every")
-            .replace("%{count}", &count)
-            .replace("%{unit}", &unit)
-            .replace("%{every}", &period_label(tr, e))
-            .replace("%{period}", &period),
-        None => tr
-            .t("duties.how")
-            .replace("%{count}", &count)
-            .replace("%{unit}", &unit)
-            .replace("%{period}", &period),
+    let key = match (r.every.is_some(), range) {
+        (true, true) => "duties.how_every_range",
+        (true, false) => "duties.how_every",
+        (false, true) => "duties.how_range",
+        (false, false) => "duties.how",
     };
+    let how = tr
+        .t(key)
+        .replace("%{count}", &count)
+        .replace("%{unit}", &unit)
+        .replace(
+            "%{every}",
+            &r.every.map(|e| period_label(tr, e)).unwrap_or_default(),
+        )
+        .replace("%{period}", &period);
     let a = &r.audience;
     let mut whom = Vec::new();
     if !a.tiers.is_empty() {
