@@ -21,11 +21,16 @@ pub(crate) fn cli_locale() -> Locale {
     Locale::En
 }
 
+/// "cannot read FILE" and the like in the CLI's language.
+pub(crate) fn cannot(key: &str, what: &dyn std::fmt::Display) -> String {
+    lingyan_web::i18n::Tr(cli_locale()).t1(key, "path", what)
+}
+
 pub(crate) async fn open_store(c: &Config) -> Result<Store> {
     let url = c.database_url()?;
     let store = Store::connect(&url)
         .await
-        .with_context(|| format!("cannot open database {}", lingyan_web::config::redact_url(&url)))?;
+        .with_context(|| cannot("cli.cannot_open_db", &lingyan_web::config::redact_url(&url)))?;
     store.migrate().await.context("migration failed")?;
     Ok(store.with_login_policy(c.login_policy()).with_blobs(c.blobs()))
 }

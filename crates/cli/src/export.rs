@@ -33,7 +33,8 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ExportCommand) ->
         .map(|(_, zh, en, _)| (*zh, *en))
         .collect();
     let bytes = lingyan_reports::roster::workbook(&t(loc, "roster.sheet"), &headers, &rows)?;
-    std::fs::write(&output, bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    std::fs::write(&output, bytes)
+        .with_context(|| crate::app::cannot("cli.cannot_write", &output.display()))?;
     println!(
         "{}",
         t_args(

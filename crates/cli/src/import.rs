@@ -66,7 +66,8 @@ pub(crate) async fn attach(loc: Locale, config: &Config, args: AttachArgs) -> Re
     // Read every file first: nothing is attached if one is missing.
     let mut read = Vec::new();
     for f in &files {
-        let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let bytes =
+            std::fs::read(f).with_context(|| crate::app::cannot("cli.cannot_read_file", &f.display()))?;
         let name = f
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -115,7 +116,8 @@ async fn import_roster(
     let store = open_store(config).await?;
     let scope = Scope::system("cli");
     let s = find_school(loc, &store, &scope, school).await?;
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes =
+        std::fs::read(file).with_context(|| crate::app::cannot("cli.cannot_read_file", &file.display()))?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -217,7 +219,8 @@ async fn import_evidence(
     let store = open_store(config).await?;
     let scope = Scope::system("cli");
     let s = find_school(loc, &store, &scope, school).await?;
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes =
+        std::fs::read(file).with_context(|| crate::app::cannot("cli.cannot_read_file", &file.display()))?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -171,7 +171,8 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
     };
     match output {
         Some(path) => {
-            std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, &bytes)
+                .with_context(|| crate::app::cannot("cli.cannot_write", &path.display()))?;
             println!(
                 "{}",
                 t_args(loc, "cli.written", &[("file", path.display().to_string())])
@@ -246,7 +247,8 @@ async fn report_teacher(
             }
             e => explain(loc, e),
         })?;
-    std::fs::write(&output, &made.bytes).with_context(|| format!("cannot write {}", output.display()))?;
+    std::fs::write(&output, &made.bytes)
+        .with_context(|| crate::app::cannot("cli.cannot_write", &output.display()))?;
     println!(
         "{}",
         t_args(loc, "cli.written", &[("file", output.display().to_string())])

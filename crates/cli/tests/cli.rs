@@ -127,6 +127,19 @@ fn admin_commands(postgres: bool) {
     );
     assert!(ok, "{err}");
     assert!(out.contains("Created account zhang.wei"));
+    // A file that cannot be read is named in the CLI's language.
+    let missing = lingyan(
+        &db,
+        &["import", "roster", "--school", "GFSY", "/nonexistent/roster.xlsx"],
+    )
+    .env("LINGYAN_LANG", "zh-CN")
+    .output()
+    .unwrap();
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        err.starts_with("错误：无法读取 /nonexistent/roster.xlsx"),
+        "{err}"
+    );
 
     // Bad input is named, in the chosen language, and nothing is written.
     let (ok, _, err) = run(
