@@ -47,19 +47,29 @@ impl Place {
     }
 }
 
-pub(super) async fn school_place(state: &AppState, caller: &Caller, id: i64) -> Result<Place, Error> {
+pub(super) async fn school_place(
+    state: &AppState,
+    caller: &Caller,
+    tr: crate::i18n::Tr,
+    id: i64,
+) -> Result<Place, Error> {
     let s = lingyan_store::schools::get(&state.store, &caller.scope, id).await?;
     Ok(Place {
         district_id: s.district_id,
         school_id: Some(s.id),
         can_edit: caller.scope.allows(Capability::ManageTeachers, s.tenant()),
-        name: s.name,
+        name: tr.name(&s.name, &s.name_en).to_string(),
         base: format!("/schools/{id}"),
         home: format!("/schools/{id}"),
     })
 }
 
-pub(super) async fn district_place(state: &AppState, caller: &Caller, id: i64) -> Result<Place, Error> {
+pub(super) async fn district_place(
+    state: &AppState,
+    caller: &Caller,
+    tr: crate::i18n::Tr,
+    id: i64,
+) -> Result<Place, Error> {
     let d = lingyan_store::districts::get(&state.store, &caller.scope, id).await?;
     Ok(Place {
         district_id: d.id,
@@ -67,7 +77,7 @@ pub(super) async fn district_place(state: &AppState, caller: &Caller, id: i64) -
         can_edit: caller
             .scope
             .allows(Capability::ManageSchools, Tenant::district(d.id)),
-        name: d.name,
+        name: tr.name(&d.name, &d.name_en).to_string(),
         base: format!("/districts/{id}"),
         home: "/districts".to_string(),
     })
@@ -78,6 +88,9 @@ impl FromRequestParts<AppState> for Place {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, state).await?;
+        // The place named in the reader's language.
+        let Ok(ctx) = crate::pages::PageCtx::from_request_parts(parts, state).await;
+        let tr = ctx.tr;
         let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -87,8 +100,8 @@ impl FromRequestParts<AppState> for Place {
             .and_then(|(_, v)| v.parse::<i64>().ok());
         let path = parts.uri.path();
         let place = match id {
-            Some(id) if path.starts_with("/schools/") => school_place(state, &caller, id).await,
-            Some(id) if path.starts_with("/districts/") => district_place(state, &caller, id).await,
+            Some(id) if path.starts_with("/schools/") => school_place(state, &caller, tr, id).await,
+            Some(id) if path.starts_with("/districts/") => district_place(state, &caller, tr, id).await,
             _ => Err(Error::NotFound),
         };
         place.map_err(|e| PageError::from(e).into_response())

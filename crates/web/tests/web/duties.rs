@@ -452,6 +452,7 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
         format!("/teachers/{me}/duties?as_of={AS_OF}"),
         format!("/teachers/{me}/portfolio"),
         format!("/duties/digest?school={school}&as_of={AS_OF}"),
+        format!("/schools/{school}/duties/rules"),
     ] {
         let (_, html) = page.get_text(&path).await;
         assert!(
