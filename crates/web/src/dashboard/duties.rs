@@ -120,6 +120,9 @@ pub struct SchoolDuties {
     pub by_duty: Vec<DutyBar>,
     /// Per tier with a duty that applies.
     pub by_tier: Vec<DutyBar>,
+    /// Per teaching-research or grade group (a teacher counts in each of
+    /// theirs), in the groups' reading order.
+    pub by_group: Vec<DutyBar>,
     /// The furthest behind first (at most eight).
     pub behind: Vec<BehindRow>,
     /// How many teachers have a duty behind or overdue.
@@ -172,8 +175,14 @@ pub fn school_duties(p: &SchoolProgress, tr: Tr, top: usize) -> SchoolDuties {
         .iter()
         .map(|t| DutyBar::named(t.name(tr.0).to_string()))
         .collect();
+    let mut groups: Vec<DutyBar> = p.groups.iter().map(|(_, n)| DutyBar::named(n.clone())).collect();
     let mut behind = Vec::new();
     for t in &p.teachers {
+        let in_groups: Vec<usize> = t
+            .groups
+            .iter()
+            .filter_map(|g| p.groups.iter().position(|(_, n)| n == g))
+            .collect();
         let tier = t
             .tier
             .as_deref()
@@ -184,6 +193,9 @@ pub fn school_duties(p: &SchoolProgress, tr: Tr, top: usize) -> SchoolDuties {
             }
             if let Some(bar) = tier.and_then(|k| tiers.get_mut(k)) {
                 bar.add(r.status);
+            }
+            for k in &in_groups {
+                groups[*k].add(r.status);
             }
         }
         let count = |s: DutyStatus| t.results.iter().filter(|r| r.status == s).count();
@@ -200,6 +212,7 @@ pub fn school_duties(p: &SchoolProgress, tr: Tr, top: usize) -> SchoolDuties {
     }
     rules.retain(|b| b.applicable() > 0);
     tiers.retain(|b| b.applicable() > 0);
+    groups.retain(|b| b.applicable() > 0);
     behind.sort_by(|a, b| {
         (b.overdue, b.behind)
             .cmp(&(a.overdue, a.behind))
@@ -213,6 +226,7 @@ pub fn school_duties(p: &SchoolProgress, tr: Tr, top: usize) -> SchoolDuties {
         total: total(p),
         by_duty: rules,
         by_tier: tiers,
+        by_group: groups,
         behind,
         behind_total,
     }

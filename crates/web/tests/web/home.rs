@@ -93,6 +93,11 @@ async fn every_role_finds_work_on_their_home_page(app: TestApp) {
         }
         if user == "director" || user == "principal" {
             assert!(count_in(&page, "teachers-behind", "/duties\">") >= 1, "{user}");
+            // Completion per teaching-research and grade group.
+            assert!(
+                count_in(&page, "group-completion", "<tr>") >= 10,
+                "{user}: {page}"
+            );
         }
     }
 
