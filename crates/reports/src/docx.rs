@@ -300,11 +300,7 @@ impl Document {
             .build()
             .pack(&mut buf)
             .map_err(|e| crate::Error::Docx(e.to_string()))?;
-        let bytes = buf.into_inner();
-        match &self.properties {
-            Some(p) => with_core_properties(&bytes, p),
-            None => Ok(bytes),
-        }
+        finish(&buf.into_inner(), self.properties.as_ref())
     }
 }
 
@@ -358,9 +354,11 @@ pub fn column_widths(headers: &[String], rows: &[Vec<String>]) -> Vec<usize> {
         .collect()
 }
 
-/// Rewrites `docProps/core.xml` with the document's title, author and
-/// date (docx-rs writes only its own defaults).
-fn with_core_properties(docx: &[u8], p: &Properties) -> Result<Vec<u8>, crate::Error> {
+/// What docx-rs cannot write, put into its package: each table's first
+/// row marked as its header (repeated at the top of every page the table
+/// runs onto), and `docProps/core.xml` with the document's title, author
+/// and date (docx-rs writes only its own defaults).
+fn finish(docx: &[u8], p: Option<&Properties>) -> Result<Vec<u8>, crate::Error> {
     let err = |e: &dyn std::fmt::Display| crate::Error::Docx(e.to_string());
     let esc = |s: &str| {
         s.replace('&', "&amp;")
@@ -368,18 +366,7 @@ fn with_core_properties(docx: &[u8], p: &Properties) -> Result<Vec<u8>, crate::E
             .replace('>', "&gt;")
             .replace('"', "&quot;")
     };
-    let stamp = if p.date.is_empty() {
-        "1970-01-01T00:00:00Z".to_string()
-    } else {
-        format!("{}T00:00:00Z", p.date)
-    };
-    let core = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:creator>{}</dc:creator><cp:lastModifiedBy>{}</cp:lastModifiedBy><dc:language>{}</dc:language><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified><cp:revision>1</cp:revision></cp:coreProperties>"#,
-        esc(&p.title),
-        esc(&p.author),
-        esc(&p.author),
-        esc(&p.language),
-    );
+    let core = p.map(|p| core_xml(p, &esc));
     let mut input = zip::ZipArchive::new(std::io::Cursor::new(docx)).map_err(|e| err(&e))?;
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -387,15 +374,40 @@ fn with_core_properties(docx: &[u8], p: &Properties) -> Result<Vec<u8>, crate::E
         let mut f = input.by_index(i).map_err(|e| err(&e))?;
         let name = f.name().map_err(|e| err(&e))?.to_string();
         out.start_file(name.as_str(), opts).map_err(|e| err(&e))?;
-        if name == "docProps/core.xml" {
-            out.write_all(core.as_bytes()).map_err(|e| err(&e))?;
-        } else {
-            let mut data = Vec::new();
-            f.read_to_end(&mut data).map_err(|e| err(&e))?;
-            out.write_all(&data).map_err(|e| err(&e))?;
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).map_err(|e| err(&e))?;
+        match (name.as_str(), &core) {
+            ("docProps/core.xml", Some(core)) => out.write_all(core.as_bytes()),
+            ("word/document.xml", _) => out.write_all(
+                String::from_utf8_lossy(&data)
+                    .replace(HEADER_ROW, HEADER_ROW_MARKED)
+                    .as_bytes(),
+            ),
+            _ => out.write_all(&data),
         }
+        .map_err(|e| err(&e))?;
     }
     Ok(out.finish().map_err(|e| err(&e))?.into_inner())
+}
+
+/// A table's first row as docx-rs writes it (every row here cannot split),
+/// and the same row marked as the header.
+const HEADER_ROW: &str = "</w:tblGrid><w:tr><w:trPr><w:cantSplit />";
+const HEADER_ROW_MARKED: &str = "</w:tblGrid><w:tr><w:trPr><w:cantSplit /><w:tblHeader />";
+
+fn core_xml(p: &Properties, esc: &dyn Fn(&str) -> String) -> String {
+    let stamp = if p.date.is_empty() {
+        "1970-01-01T00:00:00Z".to_string()
+    } else {
+        format!("{}T00:00:00Z", p.date)
+    };
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:creator>{}</dc:creator><cp:lastModifiedBy>{}</cp:lastModifiedBy><dc:language>{}</dc:language><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified><cp:revision>1</cp:revision></cp:coreProperties>"#,
+        esc(&p.title),
+        esc(&p.author),
+        esc(&p.author),
+        esc(&p.language),
+    )
 }
 
 #[cfg(test)]
@@ -443,6 +455,8 @@ mod tests {
             doc.contains("一、基本情况") && doc.contains("（一）年龄结构") && doc.contains("二、师资结构")
         );
         assert!(doc.contains("<w:keepNext"));
+        // The header row repeats on each page the table runs onto.
+        assert_eq!(doc.matches("<w:tblHeader />").count(), 1, "{doc}");
         // The table fits inside the margins.
         let w: usize = doc
             .split("<w:tblW w:w=\"")
