@@ -50,6 +50,11 @@ async fn demo_matches_the_seeds(db: Db) {
         "{zh}"
     );
     assert!(zh.contains("男25人，女75人。"), "{zh}");
+    // 本科及以上 counts only degrees; the rest follow it, not inside it.
+    assert!(
+        zh.contains("本科及以上学历76人，占76%（硕士5人和本科71人）。其余为大专20人和中专4人。"),
+        "{zh}"
+    );
     let en = prose(
         Subject::School {
             name: &gf.name,
@@ -113,7 +118,11 @@ async fn demo_matches_the_seeds(db: Db) {
         "{zh}"
     );
     assert!(zh.contains("全部为女性。") && !zh.contains("男0人"), "{zh}");
-    assert!(zh.contains("学前教育专业"), "{zh}");
+    assert!(zh.contains("其中学前教育专业毕业的24人，占63%。"), "{zh}");
+    assert!(
+        zh.contains("本科及以上学历14人，占16%（本科14人）。其余为大专24人和中专48人。"),
+        "{zh}"
+    );
     let en = prose(
         Subject::School {
             name: &kg.name,

@@ -725,6 +725,13 @@ async fn matrix_for_readers(app: TestApp) {
     let (s, teacher) = c.get_text(&href).await;
     assert_eq!(s, StatusCode::OK);
     assert!(teacher.contains(r#"id="back-to-matrix""#), "{teacher}");
+    // What falls due carries no status badge: an "overdue" beside a
+    // deadline still ahead would mislead.
+    let due = &teacher[teacher.find(r#"id="reminders""#).unwrap()..];
+    let due = &due[..due.find("</section>").unwrap()];
+    assert!(!due.contains("class=\"duty "), "{due}");
+    // The matrix's date field shows the date it is computed for.
+    assert!(page.contains(r#"name="as_of" value="20"#), "{page}");
     let back = teacher.split(r#"id="back-to-matrix""#).next().unwrap();
     let back = back[back.rfind("href=\"").unwrap() + 6..]
         .split('"')

@@ -322,6 +322,12 @@ async fn every_kind_round_trips(app: TestApp) {
         let (s, html) = page.get_text(&format!("/evidence/{pid}")).await;
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains(body["title"].as_str().unwrap()));
+        if kind == "observation" {
+            // The observed colleague once, and the comment under a label.
+            assert_eq!(html.matches(">Observed teacher</dt>").count(), 1, "{html}");
+            let comment = html.find("层次清楚").unwrap();
+            assert!(html[..comment].contains("class=\"small-heading\""), "{html}");
+        }
         let (s, edit) = page.get_text(&format!("/evidence/{pid}/edit")).await;
         assert_eq!(s, StatusCode::OK);
         for (k, v) in &fields {
