@@ -49,22 +49,10 @@ async fn pg_template(admin: &Store) -> String {
     static TEMPLATE: OnceCell<String> = OnceCell::const_new();
     TEMPLATE
         .get_or_init(|| async {
-            let names = Store::migration_names().join(",");
-            let mut h: u64 = 1469598103934665603;
-            for b in names.bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(1099511628211);
-            }
+            let h = fnv(Store::migration_names().join(",").into_bytes());
             let name = format!("lingyan_tpl_{h:016x}");
-            let exists = admin
-                .execute_unprepared(&format!(
-                    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{name}') \
-                     THEN RAISE EXCEPTION 'missing'; END IF; END $$"
-                ))
-                .await
-                .is_ok();
-            if !exists {
-                // Build under a private name, then rename: whoever renames
-                // first wins and the others drop their copy.
+            if !pg_exists(admin, &name).await {
+                // Built under a private name, then renamed.
                 let tmp = format!("lingyan_tplb_{}", random_suffix());
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE {tmp}"))
@@ -75,15 +63,7 @@ async fn pg_template(admin: &Store) -> String {
                     .expect("connect template");
                 s.migrate().await.expect("migrate template");
                 s.close().await.expect("close template");
-                if admin
-                    .execute_unprepared(&format!("ALTER DATABASE {tmp} RENAME TO {name}"))
-                    .await
-                    .is_err()
-                {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {tmp}"))
-                        .await;
-                }
+                publish(admin, &tmp, &name).await;
             }
             name
         })
@@ -91,16 +71,33 @@ async fn pg_template(admin: &Store) -> String {
         .clone()
 }
 
-async fn pg_database() -> String {
-    let admin_url = pg_admin_url();
-    let admin = Store::connect(&admin_url).await.unwrap_or_else(|e| {
-        panic!(
-            "PostgreSQL is required for the tests and is not reachable at {admin_url}: {e}. \
-             Run scripts/test, or set LINGYAN_TEST_POSTGRES_URL."
-        )
-    });
-    let template = pg_template(&admin).await;
-    let db = format!("lingyan_t_{}", random_suffix());
+/// Renames the private database `tmp` to `name`: whoever renames first
+/// wins and the others drop their copy.
+async fn publish(admin: &Store, tmp: &str, name: &str) {
+    if admin
+        .execute_unprepared(&format!("ALTER DATABASE {tmp} RENAME TO {name}"))
+        .await
+        .is_err()
+    {
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {tmp}"))
+            .await;
+    }
+}
+
+async fn pg_exists(admin: &Store, name: &str) -> bool {
+    admin
+        .execute_unprepared(&format!(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{name}') \
+             THEN RAISE EXCEPTION 'missing'; END IF; END $$"
+        ))
+        .await
+        .is_ok()
+}
+
+/// `CREATE DATABASE db TEMPLATE template`, waiting while another process
+/// copies the same template (PostgreSQL refuses a template in use).
+async fn create_from(admin: &Store, db: &str, template: &str) {
     let mut attempt = 0;
     loop {
         match admin
@@ -108,14 +105,31 @@ async fn pg_database() -> String {
             .await
         {
             Ok(()) => break,
-            // Another process may be copying the same template this instant.
-            Err(e) if attempt < 50 && e.to_string().contains("being accessed") => {
+            Err(e) if attempt < 100 && e.to_string().contains("being accessed") => {
                 attempt += 1;
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
             Err(e) => panic!("cannot create test database: {e}"),
         }
     }
+}
+
+/// A new database: migrated, or holding the demo for `demo = Some((key,
+/// duties))`.
+async fn pg_database_from(demo: Option<(&str, bool)>) -> String {
+    let admin_url = pg_admin_url();
+    let admin = Store::connect(&admin_url).await.unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL is required for the tests and is not reachable at {admin_url}: {e}. \
+             Run scripts/test, or set LINGYAN_TEST_POSTGRES_URL."
+        )
+    });
+    let template = match demo {
+        Some((key, duties)) => pg_demo_template(&admin, key, duties).await,
+        None => pg_template(&admin).await,
+    };
+    let db = format!("lingyan_t_{}", random_suffix());
+    create_from(&admin, &db, &template).await;
     let _ = admin.close().await;
     with_db(&admin_url, &db)
 }
@@ -132,11 +146,117 @@ pub async fn fresh_with_url(db: Db) -> (Store, tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = match db {
         Db::Sqlite => Store::sqlite_url_in(dir.path()).expect("sqlite url"),
-        Db::Postgres => pg_database().await,
+        Db::Postgres => pg_database_from(None).await,
     };
     let store = Store::connect(&url).await.expect("connect");
     store.migrate().await.expect("migrate");
     (store, dir, url)
+}
+
+/// A database holding the demo — with its duty sets and this term's
+/// records, or without them — copied from one built once per test binary
+/// and day: loading the demo takes seconds, copying it a fraction of one.
+/// The copy's key names the migrations, the binary that built it (a
+/// rebuilt binary may load a different demo) and the day (the demo is
+/// dated from today).
+pub async fn demo(db: Db, duties: bool) -> (Store, tempfile::TempDir) {
+    let key = demo_key(duties);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = match db {
+        Db::Sqlite => {
+            let cached = sqlite_demo(&key, duties).await;
+            std::fs::copy(&cached, dir.path().join("lingyan.db")).expect("copy the demo database");
+            Store::sqlite_url_in(dir.path()).expect("sqlite url")
+        }
+        Db::Postgres => pg_database_from(Some((&key, duties))).await,
+    };
+    let store = Store::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    (store, dir)
+}
+
+fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    let mut h: u64 = 1469598103934665603;
+    for b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(1099511628211);
+    }
+    h
+}
+
+fn demo_key(duties: bool) -> String {
+    let mut id = Store::migration_names().join(",");
+    if let Ok(exe) = std::env::current_exe() {
+        id.push_str(&exe.display().to_string());
+        if let Ok(meta) = std::fs::metadata(&exe) {
+            id.push_str(&format!("{}{:?}", meta.len(), meta.modified().ok()));
+        }
+    }
+    format!(
+        "{:016x}_{}_{}",
+        fnv(id.into_bytes()),
+        crate::calendar::today().format("%Y%m%d"),
+        if duties { "duties" } else { "plain" }
+    )
+}
+
+/// The cached SQLite demo file for `key`, built if missing: loaded into a
+/// private database, written out whole by `VACUUM INTO` under a private
+/// name and renamed into place, so a reader never sees half a file.
+async fn sqlite_demo(key: &str, duties: bool) -> std::path::PathBuf {
+    let cache = std::env::temp_dir().join("lingyan-test-demo");
+    std::fs::create_dir_all(&cache).expect("demo cache directory");
+    let path = cache.join(format!("{key}.db"));
+    if path.exists() {
+        return path;
+    }
+    // Copies from earlier days or builds.
+    if let Ok(entries) = std::fs::read_dir(&cache) {
+        let day = std::time::Duration::from_secs(86_400);
+        for e in entries.flatten() {
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > day);
+            if old {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let store = Store::connect(&Store::sqlite_url_in(work.path()).expect("sqlite url"))
+        .await
+        .expect("connect");
+    store.migrate().await.expect("migrate");
+    crate::demo::load_with(&store, duties).await.expect("demo data");
+    let tmp = cache.join(format!("{key}.{}.tmp", random_suffix()));
+    store
+        .execute_unprepared(&format!("VACUUM INTO '{}'", tmp.display()))
+        .await
+        .expect("write the demo database");
+    store.close().await.expect("close");
+    std::fs::rename(&tmp, &path).expect("put the demo database in place");
+    path
+}
+
+/// Creates (once per process, race-free across processes) a template
+/// database holding the demo, and returns its name.
+async fn pg_demo_template(admin: &Store, key: &str, duties: bool) -> String {
+    let name = format!("lingyan_tpl_demo_{key}");
+    if pg_exists(admin, &name).await {
+        return name;
+    }
+    let migrated = pg_template(admin).await;
+    let tmp = format!("lingyan_tplb_{}", random_suffix());
+    create_from(admin, &tmp, &migrated).await;
+    let s = Store::connect(&with_db(&pg_admin_url(), &tmp))
+        .await
+        .expect("connect template");
+    crate::demo::load_with(&s, duties).await.expect("demo data");
+    s.close().await.expect("close template");
+    publish(admin, &tmp, &name).await;
+    name
 }
 
 /// A database with nothing in it (not migrated) and a directory for its

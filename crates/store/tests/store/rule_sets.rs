@@ -10,7 +10,7 @@ use lingyan_domain::rule_sets::ChangeKind;
 use lingyan_domain::{FieldError, TierRules};
 use lingyan_store::duties::{self, ProgressFilter};
 use lingyan_store::rule_sets::{self, Place, Source};
-use lingyan_store::testing::{Db, fresh};
+use lingyan_store::testing::{Db, demo};
 use lingyan_store::{Error, Scope, both_dbs, schools, tiers};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -35,8 +35,7 @@ fn set(rules: Vec<DutyRuleInput>) -> DutySetInput {
 }
 
 async fn inherited_carried_forward_versioned_and_compared(db: Db) {
-    let (store, _dir) = fresh(db).await;
-    lingyan_store::demo::load(&store).await.unwrap();
+    let (store, _dir) = demo(db, true).await;
     let scope = Scope::system("t");
     // A new school of the demo district: nothing saved for it yet (the
     // demo schools have their duty sets).
@@ -212,8 +211,7 @@ async fn inherited_carried_forward_versioned_and_compared(db: Db) {
 both_dbs!(inherited_carried_forward_versioned_and_compared);
 
 async fn duties_take_effect_from_a_day(db: Db) {
-    let (store, _dir) = fresh(db).await;
-    lingyan_store::demo::load(&store).await.unwrap();
+    let (store, _dir) = demo(db, true).await;
     let scope = Scope::system("t");
     let gf = schools::get_by_code(&store, &scope, "GFSY").await.unwrap();
     let (dist, school) = (gf.district_id, gf.id);

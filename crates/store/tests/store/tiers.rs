@@ -4,12 +4,11 @@ use chrono::NaiveDate;
 use lingyan_domain::tiers::{Combine, TierRule};
 use lingyan_domain::{PageRequest, TierRules};
 use lingyan_store::teachers::{TeacherFilter, list};
-use lingyan_store::testing::{Db, fresh};
+use lingyan_store::testing::{Db, demo};
 use lingyan_store::{Scope, both_dbs, schools, tiers};
 
 async fn rules_by_year_and_overrides(db: Db) {
-    let (store, _dir) = fresh(db).await;
-    lingyan_store::demo::load(&store).await.unwrap();
+    let (store, _dir) = demo(db, true).await;
     let scope = Scope::system("t");
     let gf = schools::get_by_code(&store, &scope, "GFSY").await.unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(); // school year 2026

@@ -1,7 +1,7 @@
 //! `spawn_app()`: the whole server on port 0 over a fresh database — a
 //! SQLite file in a temporary directory, or a PostgreSQL database cloned
-//! from a migrated template — with the demo accounts loaded, and clients
-//! that keep cookies like a browser.
+//! from a template — with the demo loaded (built once per binary and day,
+//! then copied), and clients that keep cookies like a browser.
 
 use lingyan_store::Store;
 use lingyan_web::{Application, Config};
@@ -80,12 +80,9 @@ pub async fn spawn_app_without_duties(db: Db) -> TestApp {
 }
 
 async fn spawn(db: Db, tweak: impl FnOnce(&mut Config), duties: bool) -> TestApp {
-    let (store, dir) = lingyan_store::testing::fresh(db).await;
+    let (store, dir) = lingyan_store::testing::demo(db, duties).await;
     let mut config = test_config(dir.path());
     tweak(&mut config);
-    lingyan_store::demo::load_with(&store, duties)
-        .await
-        .expect("demo data");
     let app = Application::build_with_store(config, store.clone())
         .await
         .expect("build app");
