@@ -210,7 +210,13 @@ async fn demo_records_have_a_history(db: Db) {
             let first = d.events.first().expect("every record has a history");
             assert_eq!(first.action, "recorded");
             assert_eq!(first.by, e.owner_name, "entered by its owner");
-            assert!(first.at.date_naive() >= e.occurred_on && first.at <= now);
+            // Dates are the schools' (UTC+8, as `calendar::today`).
+            let local = (first.at + chrono::Duration::hours(8)).date_naive();
+            assert!(
+                local >= e.occurred_on && first.at <= now,
+                "{local} {}",
+                e.occurred_on
+            );
             match e.status {
                 EvidenceStatus::Recorded => assert_eq!(d.events.len(), 1),
                 _ => {
