@@ -52,6 +52,12 @@ export const portfolio = {
     await t.fitsPhone();
     await t.shot("portfolio");
 
+    // The observation form fetches the colleagues it offers when its
+    // field is first focused.
+    t.expect((await page.locator("#colleagues option").count()) === 0, "no staff list with the page");
+    await page.focus('#quick-add input[name="observed_teacher"]');
+    await page.waitForFunction(() => document.querySelectorAll("#colleagues option").length > 0);
+
     // Quick add a reading note: book and note, nothing else.
     const book = t.zh ? `《静悄悄的革命》${Date.now() % 100000}` : `The Silent Revolution ${Date.now() % 100000}`;
     const form = page.locator('#quick-add form:has(input[name="kind"][value="reading"])');

@@ -1037,7 +1037,14 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
         .get(&format!("/api/v1/teachers/{colleague}"))
         .await;
     let name = c["teacher"]["name"].as_str().unwrap().to_string();
+    // The school's staff are fetched when the observed colleague's field
+    // is focused, not sent with every view of the timeline.
     let (_, html) = page.get_text(&portfolio).await;
+    assert!(!html.contains(&format!("<option value=\"{name}\">")));
+    assert!(html.contains(&format!("hx-get=\"{portfolio}/colleagues\"")));
+    let (s, html) = page.get_text(&format!("{portfolio}/colleagues")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.starts_with("<datalist id=\"colleagues\">"), "{html}");
     assert!(html.contains(&format!("<option value=\"{name}\">")), "{html}");
     assert!(!html.contains("<option value=\"#"), "no ids in the picker");
     let r = page

@@ -46,6 +46,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             get(view_portfolio_get).post(view_portfolio_post),
         )
         .route("/teachers/{id}/portfolio/new", get(view_evidence_new_get))
+        .route("/teachers/{id}/portfolio/colleagues", get(view_colleagues_get))
         .route("/teachers/{id}/portfolio/quick", post(view_quick_add_post))
         .route("/evidence", get(view_evidence_list_get))
         .route("/evidence/counts", get(view_counts_get))

@@ -138,6 +138,31 @@ pub(crate) struct PortfolioPage {
     error: Option<crate::pages::FormError>,
 }
 
+#[derive(Template)]
+#[template(path = "colleagues_list.html")]
+pub(crate) struct ColleaguesList {
+    colleagues: Vec<crate::pages::people::PersonChoice>,
+}
+
+/// `GET /teachers/{id}/portfolio/colleagues`: the colleagues a quick
+/// observation may name, as the page's `<datalist>`, fetched when the
+/// field is first focused.
+pub(crate) async fn view_colleagues_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let d = today();
+    let owner = lingyan_store::evidence::portfolio_owner(&state.store, &caller.scope, id, d).await?;
+    if !owner.can_record {
+        return Err(Error::Forbidden.into());
+    }
+    let colleagues = crate::pages::people::choices(
+        lingyan_store::evidence::colleagues(&state.store, &caller.scope, id, d).await?,
+    );
+    Ok(render(&ColleaguesList { colleagues }))
+}
+
 /// `GET /portfolio`: the caller's own portfolio, or the school's records
 /// for leaders without one.
 pub(crate) async fn view_portfolio_home_get(
@@ -175,7 +200,10 @@ pub(crate) async fn portfolio_page(
     .await?;
     let pager = Pager::new(&page, &url_with(&format!("/teachers/{id}/portfolio"), &q.pairs()));
     let projects = lingyan_store::projects::list(&state.store, &caller.scope, Some(id), None, d).await?;
-    let colleagues = if owner.can_record {
+    // The observation form's list of colleagues (a school's staff) is
+    // fetched when its field is first focused; it comes with the page only
+    // when the page answers a refused quick observation.
+    let colleagues = if owner.can_record && quick == "observation" && error.is_some() {
         crate::pages::people::choices(
             lingyan_store::evidence::colleagues(&state.store, &caller.scope, id, d).await?,
         )
