@@ -2,10 +2,11 @@
 //! the record before and after. Written in the same transaction as the change
 //! it describes; read through the caller's scope.
 
-use crate::entity::audit_log;
+use crate::entity::{audit_log, school, school_revision};
 use crate::{Actor, Result, Scope, Store};
 use chrono::{DateTime, Utc};
 use lingyan_domain::{Capability, PageRequest, Paged, Tenant};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -61,9 +62,15 @@ pub(crate) struct Change<'a> {
     pub after: Option<Value>,
 }
 
+/// Actions that change access, not data (see [`record`]).
+const ACCESS_ONLY: [&str; 4] = ["login.", "role.", "token.", "user."];
+
 /// Writes one audit record on `conn` (normally the transaction that makes
 /// the change).
 pub(crate) async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, change: Change<'_>) -> Result<()> {
+    // A change may change the caller's relations (a mentor pair, a group's
+    // leader, the account's teacher record).
+    actor.relations.forget();
     let row = audit_log::ActiveModel {
         at: Set(Utc::now()),
         actor_user_id: Set(actor.user_id),
@@ -79,6 +86,52 @@ pub(crate) async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, change: 
         ..Default::default()
     };
     audit_log::Entity::insert(row).exec(conn).await?;
+    // Results kept for the school (or every school of the district) no
+    // longer hold once this transaction commits (see `duties::kept`).
+    // Sign-ins and changes to accounts, roles and tokens change who may
+    // see what, never what a school's records count for.
+    if ACCESS_ONLY.iter().any(|p| change.action.starts_with(p)) {
+        return Ok(());
+    }
+    let (district, school) = match (change.tenant.district_id, change.tenant.school_id) {
+        (Some(d), s) => (d, s),
+        (None, _) => return Ok(()),
+    };
+    let mut bump = Query::insert();
+    bump.into_table(school_revision::Entity).columns([
+        school_revision::Column::DistrictId,
+        school_revision::Column::SchoolId,
+        school_revision::Column::Revision,
+    ]);
+    match school {
+        Some(s) => {
+            bump.values_panic([district.into(), s.into(), 1i64.into()]);
+        }
+        None => {
+            bump.select_from(
+                Query::select()
+                    .column(school::Column::DistrictId)
+                    .column(school::Column::Id)
+                    .expr(Expr::val(1i64))
+                    .from(school::Entity)
+                    .and_where(school::Column::DistrictId.eq(district))
+                    .to_owned(),
+            )
+            .map_err(|e| crate::Error::Internal(e.to_string()))?;
+        }
+    }
+    bump.on_conflict(
+        OnConflict::columns([
+            school_revision::Column::DistrictId,
+            school_revision::Column::SchoolId,
+        ])
+        .value(
+            school_revision::Column::Revision,
+            Expr::col((school_revision::Entity, school_revision::Column::Revision)).add(1i64),
+        )
+        .to_owned(),
+    );
+    conn.execute(&bump).await?;
     Ok(())
 }
 

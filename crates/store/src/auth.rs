@@ -176,6 +176,7 @@ pub async fn login(store: &Store, username: &str, password: &str, ip: Option<Str
         user_id: None,
         username: key.clone(),
         ip: ip.clone(),
+        relations: Default::default(),
     };
 
     if let Some(until) = throttle
@@ -217,6 +218,7 @@ pub async fn login(store: &Store, username: &str, password: &str, ip: Option<Str
             user_id: Some(u.id),
             username: u.username.clone(),
             ip,
+            relations: Default::default(),
         };
         login_throttle::Entity::delete_by_id(slot).exec(&txn).await?;
         let tenant = Tenant {

@@ -59,6 +59,8 @@ pub struct Store {
     db: DatabaseConnection,
     login_policy: LoginPolicy,
     blobs: Option<files::Blobs>,
+    /// Schools' duty results kept between views (see `duties::kept`).
+    kept: duties::Kept,
 }
 
 /// Which database a URL points to.
@@ -82,7 +84,15 @@ impl Store {
     /// a writer do not fail with "database is locked".
     pub async fn connect(url: &str) -> Result<Self> {
         let mut opts = ConnectOptions::new(url.to_string());
-        opts.sqlx_logging(false)
+        // Every statement with its time, at debug level under the target
+        // `sqlx::query` (`LINGYAN_LOG=warn,sqlx::query=debug`): filtered
+        // out, it costs a level check.
+        opts.sqlx_logging(true)
+            .sqlx_logging_level(log::LevelFilter::Debug)
+            // Slow ones at debug level too (sqlx would warn, and under load
+            // a statement's time includes its wait for a connection; `Off`
+            // leaves sqlx's warning in place).
+            .sqlx_slow_statements_logging_settings(log::LevelFilter::Debug, Duration::from_secs(1))
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30));
         if url.starts_with("sqlite:") {
@@ -110,6 +120,7 @@ impl Store {
             db,
             login_policy: LoginPolicy::default(),
             blobs: None,
+            kept: duties::Kept::default(),
         })
     }
 
@@ -117,6 +128,15 @@ impl Store {
     pub fn with_login_policy(mut self, policy: LoginPolicy) -> Self {
         self.login_policy = policy;
         self
+    }
+
+    /// The same database without the results this handle keeps (a second
+    /// server on the same database).
+    pub fn forgetting(&self) -> Self {
+        Self {
+            kept: duties::Kept::default(),
+            ..self.clone()
+        }
     }
 
     /// Where attachments are stored (`DATA_DIR/attachments`) and their size

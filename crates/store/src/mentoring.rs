@@ -84,22 +84,15 @@ pub async fn list(store: &Store, scope: &Scope, school_id: Option<i64>) -> Resul
 /// The caller's own current pairs, as mentor or as apprentice (their
 /// account's teacher record), oldest first.
 pub async fn mine(store: &Store, scope: &Scope, today: NaiveDate) -> Result<Vec<Pair>> {
-    let Some(uid) = scope.user_id() else {
-        return Ok(Vec::new());
-    };
-    let Some(own) = teacher::Entity::find()
-        .filter(teacher::Column::UserId.eq(uid))
-        .filter(teacher::Column::Active.eq(true))
-        .one(store.conn())
-        .await?
-    else {
+    // The account's active teacher record, as the request already knows it.
+    let Some(own) = crate::viewer::Viewer::load(store.conn(), scope, today).await?.own else {
         return Ok(Vec::new());
     };
     let rows = mentor_pair::Entity::find()
         .filter(
             Condition::any()
-                .add(mentor_pair::Column::MentorTeacherId.eq(own.id))
-                .add(mentor_pair::Column::ApprenticeTeacherId.eq(own.id)),
+                .add(mentor_pair::Column::MentorTeacherId.eq(own))
+                .add(mentor_pair::Column::ApprenticeTeacherId.eq(own)),
         )
         .filter(mentor_pair::Column::StartsOn.lte(today))
         .filter(

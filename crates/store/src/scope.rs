@@ -3,10 +3,13 @@
 //! [`Scope`]; list queries add [`Scope::condition`], single-row operations
 //! call [`Scope::require`].
 
+use crate::viewer::Viewer;
 use crate::{Error, Result};
+use chrono::NaiveDate;
 use lingyan_domain::{Access, Capability, Grant, Role, Tenant, TenantSet};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition};
+use std::sync::{Arc, Mutex};
 
 /// Who is acting, as written to the audit log.
 #[derive(Debug, Clone)]
@@ -14,6 +17,30 @@ pub struct Actor {
     pub user_id: Option<i64>,
     pub username: String,
     pub ip: Option<String>,
+    /// The caller's relations ([`crate::viewer::Viewer`]), worked out once
+    /// per request (a scope lives for one request) and forgotten when the
+    /// caller changes anything (every change is audited).
+    pub(crate) relations: Relations,
+}
+
+/// A memo of the caller's relations as of one day, shared by the clones
+/// of one scope.
+#[derive(Debug, Clone, Default)]
+pub struct Relations(Arc<Mutex<Option<(NaiveDate, Viewer)>>>);
+
+impl Relations {
+    pub(crate) fn get(&self, day: NaiveDate) -> Option<Viewer> {
+        let memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        memo.as_ref().filter(|(d, _)| *d == day).map(|(_, v)| v.clone())
+    }
+
+    pub(crate) fn set(&self, day: NaiveDate, viewer: Viewer) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((day, viewer));
+    }
+
+    pub(crate) fn forget(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 /// An authenticated caller: their account, home tenant and access policy.
@@ -32,6 +59,7 @@ impl Scope {
                 user_id: Some(user_id),
                 username,
                 ip,
+                relations: Relations::default(),
             },
             home,
             access: Access::new(user_id, grants),
@@ -49,6 +77,7 @@ impl Scope {
                 user_id: None,
                 username: label.to_string(),
                 ip: None,
+                relations: Relations::default(),
             },
             home: Tenant::GLOBAL,
             access: Access::new(0, vec![grant]),

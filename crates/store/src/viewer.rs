@@ -21,8 +21,19 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    /// Works out the caller's relations as of `today`.
+    /// The caller's relations as of `today`, worked out once per request
+    /// (see [`crate::scope::Relations`]).
     pub async fn load<C: ConnectionTrait>(conn: &C, scope: &Scope, today: NaiveDate) -> Result<Self> {
+        let memo = &scope.actor().relations;
+        if let Some(v) = memo.get(today) {
+            return Ok(v);
+        }
+        let v = Self::read(conn, scope, today).await?;
+        memo.set(today, v.clone());
+        Ok(v)
+    }
+
+    async fn read<C: ConnectionTrait>(conn: &C, scope: &Scope, today: NaiveDate) -> Result<Self> {
         let Some(uid) = scope.user_id() else {
             return Ok(Self::default());
         };

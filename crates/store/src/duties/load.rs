@@ -39,6 +39,9 @@ pub(crate) async fn compute<C: ConnectionTrait>(
             org_group_member::Column::Position,
         ])
         .filter(org_group_member::Column::SchoolId.eq(sc.id))
+        .apply_if(who.only(), |q, ids| {
+            q.filter(org_group_member::Column::TeacherId.is_in(ids.iter().copied()))
+        })
         .into_tuple()
         .all(conn)
         .await?;
@@ -48,10 +51,12 @@ pub(crate) async fn compute<C: ConnectionTrait>(
         rows.retain(|r| in_group.contains(&r.facts.id));
     }
     let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut group_ids: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut items: HashMap<i64, Vec<Item>> = HashMap::new();
     for (group_id, teacher_id, position) in &members {
         if let Some(n) = names.get(group_id) {
             groups.entry(*teacher_id).or_default().push(n.clone());
+            group_ids.entry(*teacher_id).or_default().push(*group_id);
         }
         if position == "leader" {
             items
@@ -70,17 +75,13 @@ pub(crate) async fn compute<C: ConnectionTrait>(
     if let Some(lo) = prepared.earliest()
         && !rows.is_empty()
     {
-        let only = match who {
-            Who::Only(ids) => Some(ids),
-            Who::All => None,
-        };
         load_items(
             conn,
             sc.id,
             lo.min(as_of),
             as_of,
             &view.set.needs(),
-            only,
+            who.only(),
             &mut items,
         )
         .await?;
@@ -117,6 +118,7 @@ pub(crate) async fn compute<C: ConnectionTrait>(
             staff_no: r.staff_no,
             tier,
             groups: person.groups,
+            group_ids: group_ids.remove(&id).unwrap_or_default(),
             results,
         });
     }
@@ -318,6 +320,9 @@ pub(crate) async fn load_items<C: ConnectionTrait>(
             evidence_person::Column::TeacherId,
         ])
         .filter(evidence_person::Column::SchoolId.eq(school_id))
+        .apply_if(only, |q, ids| {
+            q.filter(evidence_person::Column::TeacherId.is_in(ids.iter().copied()))
+        })
         // A literal, not a bound value: only then may the planners use the
         // partial index `ix_evidence_people_co_owners` (role = 'co_owner').
         .filter(Expr::cust("role = 'co_owner'"))
@@ -420,6 +425,9 @@ pub(crate) async fn load_items<C: ConnectionTrait>(
                     project_member::Column::Role,
                 ])
                 .filter(project_member::Column::SchoolId.eq(school_id))
+                .apply_if(only, |q, ids| {
+                    q.filter(project_member::Column::TeacherId.is_in(ids.iter().copied()))
+                })
                 .into_tuple()
                 .all(conn)
                 .await?
@@ -458,6 +466,9 @@ pub(crate) async fn load_items<C: ConnectionTrait>(
         ])
         .filter(mentor_pair::Column::SchoolId.eq(school_id))
         .filter(mentor_pair::Column::StartsOn.lte(hi))
+        .apply_if(only, |q, ids| {
+            q.filter(mentor_pair::Column::MentorTeacherId.is_in(ids.iter().copied()))
+        })
         .into_tuple()
         .all(conn)
         .await?;

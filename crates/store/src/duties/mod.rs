@@ -36,9 +36,11 @@ use std::collections::HashMap;
 use tracing::Instrument;
 
 mod digest;
+mod kept;
 mod labels;
 mod load;
 pub use digest::*;
+pub(crate) use kept::Kept;
 pub use labels::*;
 use load::*;
 
@@ -188,6 +190,9 @@ pub struct TeacherProgress {
     pub staff_no: Option<String>,
     pub tier: Option<String>,
     pub groups: Vec<String>,
+    /// The ids of those groups (for the group filter).
+    #[serde(skip)]
+    pub group_ids: Vec<i64>,
     /// One entry per rule, in the set's order.
     pub results: Vec<Progress>,
 }
@@ -227,6 +232,16 @@ pub(crate) enum Who<'a> {
     Only(&'a [i64]),
 }
 
+impl<'a> Who<'a> {
+    /// The teachers, when not everyone.
+    pub(crate) fn only(self) -> Option<&'a [i64]> {
+        match self {
+            Who::All => None,
+            Who::Only(ids) => Some(ids),
+        }
+    }
+}
+
 /// A school's progress matrix as the caller may see it: the whole school
 /// for those who read its records; a group leader's group or a mentor's
 /// apprentices otherwise.
@@ -243,8 +258,10 @@ pub async fn school(
         .await?
         .ok_or(Error::NotFound)?;
     let tenant = Tenant::school(sc.district_id, sc.id);
+    let revision = kept::revision(conn, &sc).await?;
     if scope.allows(Capability::ReadEvidence, tenant) {
-        return compute(conn, &sc, as_of, Who::All, filter).await;
+        let whole = whole(store, &sc, revision, as_of).await?;
+        return Ok(narrowed(&whole, |t| filter.keeps(t)));
     }
     // A mentor or group leader sees the school only through the people
     // they are related to who teach there; a school where they have none
@@ -267,11 +284,77 @@ pub async fn school(
     if related.is_empty() {
         return Err(Error::NotFound);
     }
+    if let Some(whole) = store.kept.peek(sc.id, as_of, revision) {
+        return Ok(narrowed(&whole, |t| {
+            related.contains(&t.teacher_id) && filter.keeps(t)
+        }));
+    }
     compute(conn, &sc, as_of, Who::Only(&related), filter).await
 }
 
+/// The whole school's results on `as_of`: kept ones while the school's
+/// revision has not moved, else computed (once, however many ask at the
+/// same time) and kept.
+async fn whole(
+    store: &Store,
+    sc: &school::Model,
+    revision: i64,
+    as_of: NaiveDate,
+) -> Result<std::sync::Arc<SchoolProgress>> {
+    let slot = store.kept.slot(sc.id);
+    let mut entry = slot.lock().await;
+    if let Some(p) = kept::holding(&entry, as_of, revision) {
+        return Ok(p);
+    }
+    let p =
+        std::sync::Arc::new(compute(store.conn(), sc, as_of, Who::All, &ProgressFilter::default()).await?);
+    // Results of a later revision, kept meanwhile by a reader who read the
+    // school after this one, are not replaced by older ones.
+    if entry
+        .as_ref()
+        .is_none_or(|e| e.as_of != as_of || e.revision <= revision)
+    {
+        *entry = Some(kept::Entry {
+            as_of,
+            revision,
+            progress: p.clone(),
+        });
+    }
+    Ok(p)
+}
+
+/// A copy of `p` with only the teachers `keep` keeps.
+fn narrowed(p: &SchoolProgress, keep: impl Fn(&TeacherProgress) -> bool) -> SchoolProgress {
+    SchoolProgress {
+        district_id: p.district_id,
+        school_id: p.school_id,
+        school_name: p.school_name.clone(),
+        school_name_en: p.school_name_en.clone(),
+        as_of: p.as_of,
+        year: p.year,
+        source: p.source,
+        rules: p.rules.clone(),
+        tiers: p.tiers.clone(),
+        groups: p.groups.clone(),
+        teachers: p.teachers.iter().filter(|t| keep(t)).cloned().collect(),
+    }
+}
+
+impl ProgressFilter {
+    /// Whether a teacher's row passes the filter.
+    fn keeps(&self, t: &TeacherProgress) -> bool {
+        self.group_id.is_none_or(|g| t.group_ids.contains(&g))
+            && self
+                .tier
+                .as_ref()
+                .is_none_or(|tier| t.tier.as_ref() == Some(tier))
+            && self.teacher_id.is_none_or(|id| t.teacher_id == id)
+    }
+}
+
 /// One teacher's duties, for the teacher themself or anyone who may see
-/// their records.
+/// their records: the school's kept results where they hold, else the
+/// teacher's alone (without computing the whole school for one card).
 pub async fn teacher(
     store: &Store,
     scope: &Scope,
@@ -294,6 +377,9 @@ pub async fn teacher(
         .one(conn)
         .await?
         .ok_or(Error::NotFound)?;
+    if let Some(whole) = store.kept.peek(sc.id, as_of, kept::revision(conn, &sc).await?) {
+        return Ok(narrowed(&whole, |p| p.teacher_id == teacher_id));
+    }
     compute(
         conn,
         &sc,

@@ -25,6 +25,7 @@ pub mod research_project;
 pub mod role_grant;
 pub mod rule_set_version;
 pub mod school;
+pub mod school_revision;
 pub mod session;
 pub mod teacher;
 pub mod teacher_transfer;

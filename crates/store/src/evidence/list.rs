@@ -103,6 +103,27 @@ pub async fn list(
     })
 }
 
+/// The newest `n` records the caller may see, without counting them all
+/// (a home page's "recent records").
+pub async fn latest(
+    store: &Store,
+    scope: &Scope,
+    filter: &EvidenceFilter,
+    n: u64,
+    today: NaiveDate,
+) -> Result<Vec<Evidence>> {
+    let viewer = Viewer::load(store.conn(), scope, today).await?;
+    let cond = apply_filter(Condition::all().add(visible(scope, &viewer)), filter);
+    let rows = evidence::Entity::find()
+        .filter(cond)
+        .order_by_desc(evidence::Column::OccurredOn)
+        .order_by_desc(evidence::Column::Id)
+        .limit(n)
+        .all(store.conn())
+        .await?;
+    hydrate(store.conn(), rows).await
+}
+
 /// How many records wait for the caller's verification.
 pub async fn pending_count(store: &Store, scope: &Scope, today: NaiveDate) -> Result<u64> {
     let viewer = Viewer::load(store.conn(), scope, today).await?;

@@ -10,6 +10,7 @@ mod m20261125_000003_portfolio;
 mod m20261126_000004_duties;
 mod m20261202_000005_rule_sets;
 mod m20261203_000006_honour_titles;
+mod m20261203_000007_speed;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_duties::Migration),
             Box::new(m20261202_000005_rule_sets::Migration),
             Box::new(m20261203_000006_honour_titles::Migration),
+            Box::new(m20261203_000007_speed::Migration),
         ]
     }
 }

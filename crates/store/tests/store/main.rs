@@ -5,4 +5,5 @@ mod backup;
 mod demo;
 mod roster;
 mod rule_sets;
+mod speed;
 mod tiers;

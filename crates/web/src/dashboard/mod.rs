@@ -132,8 +132,10 @@ pub async fn load(
     district: &str,
 ) -> lingyan_store::Result<Dashboard> {
     let store = &state.store;
-    let me = lingyan_store::users::get(store, &caller.scope, caller.account.id).await?;
-    let roles = me.roles();
+    // The caller's roles and home come with the request (no second read of
+    // the account).
+    let roles: Vec<Role> = caller.scope.access().roles().into_iter().collect();
+    let home = caller.account.home;
     let role = headline(&roles);
     let pending = lingyan_store::evidence::pending_count(store, &caller.scope, today).await?;
     let can_verify = pending > 0
@@ -149,11 +151,11 @@ pub async fn load(
             (None, duties::district(state, caller, tr, today, district).await?)
         }
         Role::Principal | Role::TrainingDirector | Role::GroupLeader => {
-            (school(state, caller, tr, today, me.school_id).await?, None)
+            (school(state, caller, tr, today, home.school_id).await?, None)
         }
         _ => (None, None),
     };
-    let place = match (me.school_id, me.district_id) {
+    let place = match (home.school_id, home.district_id) {
         (Some(s), _) => lingyan_store::schools::get(store, &caller.scope, s)
             .await
             .map(|s| local_name(tr, &s.name, &s.name_en))
@@ -163,9 +165,14 @@ pub async fn load(
             .map(|d| local_name(tr, &d.name, &d.name_en))
             .ok(),
         _ => None,
-    }
-    .or(me.home_name)
-    .unwrap_or_default();
+    };
+    let place = match place {
+        Some(p) => p,
+        None => lingyan_store::users::get(store, &caller.scope, caller.account.id)
+            .await?
+            .home_name
+            .unwrap_or_default(),
+    };
     Ok(Dashboard {
         role: role.code().to_string(),
         place,

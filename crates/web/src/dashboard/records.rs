@@ -58,18 +58,17 @@ pub(super) async fn recent(
     tr: Tr,
     today: NaiveDate,
 ) -> lingyan_store::Result<Vec<RecordLine>> {
-    Ok(lingyan_store::evidence::list(
+    Ok(lingyan_store::evidence::latest(
         &state.store,
         &caller.scope,
         &EvidenceFilter {
             school_id: Some(school_id),
             ..Default::default()
         },
-        lingyan_domain::PageRequest::new(Some(1), Some(6)),
+        6,
         today,
     )
     .await?
-    .items
     .into_iter()
     .map(|e| line(e, tr))
     .collect())

@@ -201,6 +201,19 @@ async fn progress_matrix_reminders_and_digest(app: TestApp) {
             .await;
         assert_eq!(s, StatusCode::OK);
     }
+    // The school's matrix, viewed before the records below: its results
+    // are kept, and must move on when they are verified.
+    let (s, before) = director
+        .get(&format!("/api/v1/schools/{school}/duties/progress?as_of={AS_OF}"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let row = before["teachers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["teacher_id"] == me)
+        .unwrap();
+    assert_eq!(result(row, "a8_observe")["evidence"], json!([]));
     let owner = Api::new(&app, "newcomer").await;
     let (s, mine) = owner.get(&format!("/api/v1/me/duties?as_of={AS_OF}")).await;
     assert_eq!(s, StatusCode::OK, "{mine}");

@@ -1,0 +1,147 @@
+//! What keeps the pages fast must not change what they show: a school's
+//! kept duty results equal each teacher's computed alone, and move on with
+//! every change; a session is written when it changes, not on every request.
+
+use lingyan_domain::{EvidenceStatus, PageRequest};
+use lingyan_store::duties::{self, ProgressFilter};
+use lingyan_store::evidence::{self, EvidenceFilter};
+use lingyan_store::sessions::DbSessionStore;
+use lingyan_store::testing::{Db, demo, fresh};
+use lingyan_store::{Scope, both_dbs, schools};
+use std::collections::HashMap;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::SessionStore;
+
+fn results(p: &duties::SchoolProgress) -> HashMap<i64, serde_json::Value> {
+    p.teachers
+        .iter()
+        .map(|t| (t.teacher_id, serde_json::to_value(t).unwrap()))
+        .collect()
+}
+
+async fn kept_results_equal_each_teacher_alone(db: Db) {
+    let (store, _dir) = demo(db, true).await;
+    let scope = Scope::system("t");
+    let gf = schools::get_by_code(&store, &scope, "GFSY").await.unwrap();
+    // The demo's records are dated from today.
+    let today = lingyan_store::calendar::today();
+    let whole = |store: lingyan_store::Store| {
+        let scope = scope.clone();
+        async move {
+            duties::school(&store, &scope, gf.id, today, &ProgressFilter::default())
+                .await
+                .unwrap()
+        }
+    };
+    let alone = |store: lingyan_store::Store, id: i64| {
+        let scope = scope.clone();
+        async move {
+            let p = duties::teacher(&store, &scope, id, today).await.unwrap();
+            assert_eq!(p.teachers.len(), 1);
+            serde_json::to_value(&p.teachers[0]).unwrap()
+        }
+    };
+
+    // Each teacher alone (nothing kept yet), then the whole school.
+    let ids: Vec<i64> = {
+        let fresh = store.forgetting();
+        whole(fresh).await.teachers.iter().map(|t| t.teacher_id).collect()
+    };
+    assert!(ids.len() > 20, "the demo school has its staff");
+    let mut by_teacher = HashMap::new();
+    for id in &ids {
+        by_teacher.insert(*id, alone(store.forgetting(), *id).await);
+    }
+    let first = whole(store.clone()).await;
+    assert_eq!(
+        results(&first),
+        by_teacher,
+        "the matrix's rows are each teacher's own"
+    );
+    // Kept: a teacher's card comes from the school's results.
+    assert_eq!(alone(store.clone(), ids[0]).await, by_teacher[&ids[0]]);
+    // Filters narrow kept results as they narrow computed ones.
+    let tier = first.teachers[0].tier.clone();
+    let filter = ProgressFilter {
+        tier: tier.clone(),
+        ..Default::default()
+    };
+    let narrowed = duties::school(&store, &scope, gf.id, today, &filter)
+        .await
+        .unwrap();
+    let computed = duties::school(&store.forgetting(), &scope, gf.id, today, &filter)
+        .await
+        .unwrap();
+    assert_eq!(results(&narrowed), results(&computed));
+    assert!(narrowed.teachers.iter().all(|t| t.tier == tier));
+
+    // Verifying the school's pending records changes what counts: the kept
+    // results move on with it.
+    let pending = evidence::list(
+        &store,
+        &scope,
+        &EvidenceFilter {
+            school_id: Some(gf.id),
+            status: Some(EvidenceStatus::Recorded),
+            ..Default::default()
+        },
+        PageRequest {
+            page: 1,
+            per_page: 100,
+        },
+        today,
+    )
+    .await
+    .unwrap();
+    assert!(!pending.items.is_empty(), "the demo has records to verify");
+    let ids_pending: Vec<i64> = pending.items.iter().map(|e| e.id).collect();
+    evidence::verify(&store, &scope, &ids_pending, today)
+        .await
+        .unwrap();
+    let after = whole(store.clone()).await;
+    let recomputed = whole(store.forgetting()).await;
+    assert_eq!(
+        results(&after),
+        results(&recomputed),
+        "kept results follow the change"
+    );
+    assert_ne!(results(&after), results(&first), "verified records count");
+}
+
+both_dbs!(kept_results_equal_each_teacher_alone);
+
+async fn sessions_written_when_they_change(db: Db) {
+    let (store, _dir) = fresh(db).await;
+    let server = DbSessionStore::new(store.clone());
+    let other = || DbSessionStore::new(store.clone());
+    let start = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap() + time::Duration::hours(8);
+    let mut record = Record {
+        id: Id::default(),
+        data: HashMap::from([("user".to_string(), serde_json::json!(1))]),
+        expiry_date: start,
+    };
+    server.create(&mut record).await.unwrap();
+    let stored = |id: Id| async move { other().load(&id).await.unwrap().unwrap() };
+    assert_eq!(stored(record.id).await.expiry_date, start);
+
+    // A request a minute later moves the expiry a minute: not written.
+    record.expiry_date = start + time::Duration::minutes(1);
+    server.save(&record).await.unwrap();
+    assert_eq!(stored(record.id).await.expiry_date, start);
+    // Ten minutes later: written.
+    record.expiry_date = start + time::Duration::minutes(10);
+    server.save(&record).await.unwrap();
+    assert_eq!(stored(record.id).await.expiry_date, record.expiry_date);
+    // Changed data is written at once.
+    record.data.insert("lang".into(), serde_json::json!("en"));
+    record.expiry_date += time::Duration::seconds(1);
+    server.save(&record).await.unwrap();
+    assert_eq!(stored(record.id).await.data, record.data);
+    // Deleted, then saved again (a new login on the same id): written.
+    server.delete(&record.id).await.unwrap();
+    assert!(other().load(&record.id).await.unwrap().is_none());
+    server.save(&record).await.unwrap();
+    assert_eq!(stored(record.id).await.data, record.data);
+}
+
+both_dbs!(sessions_written_when_they_change);
