@@ -4,6 +4,10 @@
 //!   card and every list of a school's records — read from an index in
 //!   date order instead of sorting the school's hundred thousand records
 //!   per view;
+//! - the rows a school's duties read by school — group members, mentor
+//!   pairs, project members and stages, tier overrides — from indexes
+//!   (seen as sequential scans of the province's 100,000 group members in
+//!   `scripts/bench-province`'s plans);
 //! - a school's revision, a counter every audited change of the school (or
 //!   of its district) moves on in the same transaction, so a school's
 //!   duty results can be kept and reused until something changes. It has
@@ -21,6 +25,19 @@ enum Evidence {
     OccurredOn,
     Id,
 }
+
+/// Indexes by school: (name, table, columns).
+const BY_SCHOOL: [(&str, &str, &[&str]); 5] = [
+    ("ix_group_members_school", "org_group_members", &["school_id"]),
+    ("ix_mentor_pairs_school", "mentor_pairs", &["school_id"]),
+    ("ix_project_members_school", "project_members", &["school_id"]),
+    ("ix_project_stages_school", "project_stages", &["school_id"]),
+    (
+        "ix_tier_overrides_school_year",
+        "tier_overrides",
+        &["school_id", "start_year"],
+    ),
+];
 
 #[derive(DeriveIden, Clone, Copy)]
 enum SchoolRevisions {
@@ -60,6 +77,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        for (name, table, cols) in BY_SCHOOL {
+            let mut idx = Index::create();
+            idx.name(name).table(Alias::new(table));
+            for c in cols {
+                idx.col(Alias::new(*c));
+            }
+            m.create_index(idx.to_owned()).await?;
+        }
         use ForeignKeyAction::Cascade;
         m.create_table(
             Table::create()
@@ -94,6 +119,10 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(SchoolRevisions::Table).to_owned())
             .await?;
+        for (name, table, _) in BY_SCHOOL {
+            m.drop_index(Index::drop().name(name).table(Alias::new(table)).to_owned())
+                .await?;
+        }
         m.drop_index(Index::drop().name(NAME).table(Evidence::Table).to_owned())
             .await
     }
