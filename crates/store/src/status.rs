@@ -147,12 +147,21 @@ pub async fn for_school(
 ) -> Result<SchoolStatus> {
     let s = crate::schools::get(store, scope, school_id).await?;
     scope.require(Capability::ReadTeachers, s.tenant())?;
+    // Kept until the school changes, as its duty results are (decision 42).
+    let revision = crate::duties::revision_of(store.conn(), s.district_id, s.id).await?;
+    if let Some(a) = store.kept.analysis(s.id, as_of, revision) {
+        return Ok(SchoolStatus {
+            analysis: (*a).clone(),
+            school: s,
+        });
+    }
     let mut facts = load(store, s.district_id, Some(s.id)).await?;
     let staff = facts.remove(&s.id).unwrap_or_default();
-    Ok(SchoolStatus {
-        analysis: analyse(&staff, as_of),
-        school: s,
-    })
+    let analysis = analyse(&staff, as_of);
+    store
+        .kept
+        .keep_analysis(s.id, as_of, revision, std::sync::Arc::new(analysis.clone()));
+    Ok(SchoolStatus { analysis, school: s })
 }
 
 /// A district's analysis, in all and school by school.

@@ -1,4 +1,4 @@
-//! A school's duty results, kept between views.
+//! A school's duty results (and its status analysis), kept between views.
 //!
 //! Computing a school's matrix reads every teacher, record, group, project
 //! and pair of the school (≈ 12,000 results for 1,000 teachers); the
@@ -13,6 +13,7 @@ use super::SchoolProgress;
 use crate::Result;
 use crate::entity::{school, school_revision};
 use chrono::NaiveDate;
+use lingyan_domain::status::StatusAnalysis;
 use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -48,7 +49,12 @@ pub(crate) struct Kept(Arc<Mutex<Places>>);
 struct Places {
     slots: HashMap<i64, Slot>,
     order: VecDeque<i64>,
+    /// Schools' status analyses (a few kB each), by the same key.
+    analyses: HashMap<i64, (NaiveDate, i64, Arc<StatusAnalysis>)>,
 }
+
+/// How many schools' status analyses one process keeps.
+const ANALYSES: usize = 4096;
 
 impl std::fmt::Debug for Kept {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -73,6 +79,41 @@ impl Kept {
         p.slots.insert(school_id, s.clone());
         p.order.push_back(school_id);
         s
+    }
+
+    /// The school's kept status analysis, if it holds.
+    pub(crate) fn analysis(
+        &self,
+        school_id: i64,
+        as_of: NaiveDate,
+        revision: i64,
+    ) -> Option<Arc<StatusAnalysis>> {
+        let p = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        p.analyses
+            .get(&school_id)
+            .filter(|(d, r, _)| *d == as_of && *r >= revision)
+            .map(|(_, _, a)| a.clone())
+    }
+
+    /// Keeps a school's status analysis (unless a later one is kept).
+    pub(crate) fn keep_analysis(
+        &self,
+        school_id: i64,
+        as_of: NaiveDate,
+        revision: i64,
+        a: Arc<StatusAnalysis>,
+    ) {
+        let mut p = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if p.analyses.len() >= ANALYSES {
+            p.analyses.clear();
+        }
+        let newer = p
+            .analyses
+            .get(&school_id)
+            .is_some_and(|(d, r, _)| *d == as_of && *r > revision);
+        if !newer {
+            p.analyses.insert(school_id, (as_of, revision, a));
+        }
     }
 
     /// Kept results that hold, without waiting or computing.
@@ -104,7 +145,16 @@ pub(crate) fn holding(slot: &Option<Entry>, as_of: NaiveDate, revision: i64) -> 
 /// The school's revision as the database holds it now (0 before its first
 /// change). Read before the school's results, never after.
 pub(crate) async fn revision<C: ConnectionTrait>(conn: &C, sc: &school::Model) -> Result<i64> {
-    Ok(school_revision::Entity::find_by_id((sc.district_id, sc.id))
+    revision_of(conn, sc.district_id, sc.id).await
+}
+
+/// [`revision`] by the school's district and id.
+pub(crate) async fn revision_of<C: ConnectionTrait>(
+    conn: &C,
+    district_id: i64,
+    school_id: i64,
+) -> Result<i64> {
+    Ok(school_revision::Entity::find_by_id((district_id, school_id))
         .select_only()
         .column(school_revision::Column::Revision)
         .into_tuple::<i64>()

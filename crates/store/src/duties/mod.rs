@@ -40,7 +40,7 @@ mod kept;
 mod labels;
 mod load;
 pub use digest::*;
-pub(crate) use kept::Kept;
+pub(crate) use kept::{Kept, revision_of};
 pub use labels::*;
 use load::*;
 
@@ -252,6 +252,29 @@ pub async fn school(
     as_of: NaiveDate,
     filter: &ProgressFilter,
 ) -> Result<SchoolProgress> {
+    Ok(std::sync::Arc::unwrap_or_clone(
+        shared(store, scope, school_id, as_of, filter).await?,
+    ))
+}
+
+/// [`school`] unfiltered, without copying the school's kept results (for
+/// readers who only look: the dashboards).
+pub async fn school_shared(
+    store: &Store,
+    scope: &Scope,
+    school_id: i64,
+    as_of: NaiveDate,
+) -> Result<std::sync::Arc<SchoolProgress>> {
+    shared(store, scope, school_id, as_of, &ProgressFilter::default()).await
+}
+
+async fn shared(
+    store: &Store,
+    scope: &Scope,
+    school_id: i64,
+    as_of: NaiveDate,
+    filter: &ProgressFilter,
+) -> Result<std::sync::Arc<SchoolProgress>> {
     let conn = store.conn();
     let sc = school::Entity::find_by_id(school_id)
         .one(conn)
@@ -261,7 +284,10 @@ pub async fn school(
     let revision = kept::revision(conn, &sc).await?;
     if scope.allows(Capability::ReadEvidence, tenant) {
         let whole = whole(store, &sc, revision, as_of).await?;
-        return Ok(narrowed(&whole, |t| filter.keeps(t)));
+        if filter.is_everyone() {
+            return Ok(whole);
+        }
+        return Ok(std::sync::Arc::new(narrowed(&whole, |t| filter.keeps(t))));
     }
     // A mentor or group leader sees the school only through the people
     // they are related to who teach there; a school where they have none
@@ -285,11 +311,13 @@ pub async fn school(
         return Err(Error::NotFound);
     }
     if let Some(whole) = store.kept.peek(sc.id, as_of, revision) {
-        return Ok(narrowed(&whole, |t| {
+        return Ok(std::sync::Arc::new(narrowed(&whole, |t| {
             related.contains(&t.teacher_id) && filter.keeps(t)
-        }));
+        })));
     }
-    compute(conn, &sc, as_of, Who::Only(&related), filter).await
+    Ok(std::sync::Arc::new(
+        compute(conn, &sc, as_of, Who::Only(&related), filter).await?,
+    ))
 }
 
 /// The whole school's results on `as_of`: kept ones while the school's
@@ -341,6 +369,11 @@ fn narrowed(p: &SchoolProgress, keep: impl Fn(&TeacherProgress) -> bool) -> Scho
 }
 
 impl ProgressFilter {
+    /// Whether the filter keeps every teacher.
+    fn is_everyone(&self) -> bool {
+        self.group_id.is_none() && self.tier.is_none() && self.teacher_id.is_none()
+    }
+
     /// Whether a teacher's row passes the filter.
     fn keeps(&self, t: &TeacherProgress) -> bool {
         self.group_id.is_none_or(|g| t.group_ids.contains(&g))

@@ -110,6 +110,57 @@ async fn kept_results_equal_each_teacher_alone(db: Db) {
 
 both_dbs!(kept_results_equal_each_teacher_alone);
 
+async fn kept_status_analysis_follows_the_registry(db: Db) {
+    let (store, _dir) = demo(db, true).await;
+    let scope = Scope::system("t");
+    let gf = schools::get_by_code(&store, &scope, "GFSY").await.unwrap();
+    let today = lingyan_store::calendar::today();
+    let analysis = |store: lingyan_store::Store| {
+        let scope = scope.clone();
+        async move {
+            lingyan_store::status::for_school(&store, &scope, gf.id, today)
+                .await
+                .unwrap()
+                .analysis
+        }
+    };
+    let before = analysis(store.clone()).await;
+    assert_eq!(analysis(store.clone()).await, before, "kept");
+    // A young teacher made a provincial backbone teacher: the school's
+    // figures change at once.
+    let young = lingyan_store::teachers::list(
+        &store,
+        &scope,
+        &lingyan_store::teachers::TeacherFilter {
+            q: Some("张晓雨".into()),
+            ..Default::default()
+        },
+        PageRequest::default(),
+        today,
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id;
+    lingyan_store::teachers::add_honour(
+        &store,
+        &scope,
+        young,
+        &lingyan_store::teachers::HonourInput {
+            kind: "省级骨干教师".into(),
+            granted_year: "2026".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let after = analysis(store.clone()).await;
+    assert_eq!(after, analysis(store.forgetting()).await);
+    assert_eq!(after.backbone_total.count, before.backbone_total.count + 1);
+}
+
+both_dbs!(kept_status_analysis_follows_the_registry);
+
 async fn sessions_written_when_they_change(db: Db) {
     let (store, _dir) = fresh(db).await;
     let server = DbSessionStore::new(store.clone());

@@ -283,15 +283,7 @@ pub(super) async fn school(
     school_id: i64,
 ) -> lingyan_store::Result<Option<(SchoolDuties, bool)>> {
     let store = &state.store;
-    let p = match lingyan_store::duties::school(
-        store,
-        &caller.scope,
-        school_id,
-        today,
-        &ProgressFilter::default(),
-    )
-    .await
-    {
+    let p = match lingyan_store::duties::school_shared(store, &caller.scope, school_id, today).await {
         Ok(p) => p,
         // A group leader whose groups are empty has nobody to show.
         Err(lingyan_store::Error::NotFound) => return Ok(None),
