@@ -210,6 +210,50 @@ impl Calendar {
     pub fn dates(&self, s: Semester) -> (NaiveDate, NaiveDate) {
         self.year(s.year).semester_dates(s.term)
     }
+
+    /// The semester after `s`.
+    pub fn next(&self, s: Semester) -> Semester {
+        match s.term {
+            Term::First => Semester {
+                year: s.year,
+                term: Term::Second,
+            },
+            Term::Second => Semester {
+                year: s.year + 1,
+                term: Term::First,
+            },
+        }
+    }
+
+    /// For a date in the winter or summer holiday, the first day of the
+    /// semester that follows; `None` in term time.
+    pub fn holiday(&self, d: NaiveDate) -> Option<NaiveDate> {
+        let s = self.semester_of(d);
+        let (_, end) = self.dates(s);
+        (d > end).then(|| self.dates(self.next(s)).0)
+    }
+
+    /// The holidays (first and last day) after the semesters of the school
+    /// years `from..=to`, in order.
+    pub fn holidays(&self, from: i32, to: i32) -> Vec<(NaiveDate, NaiveDate)> {
+        let mut out = Vec::new();
+        for y in from..=to {
+            let this = self.year(y);
+            let next = self.year(y + 1);
+            for (end, start) in [
+                (this.first_end, this.second_start),
+                (this.second_end, next.first_start),
+            ] {
+                let (Some(a), Some(b)) = (end.succ_opt(), start.pred_opt()) else {
+                    continue;
+                };
+                if a <= b {
+                    out.push((a, b));
+                }
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]

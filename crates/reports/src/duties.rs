@@ -39,14 +39,18 @@ fn tone(s: DutyStatus) -> Tone {
         DutyStatus::OnTrack => Tone::Muted,
         DutyStatus::Behind => Tone::Warn,
         DutyStatus::Overdue => Tone::Bad,
-        DutyStatus::NotApplicable => Tone::Muted,
+        DutyStatus::NotStarted | DutyStatus::NotApplicable => Tone::Muted,
     }
 }
 
-/// "12/20 · behind", or "—" where the duty does not apply.
+/// "12/20 · behind", "not started" before anything is due, or "—" where
+/// the duty does not apply.
 pub fn cell(p: &Progress, l: Locale) -> String {
     if p.status == DutyStatus::NotApplicable {
         return "—".to_string();
+    }
+    if p.status == DutyStatus::NotStarted {
+        return status_label(p.status, l).to_string();
     }
     format!(
         "{}/{} · {}",

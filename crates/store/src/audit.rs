@@ -2,7 +2,7 @@
 //! the record before and after. Written in the same transaction as the change
 //! it describes; read through the caller's scope.
 
-use crate::entity::{audit_log, school, school_revision};
+use crate::entity::{audit_log, school, school_revision, teacher, teacher_transfer};
 use crate::{Actor, Result, Scope, Store};
 use chrono::{DateTime, Utc};
 use lingyan_domain::{Capability, PageRequest, Paged, Tenant};
@@ -120,19 +120,56 @@ pub(crate) async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, change: 
             .map_err(|e| crate::Error::Internal(e.to_string()))?;
         }
     }
-    bump.on_conflict(
-        OnConflict::columns([
-            school_revision::Column::DistrictId,
-            school_revision::Column::SchoolId,
-        ])
-        .value(
-            school_revision::Column::Revision,
-            Expr::col((school_revision::Entity, school_revision::Column::Revision)).add(1i64),
-        )
-        .to_owned(),
-    );
+    bump.on_conflict(moved_on());
     conn.execute(&bump).await?;
+    // Teachers who moved on from the school take its records with them
+    // (their duties count what they did here): their schools' results no
+    // longer hold either.
+    if let Some(s) = school {
+        let mut theirs = Query::insert();
+        theirs
+            .into_table(school_revision::Entity)
+            .columns([
+                school_revision::Column::DistrictId,
+                school_revision::Column::SchoolId,
+                school_revision::Column::Revision,
+            ])
+            .select_from(
+                Query::select()
+                    .distinct()
+                    .column((teacher::Entity, teacher::Column::DistrictId))
+                    .column((teacher::Entity, teacher::Column::SchoolId))
+                    .expr(Expr::val(1i64))
+                    .from(teacher_transfer::Entity)
+                    .inner_join(
+                        teacher::Entity,
+                        Expr::col((teacher::Entity, teacher::Column::Id))
+                            .equals((teacher_transfer::Entity, teacher_transfer::Column::TeacherId)),
+                    )
+                    .and_where(
+                        Expr::col((teacher_transfer::Entity, teacher_transfer::Column::FromSchoolId)).eq(s),
+                    )
+                    .and_where(Expr::col((teacher::Entity, teacher::Column::SchoolId)).ne(s))
+                    .to_owned(),
+            )
+            .map_err(|e| crate::Error::Internal(e.to_string()))?
+            .on_conflict(moved_on());
+        conn.execute(&theirs).await?;
+    }
     Ok(())
+}
+
+/// A school's revision already there moves on by one.
+fn moved_on() -> OnConflict {
+    OnConflict::columns([
+        school_revision::Column::DistrictId,
+        school_revision::Column::SchoolId,
+    ])
+    .value(
+        school_revision::Column::Revision,
+        Expr::col((school_revision::Entity, school_revision::Column::Revision)).add(1i64),
+    )
+    .to_owned()
 }
 
 /// Filters for reading the log.

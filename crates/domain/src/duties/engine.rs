@@ -85,15 +85,21 @@ pub enum DutyStatus {
     OnTrack,
     Behind,
     Overdue,
+    /// Nothing is due yet: the period starts later (a fixed-date rule
+    /// before its first day, a rule adopted for a later day, the holidays
+    /// before the next week or month).
+    NotStarted,
+    /// The teacher is outside the rule's audience.
     NotApplicable,
 }
 
 impl DutyStatus {
-    pub const ALL: [DutyStatus; 5] = [
+    pub const ALL: [DutyStatus; 6] = [
         DutyStatus::Overdue,
         DutyStatus::Behind,
         DutyStatus::OnTrack,
         DutyStatus::Done,
+        DutyStatus::NotStarted,
         DutyStatus::NotApplicable,
     ];
 
@@ -103,6 +109,7 @@ impl DutyStatus {
             DutyStatus::OnTrack => "on_track",
             DutyStatus::Behind => "behind",
             DutyStatus::Overdue => "overdue",
+            DutyStatus::NotStarted => "not_started",
             DutyStatus::NotApplicable => "not_applicable",
         }
     }
@@ -111,14 +118,14 @@ impl DutyStatus {
         Self::ALL.into_iter().find(|x| x.code() == s)
     }
 
-    /// Higher is worse: overdue 3, behind 2, on track 1, done and not
-    /// applicable 0. Sorting by "most behind" adds these up.
+    /// Higher is worse: overdue 3, behind 2, on track 1; done, not started
+    /// and not applicable 0. Sorting by "most behind" adds these up.
     pub fn severity(self) -> u32 {
         match self {
             DutyStatus::Overdue => 3,
             DutyStatus::Behind => 2,
             DutyStatus::OnTrack => 1,
-            DutyStatus::Done | DutyStatus::NotApplicable => 0,
+            DutyStatus::Done | DutyStatus::NotStarted | DutyStatus::NotApplicable => 0,
         }
     }
 
@@ -128,6 +135,7 @@ impl DutyStatus {
             DutyStatus::OnTrack => "进度正常",
             DutyStatus::Behind => "落后",
             DutyStatus::Overdue => "逾期",
+            DutyStatus::NotStarted => "未开始",
             DutyStatus::NotApplicable => "不适用",
         }
     }
@@ -138,6 +146,7 @@ impl DutyStatus {
             DutyStatus::OnTrack => "on track",
             DutyStatus::Behind => "behind",
             DutyStatus::Overdue => "overdue",
+            DutyStatus::NotStarted => "not started",
             DutyStatus::NotApplicable => "not applicable",
         }
     }
@@ -198,6 +207,50 @@ fn day(d: NaiveDate, n: i64) -> NaiveDate {
     }
 }
 
+/// The teaching windows of a week, fortnight or month in one semester
+/// `[ss, se]`, in order and covering it: weeks and fortnights run from the
+/// semester's first day, months are calendar months cut at its ends. A
+/// window at either end shorter than half a whole one (a week's last 1–3
+/// days, a month's first few days) is no period of its own: it joins its
+/// neighbour, so "a lesson every week" never asks for a lesson in a
+/// one-day stub.
+pub fn semester_windows(unit: PeriodUnit, ss: NaiveDate, se: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out: Vec<(NaiveDate, NaiveDate, i64)> = Vec::new();
+    let mut a = ss;
+    while a <= se {
+        let (b, whole) = match unit {
+            PeriodUnit::Week | PeriodUnit::TwoWeeks => {
+                let len = if unit == PeriodUnit::Week { 7 } else { 14 };
+                (day(a, len - 1), len)
+            }
+            _ => {
+                let first = a.with_day(1).unwrap_or(a);
+                let next = first
+                    .checked_add_months(chrono::Months::new(1))
+                    .unwrap_or(NaiveDate::MAX);
+                (day(next, -1), (next - first).num_days())
+            }
+        };
+        out.push((a, b.min(se), whole));
+        if b >= se {
+            break;
+        }
+        a = day(b, 1);
+    }
+    let stub = |w: &(NaiveDate, NaiveDate, i64)| ((w.1 - w.0).num_days() + 1) * 2 < w.2;
+    if out.len() > 1 && stub(&out[out.len() - 1]) {
+        let last = out.pop().map_or(se, |w| w.1);
+        if let Some(w) = out.last_mut() {
+            w.1 = last;
+        }
+    }
+    if out.len() > 1 && stub(&out[0]) {
+        let first = out.remove(0).0;
+        out[0].0 = first;
+    }
+    out.into_iter().map(|(a, b, _)| (a, b)).collect()
+}
+
 /// The window of `unit` that `d` falls in. A date in the holiday after a
 /// semester gets that semester's last window (which ends before `d`).
 pub fn unit_window(unit: PeriodUnit, cal: &Calendar, d: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -210,22 +263,10 @@ pub fn unit_window(unit: PeriodUnit, cal: &Calendar, d: NaiveDate) -> (NaiveDate
             let y = cal.year(sem.year);
             (y.first_start, y.second_end)
         }
-        PeriodUnit::Week | PeriodUnit::TwoWeeks => {
-            let len = if unit == PeriodUnit::Week { 7 } else { 14 };
-            let k = (d2 - ss).num_days() / len;
-            let a = day(ss, k * len);
-            (a, day(a, len - 1).min(se))
-        }
-        PeriodUnit::Month => {
-            let first = d2.with_day(1).unwrap_or(d2);
-            let next = if first.month() == 12 {
-                NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-            } else {
-                NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-            }
-            .unwrap_or(NaiveDate::MAX);
-            (first.max(ss), day(next, -1).min(se))
-        }
+        PeriodUnit::Week | PeriodUnit::TwoWeeks | PeriodUnit::Month => semester_windows(unit, ss, se)
+            .into_iter()
+            .find(|w| w.0 <= d2 && d2 <= w.1)
+            .unwrap_or((ss, se)),
     }
 }
 
@@ -237,7 +278,8 @@ pub fn period_window(rule: &DutyRule, cal: &Calendar, as_of: NaiveDate) -> (Naiv
     }
 }
 
-/// The sub-periods of `every` inside `[s, e]`, skipping holidays.
+/// The sub-periods of `every` inside `[s, e]`: the teaching windows of
+/// each semester it overlaps (holidays belong to none), cut at `s` and `e`.
 pub fn sub_windows(
     every: PeriodUnit,
     cal: &Calendar,
@@ -245,19 +287,21 @@ pub fn sub_windows(
     e: NaiveDate,
 ) -> Vec<(NaiveDate, NaiveDate)> {
     let mut out = Vec::new();
-    let mut d = s;
-    while d <= e {
-        let (a, b) = unit_window(every, cal, d);
-        if b < d {
-            // A holiday between semesters: no sub-period here.
-            d = day(d, 1);
-            continue;
-        }
-        out.push((a.max(s), b.min(e)));
-        d = day(b.min(e), 1);
-        if d == NaiveDate::MAX {
+    if e < s {
+        return out;
+    }
+    let mut sem = cal.semester_of(s);
+    loop {
+        let (ss, se) = cal.dates(sem);
+        if ss > e {
             break;
         }
+        for (a, b) in semester_windows(every, ss, se) {
+            if b >= s && a <= e {
+                out.push((a.max(s), b.min(e)));
+            }
+        }
+        sem = cal.next(sem);
     }
     out
 }
@@ -436,6 +480,15 @@ fn unit_suffix(m: Measure, l: Locale) -> &'static str {
     }
 }
 
+/// An item with the day it counts on for semesters and school years: its
+/// own date, or for a record dated in the holidays the last day of the
+/// semester the calendar gives it to (the semester just ended).
+#[derive(Debug, Clone, Copy)]
+struct Dated<'a> {
+    it: &'a Item,
+    placed: NaiveDate,
+}
+
 /// Evaluates one rule for one teacher. `items` must be sorted by
 /// `(date, kind, id)`.
 fn evaluate_rule(
@@ -443,7 +496,7 @@ fn evaluate_rule(
     window: &Window,
     ctx: &Context<'_>,
     person: &DutyPerson,
-    items: &[&Item],
+    items: &[Dated<'_>],
 ) -> Progress {
     let as_of = ctx.as_of;
     let (s, e) = window.period;
@@ -468,19 +521,32 @@ fn evaluate_rule(
         p.explain_en = format!("Not applicable: {en}");
         return p;
     }
+    // Nothing is due before the period starts: a fixed-date rule asked
+    // about before its first day, the holidays before the next week or
+    // month, a rule adopted for a later day.
+    if let Some((a, b)) = window.holiday {
+        p.status = DutyStatus::NotStarted;
+        (p.from, p.to, p.due) = (a, b, b);
+        let (uz, ue) = (rule.period.name(Locale::ZhCn), rule.period.name(Locale::En));
+        p.explain_zh = format!("未开始：假期中，下一{uz}自 {a} 开始");
+        p.explain_en = format!("Not started: school holidays; the next {ue} starts on {}", en(a));
+        return p;
+    }
     // Adopted or changed within the period: what ended before it took
     // effect is not asked for.
     let since = rule.since.filter(|f| *f > s);
     if let Some(f) = since
         && (as_of < f || e < f)
     {
-        p.explain_zh = format!("不适用：本规则 {f} 起生效");
-        p.explain_en = format!("Not applicable: this rule applies from {}", en(f));
+        p.status = DutyStatus::NotStarted;
+        p.explain_zh = format!("未开始：本规则 {f} 起生效");
+        p.explain_en = format!("Not started: this rule applies from {}", en(f));
         return p;
     }
     if as_of < s {
-        p.explain_zh = format!("不适用：{s} 起计算");
-        p.explain_en = format!("Not applicable: counting starts on {}", en(s));
+        p.status = DutyStatus::NotStarted;
+        p.explain_zh = format!("未开始：{s} 起计算，此前无须完成");
+        p.explain_en = format!("Not started: counting starts on {}; nothing is due before", en(s));
         return p;
     }
     let (note_zh, note_en) = match since {
@@ -491,11 +557,30 @@ fn evaluate_rule(
         None => (String::new(), String::new()),
     };
     let upto = as_of.min(e);
-    let counted: Vec<&Item> = items
+    // Semesters and school years count a holiday record where the calendar
+    // puts it; fixed dates, weeks, fortnights and months by its own date.
+    let mut counted: Vec<&Item> = items
         .iter()
-        .copied()
-        .filter(|it| it.within(s, upto) && matches(&rule.matcher, it))
+        .filter(|d| {
+            let it = d.it;
+            let inside = if window.placed && !it.is_span() {
+                it.date <= as_of && s <= d.placed && d.placed <= e
+            } else {
+                it.within(s, upto)
+            };
+            inside && matches(&rule.matcher, it)
+        })
+        .map(|d| d.it)
         .collect();
+    if rule.every.is_some() {
+        // Only what fell in a sub-period counted (not a holiday's records).
+        counted.retain(|it| {
+            window
+                .subs
+                .iter()
+                .any(|&(a, b)| a <= as_of && it.within(a, b.min(as_of)))
+        });
+    }
     p.evidence = counted
         .iter()
         .map(|it| ItemRef {
@@ -512,12 +597,13 @@ fn evaluate_rule(
         Some(every) => {
             let subs = &window.subs;
             if subs.is_empty() {
+                p.status = DutyStatus::NotStarted;
                 p.explain_zh = format!(
-                    "不适用：本规则生效后本{period_zh}已无完整的{}",
+                    "未开始：本规则生效后本{period_zh}已无完整的{}，下一{period_zh}起计算",
                     every.name(Locale::ZhCn)
                 );
                 p.explain_en = format!(
-                    "Not applicable: no whole {} of this {period_en} is left after the rule took effect",
+                    "Not started: no whole {} of this {period_en} is left after the rule took effect; counting starts next {period_en}",
                     every.name(Locale::En)
                 );
                 return p;
@@ -591,16 +677,21 @@ fn evaluate_rule(
                 .map(|it| value(rule.measure, it))
                 .fold(0.0, |a, b| a + b);
             p.remaining = (rule.count - p.done).max(0.0);
-            // The pace runs from the day the rule took effect.
+            // The pace runs from the day the rule took effect, in whole
+            // days and hundredths of the count, so 49 over 49 days asks
+            // for exactly 1 on the first day (never 0.999… floored to 0).
             let start = since.unwrap_or(s);
-            let total = ((e - start).num_days() + 1).max(1) as f64;
-            let elapsed = ((upto - start).num_days() + 1).clamp(0, total as i64) as f64;
-            let share = elapsed / total;
-            p.expected = (rule.count * share * 100.0).round() / 100.0;
+            let pace = Pace::new(
+                rule.count,
+                (e - start).num_days() + 1,
+                (upto - start).num_days() + 1,
+            );
+            p.expected = pace.expected();
             p.due_met = p.done >= rule.count;
             let (done, req) = (fmt_num(p.done), fmt_num(rule.count));
-            let pct = (share * 100.0).floor() as i64;
-            let exp = fmt_num((rule.count * share).floor());
+            let pct = pace.percent();
+            let by_now = pace.by_now();
+            let exp = by_now.to_string();
             if p.done >= rule.count {
                 p.status = DutyStatus::Done;
                 p.explain_zh = format!("已完成：{done}/{req}{suffix_zh}（本{period_zh}）");
@@ -610,7 +701,7 @@ fn evaluate_rule(
                 p.explain_zh = format!("{e} 截止时仅完成 {done}/{req}{suffix_zh}");
                 p.explain_en = format!("Only {done} of {req}{suffix_en} by {}", en(e));
             } else {
-                p.status = if p.done + 1e-9 >= (rule.count * share).floor() {
+                p.status = if p.done + 1e-9 >= by_now as f64 {
                     DutyStatus::OnTrack
                 } else {
                     DutyStatus::Behind
@@ -632,12 +723,56 @@ fn evaluate_rule(
     p
 }
 
+/// How much of a count the elapsed share of a period asks for, in exact
+/// integers: the count in hundredths, days elapsed of the period's days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pace {
+    hundredths: i128,
+    elapsed: i128,
+    total: i128,
+}
+
+impl Pace {
+    /// `count` over a period of `total` days of which `elapsed` (today
+    /// included) have gone; both are clamped to sense.
+    pub fn new(count: f64, total: i64, elapsed: i64) -> Self {
+        let total = total.max(1);
+        Self {
+            hundredths: (count.max(0.0) * 100.0).round() as i128,
+            elapsed: i128::from(elapsed.clamp(0, total)),
+            total: i128::from(total),
+        }
+    }
+
+    /// The whole number asked for by now: ⌊count × elapsed ÷ total⌋.
+    pub fn by_now(&self) -> i64 {
+        (self.hundredths * self.elapsed / (self.total * 100)) as i64
+    }
+
+    /// count × elapsed ÷ total to two decimals (halves away from zero).
+    pub fn expected(&self) -> f64 {
+        let n = self.hundredths * self.elapsed;
+        ((2 * n + self.total) / (2 * self.total)) as f64 / 100.0
+    }
+
+    /// The share of the period gone, in whole percent (floored).
+    pub fn percent(&self) -> i64 {
+        (self.elapsed * 100 / self.total) as i64
+    }
+}
+
 /// A rule's period on the day, and its sub-periods: the same for every
 /// teacher, so worked out once.
 #[derive(Debug, Clone)]
 struct Window {
     period: (NaiveDate, NaiveDate),
     subs: Vec<(NaiveDate, NaiveDate)>,
+    /// Whether holiday records count for the semester the calendar gives
+    /// them to (semesters and school years).
+    placed: bool,
+    /// For a week, fortnight or month asked about in the holidays: the
+    /// next one, before which nothing is due.
+    holiday: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// A duty set ready to evaluate many teachers on one day: the calendar
@@ -647,11 +782,13 @@ pub struct Prepared<'a> {
     set: &'a DutySet,
     ctx: Context<'a>,
     windows: Vec<Window>,
+    /// The holidays (first, last day) a counted record may fall in.
+    holidays: Vec<(NaiveDate, NaiveDate)>,
 }
 
 impl<'a> Prepared<'a> {
     pub fn new(set: &'a DutySet, ctx: Context<'a>) -> Self {
-        let windows = set
+        let windows: Vec<Window> = set
             .rules
             .iter()
             .map(|r| {
@@ -665,10 +802,49 @@ impl<'a> Prepared<'a> {
                         .collect(),
                     None => Vec::new(),
                 };
-                Window { period, subs }
+                let fixed = r.period == PeriodUnit::Range && r.from.is_some() && r.to.is_some();
+                let short = matches!(
+                    r.period,
+                    PeriodUnit::Week | PeriodUnit::TwoWeeks | PeriodUnit::Month
+                );
+                let holiday = ctx
+                    .calendar
+                    .holiday(ctx.as_of)
+                    .filter(|_| short)
+                    .map(|next| unit_window(r.period, ctx.calendar, next));
+                Window {
+                    period: holiday.unwrap_or(period),
+                    subs,
+                    placed: !fixed && !short,
+                    holiday,
+                }
             })
             .collect();
-        Self { set, ctx, windows }
+        let first = windows
+            .iter()
+            .map(|w| w.period.0)
+            .min()
+            .unwrap_or(ctx.as_of)
+            .min(ctx.as_of);
+        let year = |d: NaiveDate| ctx.calendar.semester_of(d).year;
+        let holidays = ctx.calendar.holidays(year(first) - 1, year(ctx.as_of));
+        Self {
+            set,
+            ctx,
+            windows,
+            holidays,
+        }
+    }
+
+    /// The day a record counts on for semesters and school years.
+    fn placed(&self, it: &Item) -> NaiveDate {
+        if it.is_span() {
+            return it.date;
+        }
+        match self.holidays.iter().find(|(a, b)| *a <= it.date && it.date <= *b) {
+            Some((a, _)) => day(*a, -1),
+            None => it.date,
+        }
     }
 
     /// The earliest day any rule counts from (what a loader must read).
@@ -678,8 +854,15 @@ impl<'a> Prepared<'a> {
 
     /// Every rule for one teacher; `items` in any order.
     pub fn evaluate(&self, person: &DutyPerson, items: &[Item]) -> Vec<Progress> {
-        let mut sorted: Vec<&Item> = items.iter().collect();
+        let mut sorted: Vec<Dated<'_>> = items
+            .iter()
+            .map(|it| Dated {
+                it,
+                placed: self.placed(it),
+            })
+            .collect();
         sorted.sort_by(|a, b| {
+            let (a, b) = (a.it, b.it);
             (a.date, a.kind, a.id, a.until)
                 .cmp(&(b.date, b.kind, b.id, b.until))
                 .then(a.amount.total_cmp(&b.amount))

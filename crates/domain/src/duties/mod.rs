@@ -906,3 +906,5 @@ impl DutySet {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_edges;

@@ -41,7 +41,10 @@ fn horizon(as_of: NaiveDate, days: u32) -> NaiveDate {
 }
 
 fn open(p: &Progress) -> bool {
-    !matches!(p.status, DutyStatus::Done | DutyStatus::NotApplicable) && !p.due_met
+    !matches!(
+        p.status,
+        DutyStatus::Done | DutyStatus::NotStarted | DutyStatus::NotApplicable
+    ) && !p.due_met
 }
 
 /// What falls due for one teacher between `as_of` and `days` later and is
@@ -159,7 +162,8 @@ pub fn digest<'a>(
         let mut due = None;
         for (id, results) in teachers.clone() {
             let Some(p) = results.get(i) else { continue };
-            if p.status == DutyStatus::NotApplicable {
+            // Nothing is asked of those outside the rule, or before it starts.
+            if matches!(p.status, DutyStatus::NotApplicable | DutyStatus::NotStarted) {
                 continue;
             }
             applicable += 1;

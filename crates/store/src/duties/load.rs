@@ -85,6 +85,21 @@ pub(crate) async fn compute<C: ConnectionTrait>(
             &mut items,
         )
         .await?;
+        // A transfer keeps history: what teachers did at their earlier
+        // schools counts where they are now.
+        let ids: Vec<i64> = rows.iter().map(|r| r.facts.id).collect();
+        for (from, moved) in earlier_schools(conn, sc.id, &ids).await? {
+            load_items(
+                conn,
+                from,
+                lo.min(as_of),
+                as_of,
+                &view.set.needs(),
+                Some(&moved),
+                &mut items,
+            )
+            .await?;
+        }
     }
 
     let ids: Vec<i64> = rows.iter().map(|r| r.facts.id).collect();
@@ -192,6 +207,34 @@ pub(crate) async fn teachers_of<C: ConnectionTrait>(
             staff_no,
         })
         .collect())
+}
+
+/// The schools some teachers of `school_id` were transferred from, with
+/// those teachers, in school order.
+async fn earlier_schools<C: ConnectionTrait>(
+    conn: &C,
+    school_id: i64,
+    ids: &[i64],
+) -> Result<Vec<(i64, Vec<i64>)>> {
+    let mut by_school: std::collections::BTreeMap<i64, Vec<i64>> = std::collections::BTreeMap::new();
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<(i64, i64)> = teacher_transfer::Entity::find()
+            .select_only()
+            .columns([
+                teacher_transfer::Column::FromSchoolId,
+                teacher_transfer::Column::TeacherId,
+            ])
+            .distinct()
+            .filter(teacher_transfer::Column::TeacherId.is_in(chunk.iter().copied()))
+            .filter(teacher_transfer::Column::FromSchoolId.ne(school_id))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (from, teacher) in rows {
+            by_school.entry(from).or_default().push(teacher);
+        }
+    }
+    Ok(by_school.into_iter().collect())
 }
 
 /// The honours of some teachers as facts, newest first (as

@@ -11,6 +11,7 @@ mod m20261126_000004_duties;
 mod m20261202_000005_rule_sets;
 mod m20261203_000006_honour_titles;
 mod m20261203_000007_speed;
+mod m20261204_000008_transfers;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_rule_sets::Migration),
             Box::new(m20261203_000006_honour_titles::Migration),
             Box::new(m20261203_000007_speed::Migration),
+            Box::new(m20261204_000008_transfers::Migration),
         ]
     }
 }

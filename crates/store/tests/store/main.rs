@@ -3,6 +3,7 @@
 
 mod backup;
 mod demo;
+mod golden;
 mod roster;
 mod rule_sets;
 mod speed;

@@ -313,7 +313,7 @@ async fn duties_take_effect_from_a_day(db: Db) {
         early
             .teachers
             .iter()
-            .all(|t| t.results[0].status == DutyStatus::NotApplicable)
+            .all(|t| t.results[0].status == DutyStatus::NotStarted)
     );
 
     // Saved again unchanged: the rule keeps the day it took effect.

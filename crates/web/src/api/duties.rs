@@ -332,7 +332,7 @@ pub struct EvidenceRefDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResultDto {
     pub rule: String,
-    /// done, on_track, behind, overdue, not_applicable
+    /// done, on_track, behind, overdue, not_started, not_applicable
     pub status: String,
     pub required: f64,
     pub done: f64,

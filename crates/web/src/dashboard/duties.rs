@@ -43,7 +43,7 @@ impl DutyBar {
             DutyStatus::OnTrack => self.on_track += 1,
             DutyStatus::Behind => self.behind += 1,
             DutyStatus::Overdue => self.overdue += 1,
-            DutyStatus::NotApplicable => {}
+            DutyStatus::NotStarted | DutyStatus::NotApplicable => {}
         }
         self.percent = self.pct(&(self.done + self.on_track));
     }

@@ -140,7 +140,7 @@ pub(super) fn status_class(s: DutyStatus) -> &'static str {
 pub(super) fn cell_view(p: &Progress, tr: Tr) -> CellView {
     CellView {
         status: status_class(p.status),
-        text: if p.status == DutyStatus::NotApplicable {
+        text: if matches!(p.status, DutyStatus::NotApplicable | DutyStatus::NotStarted) {
             "—".to_string()
         } else {
             format!("{}/{}", fmt_num(p.done), fmt_num(p.required))
@@ -194,7 +194,7 @@ pub(super) async fn view_duties_get(
                     DutyStatus::Behind => counts[1] += 1,
                     DutyStatus::OnTrack => counts[2] += 1,
                     DutyStatus::Done => counts[3] += 1,
-                    DutyStatus::NotApplicable => {}
+                    DutyStatus::NotStarted | DutyStatus::NotApplicable => {}
                 }
             }
             let applicable: usize = counts.iter().sum();
