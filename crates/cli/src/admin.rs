@@ -8,7 +8,7 @@ use lingyan_domain::Locale;
 use lingyan_domain::Role;
 use lingyan_store::Scope;
 use lingyan_web::Config;
-use lingyan_web::i18n::{self, t_args};
+use lingyan_web::i18n::{self, t_args, t_count};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -128,13 +128,13 @@ pub(crate) async fn backup(loc: Locale, config: &Config, args: BackupArgs) -> Re
         .map_err(|e| explain(loc, e))?;
     println!(
         "{}",
-        t_args(
+        t_count(
             loc,
             "cli.backup_done",
+            m.attachments.len(),
             &[
                 ("file", output.display().to_string()),
                 ("database", megabytes(m.database.bytes)),
-                ("n", m.attachments.len().to_string()),
                 ("attachments", megabytes(m.attachment_bytes())),
             ]
         )
@@ -153,13 +153,13 @@ pub(crate) async fn restore(loc: Locale, config: &Config, args: RestoreArgs) -> 
         .map_err(|e| explain(loc, e))?;
     println!(
         "{}",
-        t_args(
+        t_count(
             loc,
             "cli.restore_done",
+            m.attachments.len(),
             &[
                 ("file", archive.display().to_string()),
                 ("created", m.created_at.format("%Y-%m-%d %H:%M UTC").to_string()),
-                ("n", m.attachments.len().to_string()),
             ]
         )
     );

@@ -6,7 +6,7 @@ use clap::Subcommand;
 use lingyan_domain::Locale;
 use lingyan_store::Scope;
 use lingyan_web::Config;
-use lingyan_web::i18n::{self, t, t_args};
+use lingyan_web::i18n::{self, t, t_args, t_count};
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -126,11 +126,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: DutiesCommand) ->
                 Ok(set) => {
                     println!(
                         "{}",
-                        t_args(
-                            loc,
-                            "cli.rules_ok",
-                            &[("file", shown), ("n", set.rules.len().to_string())]
-                        )
+                        t_count(loc, "cli.rules_ok", set.rules.len(), &[("file", shown)])
                     );
                     for r in &set.rules {
                         println!("  {} · {}", r.code, r.name(loc));
@@ -149,11 +145,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: DutiesCommand) ->
                     for fe in &all {
                         eprintln!("  {}", i18n::field_error(loc, fe));
                     }
-                    bail!(t_args(
-                        loc,
-                        "cli.rules_bad",
-                        &[("file", shown), ("n", n.to_string())]
-                    ))
+                    bail!(t_count(loc, "cli.rules_bad", n, &[("file", shown)]))
                 }
             }
         }
@@ -164,7 +156,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: DutiesCommand) ->
                     p.code,
                     p.name(loc),
                     p.source,
-                    t_args(loc, "duties.n_rules", &[("n", p.set.rules.len().to_string())])
+                    i18n::Tr(loc).n("duties.n_rules", &p.set.rules.len())
                 );
             }
             Ok(())
@@ -190,14 +182,11 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: DutiesCommand) ->
                 .map_err(|e| explain(loc, e))?;
             println!(
                 "{}",
-                t_args(
+                t_count(
                     loc,
                     "cli.adopted",
-                    &[
-                        ("preset", preset),
-                        ("year", year.to_string()),
-                        ("n", v.set.rules.len().to_string())
-                    ]
+                    v.set.rules.len(),
+                    &[("preset", preset), ("year", year.to_string())]
                 )
             );
             Ok(())

@@ -6,7 +6,7 @@ use clap::Subcommand;
 use lingyan_domain::Locale;
 use lingyan_store::Scope;
 use lingyan_web::Config;
-use lingyan_web::i18n::{t, t_args};
+use lingyan_web::i18n::{t, t_count};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -37,13 +37,11 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ExportCommand) ->
         .with_context(|| crate::app::cannot("cli.cannot_write", &output.display()))?;
     println!(
         "{}",
-        t_args(
+        t_count(
             loc,
             "cli.exported",
-            &[
-                ("n", rows.len().to_string()),
-                ("file", output.display().to_string())
-            ]
+            rows.len(),
+            &[("file", output.display().to_string())]
         )
     );
     Ok(())

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use lingyan_domain::Locale;
 use lingyan_store::Scope;
 use lingyan_web::Config;
-use lingyan_web::i18n::{self, t, t_args};
+use lingyan_web::i18n::{self, t, t_args, t_count};
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
@@ -180,11 +180,7 @@ async fn import_roster(
                 )
             );
         }
-        bail!(t_args(
-            loc,
-            "cli.import_failed",
-            &[("n", r.errors.len().to_string())]
-        ));
+        bail!(t_count(loc, "cli.import_failed", r.errors.len(), &[]));
     }
     let key = if dry_run {
         "cli.import_checked"
@@ -276,11 +272,7 @@ async fn import_evidence(
                 )
             );
         }
-        bail!(t_args(
-            loc,
-            "cli.import_failed",
-            &[("n", r.errors.len().to_string())]
-        ));
+        bail!(t_count(loc, "cli.import_failed", r.errors.len(), &[]));
     }
     let kinds: Vec<String> = r
         .by_kind

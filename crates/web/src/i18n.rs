@@ -49,6 +49,20 @@ pub fn t_args(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
     s
 }
 
+/// [`t_args`] for a phrase counting `n` (filled in as `%{n}`): in English,
+/// `key_one` when `n` is 1 and that key exists (Chinese has one form).
+pub fn t_count(locale: Locale, key: &str, n: usize, args: &[(&str, String)]) -> String {
+    let one = format!("{key}_one");
+    let key = if locale == Locale::En && n == 1 && has(locale, &one) {
+        one.as_str()
+    } else {
+        key
+    };
+    let mut all = vec![("n", n.to_string())];
+    all.extend(args.iter().cloned());
+    t_args(locale, key, &all)
+}
+
 /// "Field: reason" for a rejected input, e.g. "用户名：至少 3 个字符".
 pub fn field_error(locale: Locale, e: &FieldError) -> String {
     let field = t(locale, &format!("fields.{}", e.field));

@@ -40,6 +40,8 @@ fn rules() -> DutySetInput {
     read.every = Some("two_weeks".into());
     let mut hours = rule("train_hours", "training", 24.0, "school_year");
     hours.measure = Some("hours".into());
+    let mut backbone = rule("bb_class", "class", 1.0, "semester");
+    backbone.tiers = vec!["backbone".into()];
     let mut spring = rule("spring_range", "reading", 1.0, "range");
     spring.from = Some("2026-03-01".into());
     spring.to = Some("2026-04-30".into());
@@ -52,6 +54,7 @@ fn rules() -> DutySetInput {
             rule("class_year", "class", 2.0, "school_year"),
             hours,
             spring,
+            backbone,
         ],
     }
 }
@@ -204,6 +207,25 @@ async fn golden_fixture(db: Db) {
         .await
         .unwrap()
         .id;
+    // A backbone title granted in 2026: the backbone tier's duties from
+    // the school year 2026–2027.
+    let zhao = teachers::create(&store, &scope, b, &teacher("G003", "赵金标"), today)
+        .await
+        .unwrap()
+        .id;
+    teachers::add_honour(
+        &store,
+        &scope,
+        zhao,
+        &teachers::HonourInput {
+            kind: "backbone".into(),
+            level: "county".into(),
+            granted_year: "2026".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     use EvidenceKind::*;
     let at_a = add(
         &store,
@@ -251,7 +273,7 @@ async fn golden_fixture(db: Db) {
     )
     .await;
 
-    let names = [("wang", wang), ("li", li)];
+    let names = [("wang", wang), ("li", li), ("zhao", zhao)];
     let lines = expected();
     assert!(lines.len() >= 30);
     let days: std::collections::BTreeSet<NaiveDate> = lines.iter().map(|l| l.date).collect();

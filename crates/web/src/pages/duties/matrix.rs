@@ -140,7 +140,7 @@ pub(super) fn status_class(s: DutyStatus) -> &'static str {
 pub(super) fn cell_view(p: &Progress, tr: Tr) -> CellView {
     CellView {
         status: status_class(p.status),
-        text: if matches!(p.status, DutyStatus::NotApplicable | DutyStatus::NotStarted) {
+        text: if p.status == DutyStatus::NotApplicable {
             "—".to_string()
         } else {
             format!("{}/{}", fmt_num(p.done), fmt_num(p.required))
