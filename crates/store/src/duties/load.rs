@@ -72,37 +72,19 @@ pub(crate) async fn compute<C: ConnectionTrait>(
         as_of,
     };
     let prepared = Prepared::new(&view.set, ctx);
+    let ids: Vec<i64> = rows.iter().map(|r| r.facts.id).collect();
     if let Some(lo) = prepared.earliest()
         && !rows.is_empty()
     {
-        load_items(
-            conn,
-            sc.id,
-            lo.min(as_of),
-            as_of,
-            &view.set.needs(),
-            who.only(),
-            &mut items,
-        )
-        .await?;
+        let (lo, needs) = (lo.min(as_of), view.set.needs());
+        load_items(conn, sc.id, lo, as_of, &needs, who.only(), &mut items).await?;
         // A transfer keeps history: what teachers did at their earlier
         // schools counts where they are now.
-        let ids: Vec<i64> = rows.iter().map(|r| r.facts.id).collect();
         for (from, moved) in earlier_schools(conn, sc.id, &ids).await? {
-            load_items(
-                conn,
-                from,
-                lo.min(as_of),
-                as_of,
-                &view.set.needs(),
-                Some(&moved),
-                &mut items,
-            )
-            .await?;
+            load_items(conn, from, lo, as_of, &needs, Some(&moved), &mut items).await?;
         }
     }
 
-    let ids: Vec<i64> = rows.iter().map(|r| r.facts.id).collect();
     let mut honours = honour_facts(conn, &ids).await?;
     let mut book = TierBook::new();
     let mut out = Vec::with_capacity(rows.len());
