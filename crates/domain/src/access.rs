@@ -338,6 +338,60 @@ mod tests {
     }
 
     #[test]
+    fn an_account_reports_its_grants_and_roles() {
+        let grants = vec![
+            g(Role::Teacher, Some(D1), Some(A)),
+            g(Role::Mentor, Some(D1), Some(A)),
+            g(Role::Teacher, Some(D1), Some(B)),
+        ];
+        let a = Access::new(7, grants.clone());
+        assert_eq!(a.user_id(), 7);
+        assert_eq!(a.grants(), grants.as_slice());
+        assert_eq!(a.roles(), BTreeSet::from([Role::Teacher, Role::Mentor]));
+        assert!(a.has_role(Role::Mentor) && !a.has_role(Role::Principal));
+    }
+
+    #[test]
+    fn districts_are_in_a_set_by_name_or_when_it_is_everything() {
+        let mut set = TenantSet::default();
+        assert!(!set.contains_district(D1));
+        set.districts.insert(D1);
+        assert!(set.contains_district(D1));
+        assert!(!set.contains_district(D2));
+        // A school of D2 does not put D2 in the set.
+        set.schools.insert(C);
+        assert!(!set.contains_district(D2));
+        let all = TenantSet {
+            all: true,
+            ..Default::default()
+        };
+        assert!(all.contains_district(D2));
+    }
+
+    #[test]
+    fn forms_offer_the_roles_one_could_grant() {
+        let dir = school_role(Role::TrainingDirector, A);
+        assert_eq!(
+            dir.assignable_roles(),
+            vec![
+                Role::Teacher,
+                Role::Mentor,
+                Role::GroupLeader,
+                Role::TrainingDirector
+            ]
+        );
+        let p = school_role(Role::Principal, A);
+        let mut with_principal = dir.assignable_roles();
+        with_principal.push(Role::Principal);
+        assert_eq!(p.assignable_roles(), with_principal);
+        let d = Access::new(1, vec![g(Role::DistrictAdmin, Some(D1), None)]);
+        let mut district_roles = with_principal;
+        district_roles.extend([Role::DistrictAdmin, Role::Inspector]);
+        assert_eq!(d.assignable_roles(), district_roles);
+        assert!(school_role(Role::Teacher, A).assignable_roles().is_empty());
+    }
+
+    #[test]
     fn no_grants_no_access() {
         let n = Access::new(1, vec![]);
         assert!(n.tenants(Capability::Read).is_empty());

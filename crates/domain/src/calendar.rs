@@ -304,16 +304,22 @@ mod tests {
         );
     }
 
-    #[test]
-    fn configured_dates_and_holidays() {
-        let y = SchoolYear::new(
+    /// 2025–2026 with a winter holiday 24 January – 23 February and a
+    /// summer holiday from 11 July.
+    fn configured() -> SchoolYear {
+        SchoolYear::new(
             2025,
             d(2025, 9, 1),
             d(2026, 1, 23),
             d(2026, 2, 24),
             d(2026, 7, 10),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn configured_dates_and_holidays() {
+        let y = configured();
         let c = Calendar::new(vec![y]);
         // Winter holiday: the first semester, just ended.
         assert_eq!(c.semester_of(d(2026, 2, 10)).term, Term::First);
@@ -362,5 +368,107 @@ mod tests {
             "bad_semester"
         );
         assert_eq!(s.zh(), "2025—2026学年第二学期");
+        assert_eq!(s.en(), "2025–2026 semester 2");
+        assert_eq!(s.to_string(), "2025-2026-2");
+        let first = Semester {
+            year: 2025,
+            term: Term::First,
+        };
+        assert_eq!(first.code(), "2025-2026-1");
+        assert_eq!(first.zh(), "2025—2026学年第一学期");
+        assert_eq!(first.en(), "2025–2026 semester 1");
+        assert_eq!(Semester::parse("semester", " 2025-1 ").unwrap(), first);
+        assert_eq!(Semester::parse("semester", "2025-2026-1").unwrap(), first);
+        for bad in [
+            "2025-3",
+            "2025",
+            "2025-2026-2-1",
+            "x-1",
+            "x-2026-1",
+            "1949-1",
+            "2151-2",
+            "",
+        ] {
+            let e = Semester::parse("semester", bad).unwrap_err();
+            assert_eq!((e.field, e.code), ("semester", "bad_semester"), "{bad}");
+        }
+        assert!(Semester::parse("semester", "1950-1").is_ok());
+        assert!(Semester::parse("semester", "2150-2").is_ok());
+    }
+
+    #[test]
+    fn a_school_year_holds_its_first_and_last_day() {
+        let y = SchoolYear::standard(2025);
+        assert!(!y.contains(d(2025, 8, 31)));
+        assert!(y.contains(d(2025, 9, 1)));
+        assert!(y.contains(d(2026, 2, 1)));
+        assert!(y.contains(d(2026, 8, 31)));
+        assert!(!y.contains(d(2026, 9, 1)));
+        assert_eq!(y.semester_dates(Term::First), (d(2025, 9, 1), d(2026, 1, 31)));
+        assert_eq!(y.semester_dates(Term::Second), (d(2026, 2, 1), d(2026, 8, 31)));
+    }
+
+    #[test]
+    fn a_school_year_is_checked_at_its_edges() {
+        // One day each, back to back, is a (strange) valid year.
+        assert!(SchoolYear::new(2025, d(2025, 9, 1), d(2025, 9, 2), d(2025, 9, 3), d(2025, 9, 4)).is_ok());
+        let e =
+            SchoolYear::new(2025, d(2025, 9, 1), d(2025, 9, 1), d(2026, 2, 1), d(2026, 7, 1)).unwrap_err();
+        assert_eq!((e.field, e.code), ("first_end", "end_before_start"));
+        let e =
+            SchoolYear::new(2025, d(2025, 9, 1), d(2026, 1, 31), d(2026, 1, 31), d(2026, 7, 1)).unwrap_err();
+        assert_eq!((e.field, e.code), ("second_start", "overlaps_first"));
+        let e =
+            SchoolYear::new(2025, d(2025, 9, 1), d(2026, 1, 31), d(2026, 2, 1), d(2026, 2, 1)).unwrap_err();
+        assert_eq!((e.field, e.code), ("second_end", "end_before_start"));
+        // 366 days from the first to the last day is the most.
+        assert!(SchoolYear::new(2025, d(2025, 9, 1), d(2026, 1, 31), d(2026, 2, 1), d(2026, 9, 2)).is_ok());
+        let e =
+            SchoolYear::new(2025, d(2025, 9, 1), d(2026, 1, 31), d(2026, 2, 1), d(2026, 9, 3)).unwrap_err();
+        assert_eq!((e.field, e.code), ("second_end", "year_too_long"));
+    }
+
+    #[test]
+    fn semesters_follow_each_other_and_holidays_lie_between() {
+        let y = configured();
+        let c = Calendar::new(vec![SchoolYear::standard(2026), y]);
+        // Kept in order of their years.
+        assert_eq!(c.years()[0].start_year, 2025);
+        assert_eq!(c.year(2025), y);
+        assert_eq!(c.year(2024), SchoolYear::standard(2024));
+        let first = Semester {
+            year: 2025,
+            term: Term::First,
+        };
+        let second = c.next(first);
+        assert_eq!(
+            second,
+            Semester {
+                year: 2025,
+                term: Term::Second
+            }
+        );
+        assert_eq!(
+            c.next(second),
+            Semester {
+                year: 2026,
+                term: Term::First
+            }
+        );
+        // Term time, the last day of a semester, then the holiday.
+        assert_eq!(c.holiday(d(2026, 1, 23)), None);
+        assert_eq!(c.holiday(d(2026, 1, 24)), Some(d(2026, 2, 24)));
+        assert_eq!(c.holiday(d(2026, 2, 23)), Some(d(2026, 2, 24)));
+        assert_eq!(c.holiday(d(2026, 2, 24)), None);
+        assert_eq!(c.holiday(d(2026, 7, 11)), Some(d(2026, 9, 1)));
+        assert_eq!(
+            c.holidays(2025, 2025),
+            vec![(d(2026, 1, 24), d(2026, 2, 23)), (d(2026, 7, 11), d(2026, 8, 31))]
+        );
+        // Standard years follow each other with no summer gap and a
+        // winter one of none: nothing between 31 January and 1 February.
+        assert!(c.holidays(2026, 2026).is_empty());
+        assert_eq!(c.holidays(2025, 2026).len(), 2);
+        assert!(c.holidays(2026, 2025).is_empty());
     }
 }

@@ -201,4 +201,42 @@ mod tests {
         assert_eq!(search_key("曾敏"), "zengmin zm");
         assert_eq!(search_key("单磊"), "shanlei sl");
     }
+
+    #[test]
+    fn keys_spell_numbers_and_syllables() {
+        let sep = SEP.to_string();
+        assert_eq!(text_key(" 十二 "), "000012");
+        assert_eq!(text_key("二十三班"), format!("000023ban{sep}"));
+        assert_eq!(text_key("10班"), format!("000010ban{sep}"));
+        assert_eq!(text_key("A1b"), "a000001b");
+        assert_eq!(text_key("两个"), format!("000002ge{sep}"));
+        assert_eq!(numeral_value(&[]), 0);
+        assert_eq!(numeral_value(&[7]), 7);
+        assert_eq!(numeral_value(&[10]), 10);
+        assert_eq!(numeral_value(&[10, 4]), 14);
+        assert_eq!(numeral_value(&[3, 10]), 30);
+        assert_eq!(numeral_value(&[1, 0, 1]), 101);
+        // 二〇二五 is a year read digit by digit.
+        assert_eq!(text_key("二〇二五"), "002025");
+        assert_eq!(numeral('零'), Some(0));
+        assert_eq!(numeral('两'), Some(2));
+        assert_eq!(numeral('百'), None);
+        assert_eq!(name_key("曾敏"), format!("zeng{sep}min{sep}"));
+        assert_eq!(name_key(" 张 "), format!("zhang{sep}"));
+        assert_eq!(name_key("Zoe"), "zoe");
+        assert_eq!(name_key(""), "");
+        assert_eq!(search_key("Zoe"), "zoe z");
+        assert_eq!(search_key("乐乐"), "yuele yl");
+    }
+
+    #[test]
+    fn equal_keys_fall_back_to_the_characters() {
+        // 张三 and 章三 read alike; the characters decide, the same way each time.
+        assert_eq!(by_name("章三", "张三"), Ordering::Greater);
+        assert_eq!(by_name("张三", "章三"), Ordering::Less);
+        assert_eq!(by_name("张三", "张三"), Ordering::Equal);
+        assert_eq!(by_text("一班", "1班"), Ordering::Greater);
+        assert_eq!(by_text("1班", "一班"), Ordering::Less);
+        assert_eq!(by_text("二班", "十班"), Ordering::Less);
+    }
 }

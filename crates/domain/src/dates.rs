@@ -39,11 +39,12 @@ pub fn parse_date(field: &'static str, input: &str) -> Result<NaiveDate, FieldEr
         return Err(FieldError::new(field, "required"));
     }
     let bad = || FieldError::new(field, "bad_date").with("value", s);
-    // "2019.09" is a month, not Excel day 2019.
+    // "2019.09" is a month, not Excel day 2019 — and "2019.13" a mistyped
+    // month, not 11 July 1905.
     let year_dot_month = s.split_once('.').is_some_and(|(y, m)| {
         y.parse::<i32>().is_ok_and(|y| (1900..=2100).contains(&y))
             && (1..=2).contains(&m.len())
-            && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+            && m.bytes().all(|b| b.is_ascii_digit())
     });
     // Excel serial numbers (also "43709.0").
     if let Ok(n) = s.parse::<f64>()
@@ -151,5 +152,55 @@ mod tests {
         assert_eq!(whole_years(d(1990, 6, 15), d(2025, 6, 15)), 35);
         assert_eq!(from_excel_serial(1.0), Some(d(1899, 12, 31)));
         assert_eq!(from_excel_serial(61.0), Some(d(1900, 3, 1)));
+    }
+
+    #[test]
+    fn edges_of_each_format() {
+        use crate::locale::Locale;
+        assert_eq!(written(d(2026, 9, 1), Locale::ZhCn), "2026-09-01");
+        assert_eq!(written(d(2026, 9, 1), Locale::En), "1 Sep 2026");
+        // Excel's first and last days; fractions are a time of day.
+        assert_eq!(from_excel_serial(0.99), None);
+        assert_eq!(from_excel_serial(2_958_465.0), Some(d(9999, 12, 31)));
+        assert_eq!(from_excel_serial(2_958_465.5), None);
+        assert_eq!(from_excel_serial(43709.75), Some(d(2019, 9, 1)));
+        assert_eq!(parse_date("d", "43709.75"), Ok(d(2019, 9, 1)));
+        // Years 1900 and 2100 are the bounds, in every format.
+        for ok in [
+            "1900-01-01",
+            "2100-12-31",
+            "1900.01",
+            "2100.12",
+            "19000101",
+            "2100年1月",
+        ] {
+            assert!(parse_date("d", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "1899-12-31",
+            "2101-01-01",
+            "18991231",
+            "21010101",
+            "2101年1月",
+            "2019.13",
+            "2019.0",
+            "2019-09-01-02",
+        ] {
+            assert_eq!(parse_date("d", bad).map_err(|e| e.code), Err("bad_date"), "{bad}");
+        }
+        // "1899.12" is not a month; as a number it is Excel's day 1899.
+        assert_eq!(parse_date("d", "1899.12"), Ok(d(1905, 3, 13)));
+        assert_eq!(parse_date("d", "2019.123"), Ok(d(1905, 7, 11)));
+        assert_eq!(parse_date("d", "2019"), Ok(d(1905, 7, 11)));
+        // A long number is no Excel day.
+        assert_eq!(parse_date("d", "1234567890").map_err(|e| e.code), Err("bad_date"));
+        assert_eq!(parse_date("d", "2019-09-01T08:30"), Ok(d(2019, 9, 1)));
+        assert_eq!(parse_date("d", "2019年9月1号"), Ok(d(2019, 9, 1)));
+        assert_eq!(parse_date("d", " 2019年9月 1 日"), Ok(d(2019, 9, 1)));
+        let e = parse_date("work_start", " 明年 ").unwrap_err();
+        assert_eq!(e.args, vec![("value", "明年".to_string())]);
+        assert_eq!(whole_years(d(1990, 6, 15), d(2025, 5, 20)), 34);
+        assert_eq!(whole_years(d(1990, 6, 15), d(2025, 7, 1)), 35);
+        assert_eq!(whole_years(d(2026, 1, 1), d(2025, 1, 1)), -1);
     }
 }

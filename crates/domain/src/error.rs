@@ -48,3 +48,20 @@ impl fmt::Display for FieldError {
 }
 
 impl std::error::Error for FieldError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_names_its_field_code_and_values() {
+        let e = FieldError::new("password", "too_short")
+            .with("min", 8)
+            .with("value", "x");
+        assert_eq!(e.to_string(), "password: too_short min=8 value=x");
+        let moved = e.clone().on("new_password");
+        assert_eq!((moved.field, moved.code), ("new_password", "too_short"));
+        assert_eq!(moved.args, e.args);
+        assert_eq!(FieldError::new("a", "b").to_string(), "a: b");
+    }
+}

@@ -943,7 +943,269 @@ mod tests {
     }
 
     #[test]
+    fn each_kind_names_its_fields_and_sub_kinds() {
+        use EvidenceKind::*;
+        let groups: Vec<Option<&str>> = EvidenceKind::ALL.iter().map(|k| k.subtype_group()).collect();
+        assert_eq!(
+            groups,
+            vec![
+                None,
+                Some("class_type"),
+                Some("publication"),
+                None,
+                None,
+                None,
+                Some("writing_type"),
+                Some("training_mode"),
+                None,
+                Some("plan_type"),
+            ]
+        );
+        assert_eq!(EvidenceKind::ALL[0], Observation);
+        assert_eq!(EvidenceKind::ALL[9], Plan);
+        let titles: Vec<&str> = [Observation, Reading, Lecture, Award, Class]
+            .map(|k| k.title_field())
+            .to_vec();
+        assert_eq!(
+            titles,
+            vec!["lesson_title", "book", "topic", "award_name", "record_title"]
+        );
+        let texts: Vec<&str> = [Observation, Reading, Class].map(|k| k.text_field()).to_vec();
+        assert_eq!(texts, vec!["comments", "note", "text"]);
+        let levels: Vec<LevelUse> = EvidenceKind::ALL.iter().map(|k| k.level_use()).collect();
+        assert_eq!(
+            levels,
+            vec![
+                LevelUse::Optional,
+                LevelUse::Required,
+                LevelUse::Required,
+                LevelUse::Required,
+                LevelUse::Required,
+                LevelUse::None,
+                LevelUse::None,
+                LevelUse::Required,
+                LevelUse::Optional,
+                LevelUse::None,
+            ]
+        );
+        let (group, codes) = FieldType::Level.options().unwrap();
+        assert_eq!(group, "levels");
+        assert_eq!(
+            codes,
+            vec!["school", "town", "county", "municipal", "provincial", "national"]
+        );
+        let (group, codes) = FieldType::Publication.options().unwrap();
+        assert_eq!((group, codes), ("publication", vec!["published", "submitted"]));
+        assert_eq!(
+            FieldType::TrainingMode.options().unwrap().1,
+            vec!["centralized", "online", "school_based"]
+        );
+        assert_eq!(
+            FieldType::PlanType.options().unwrap().1,
+            vec!["five_year", "semester", "goal"]
+        );
+        assert_eq!(FieldType::WritingType.options().unwrap().1.len(), 8);
+        assert_eq!(FieldType::ClassType.options().unwrap().1.len(), 11);
+        assert_eq!(FieldType::Text(10).options(), None);
+        assert_eq!(FieldType::Scores.options(), None);
+        // Required fields are marked so.
+        let required: Vec<&str> = Training
+            .fields()
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(required, vec!["organiser", "mode", "hours"]);
+        assert!(Observation.fields().iter().all(|f| !f.required));
+    }
+
+    #[test]
+    fn details_know_their_kind_sub_kind_and_colleague() {
+        let draft = |kind, pairs: &[(&str, &str)]| input(kind, pairs).parse().unwrap().details;
+        let obs = draft(EvidenceKind::Observation, &[("observed_teacher", "#12 张三")]);
+        assert_eq!(obs.observed_teacher_id(), Some(12));
+        assert_eq!(obs.subtype(), None);
+        let named = draft(EvidenceKind::Observation, &[("observed_teacher", "李四")]);
+        assert_eq!(named.observed_teacher_id(), None);
+        assert_eq!(
+            named.to_texts().get("observed_teacher").map(String::as_str),
+            Some("李四")
+        );
+        let cls = draft(EvidenceKind::Class, &[("class_type", "公开课")]);
+        assert_eq!((cls.kind(), cls.subtype()), (EvidenceKind::Class, Some("open")));
+        assert_eq!(cls.observed_teacher_id(), None);
+        let art = draft(EvidenceKind::Article, &[("venue", "V"), ("publication", "投稿")]);
+        assert_eq!(art.subtype(), Some("submitted"));
+        let tr = draft(
+            EvidenceKind::Training,
+            &[("organiser", "区"), ("mode", "校本"), ("hours", "2.5小时")],
+        );
+        assert_eq!(tr.subtype(), Some("school_based"));
+        assert_eq!(tr.to_texts().get("hours").map(String::as_str), Some("2.5"));
+        let plan = draft(EvidenceKind::Plan, &[("plan_type", "目标")]);
+        assert_eq!(plan.subtype(), Some("goal"));
+        let wr = draft(EvidenceKind::Writing, &[("writing_type", "教案")]);
+        assert_eq!(wr.subtype(), Some("lesson_plan"));
+        // A flag that is off is left out of the texts; one that is on shows.
+        let off = draft(EvidenceKind::Observation, &[("inspection", "否")]);
+        assert!(!off.to_texts().contains_key("inspection"));
+        let on = draft(
+            EvidenceKind::Observation,
+            &[("inspection", "是"), ("scores", "目标 18/20")],
+        );
+        let texts = on.to_texts();
+        assert_eq!(texts.get("inspection").map(String::as_str), Some("true"));
+        assert_eq!(texts.get("scores").map(String::as_str), Some("目标 18/20"));
+        assert!(!texts.contains_key("kind"));
+    }
+
+    #[test]
+    fn numbers_are_written_without_trailing_zeros() {
+        assert_eq!(fmt_num(3.0), "3");
+        assert_eq!(fmt_num(-2.0), "-2");
+        assert_eq!(fmt_num(2.5), "2.5");
+        assert_eq!(fmt_num(2.25), "2.25");
+        assert_eq!(fmt_num(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_num(1e15), "1000000000000000");
+        assert_eq!(fmt_num(0.0), "0");
+    }
+
+    #[test]
+    fn texts_amounts_and_counts_are_bounded() {
+        let long = "长".repeat(201);
+        let mut i = input(EvidenceKind::Reading, &[]);
+        i.title = long;
+        assert_eq!(i.parse().unwrap_err()[0].code, "too_long");
+        i.title = "长".repeat(200);
+        assert!(i.parse().is_ok());
+        i.title = "a\u{7}b".into();
+        let e = i.parse().unwrap_err();
+        assert_eq!((e[0].field, e[0].code), ("book", "control_chars"));
+        i.title = "a\tb".into();
+        i.text = "line one\r\nline two".into();
+        let d = i.parse().unwrap();
+        assert_eq!(d.text.as_deref(), Some("line one\r\nline two"));
+        i.title = "   ".into();
+        assert_eq!(i.parse().unwrap_err()[0].code, "required");
+
+        let visit = |days: &str, cost: &str| {
+            input(
+                EvidenceKind::StudyVisit,
+                &[("destination", "杭州"), ("days", days), ("cost", cost)],
+            )
+            .parse()
+        };
+        assert!(visit("1天", "1元").is_ok());
+        assert!(visit("365", "10000000").is_ok());
+        for (days, cost, field, code) in [
+            ("0", "1", "days", "out_of_range"),
+            ("366", "1", "days", "out_of_range"),
+            ("1.5", "1", "days", "out_of_range"),
+            ("two", "1", "days", "not_a_decimal"),
+            ("1", "0", "cost", "out_of_range"),
+            ("1", "10000000.5", "cost", "out_of_range"),
+            ("1", "inf", "cost", "not_a_decimal"),
+        ] {
+            let e = visit(days, cost).unwrap_err();
+            assert_eq!((e[0].field, e[0].code), (field, code), "{days} {cost}");
+        }
+        let cost = |c: &str| match visit("2", c).unwrap().details {
+            Details::StudyVisit { cost, days, .. } => (days, cost),
+            _ => unreachable!(),
+        };
+        assert_eq!(cost("1,250.456"), (2, Some(1250.46)));
+        assert_eq!(cost("3，000"), (2, Some(3000.0)));
+        let hours = |h: &str| match input(
+            EvidenceKind::Training,
+            &[("organiser", "区"), ("mode", "网络"), ("hours", h)],
+        )
+        .parse()
+        .map(|d| d.details)
+        {
+            Ok(Details::Training { hours, .. }) => Ok(hours),
+            Ok(_) => unreachable!(),
+            Err(e) => Err(e[0].code),
+        };
+        assert_eq!(hours("24学时"), Ok(24.0));
+        assert_eq!(hours("1.5h"), Ok(1.5));
+        assert_eq!(hours("2000"), Ok(2000.0));
+        assert_eq!(hours("2000.01"), Err("out_of_range"));
+    }
+
+    #[test]
+    fn flags_read_as_schools_write_them() {
+        for yes in ["true", "1", "yes", "on", "是", "有", "Y", " YES "] {
+            assert_eq!(flag("f", yes), Ok(true), "{yes}");
+        }
+        for no in ["", "false", "0", "no", "off", "否", "无", "No"] {
+            assert_eq!(flag("f", no), Ok(false), "{no}");
+        }
+        let e = flag("inspection", " maybe ").unwrap_err();
+        assert_eq!((e.field, e.code), ("inspection", "not_yes_no"));
+        assert_eq!(e.args, vec![("value", "maybe".to_string())]);
+    }
+
+    #[test]
+    fn scores_at_their_bounds() {
+        let s = parse_scores("scores", "目标 20/20\n过程：0/40；\n").unwrap();
+        assert_eq!(
+            s,
+            vec![
+                Score {
+                    criterion: "目标".into(),
+                    score: 20.0,
+                    max: 20.0
+                },
+                Score {
+                    criterion: "过程".into(),
+                    score: 0.0,
+                    max: 40.0
+                },
+            ]
+        );
+        assert!(parse_scores("scores", "目标 1000/1000").is_ok());
+        for bad in [
+            "目标 1/1001",
+            "目标 0/0",
+            "目标 1/-1",
+            "目标 x/20",
+            "目标 1/y",
+            "目标 18",
+            &format!("{} 1/2", "长".repeat(41)),
+        ] {
+            assert_eq!(
+                parse_scores("scores", bad).unwrap_err().code,
+                "bad_score",
+                "{bad}"
+            );
+        }
+        assert!(parse_scores("scores", &format!("{} 1/2", "长".repeat(40))).is_ok());
+        let e = parse_scores("scores", "目标 -1/20").unwrap_err();
+        assert_eq!(e.code, "score_out_of_range");
+        assert_eq!(
+            e.args,
+            vec![("value", "目标 -1/20".to_string()), ("max", "20".to_string())]
+        );
+        let many = (0..31).map(|i| format!("c{i} 1/2")).collect::<Vec<_>>().join(";");
+        assert_eq!(parse_scores("scores", &many).unwrap_err().code, "too_many");
+        let thirty = (0..30).map(|i| format!("c{i} 1/2")).collect::<Vec<_>>().join(";");
+        assert_eq!(parse_scores("scores", &thirty).unwrap().len(), 30);
+    }
+
+    #[test]
+    fn a_rejection_needs_a_reason() {
+        assert_eq!(check_rejection_reason("  缺少附件 "), Ok("缺少附件".to_string()));
+        assert_eq!(check_rejection_reason(" ").unwrap_err().code, "required");
+        assert_eq!(
+            check_rejection_reason(&"长".repeat(501)).unwrap_err().code,
+            "too_long"
+        );
+        assert!(check_rejection_reason(&"长".repeat(500)).is_ok());
+    }
+
+    #[test]
     fn stages_follow_in_order() {
+        assert_eq!(ProjectStage::MidTerm.next(), Some(ProjectStage::Concluded));
         assert_eq!(ProjectStage::Applied.next(), Some(ProjectStage::Approved));
         assert_eq!(ProjectStage::Appraised.next(), None);
     }

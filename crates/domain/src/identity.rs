@@ -154,6 +154,51 @@ mod tests {
     }
 
     #[test]
+    fn lengths_at_their_limits() {
+        assert_eq!(Username::parse("abc").unwrap().to_string(), "abc");
+        assert_eq!(
+            Username::parse(&"a".repeat(32)).unwrap().into_string(),
+            "a".repeat(32)
+        );
+        let e = Username::parse("ab").unwrap_err();
+        assert_eq!(e.args, vec![("min", "3".to_string())]);
+        let e = Username::parse(&"a".repeat(33)).unwrap_err();
+        assert_eq!(e.args, vec![("max", "32".to_string())]);
+        for ok in ["a.b", "a_b", "a-b", "1ab", "zhang.wei-2_x"] {
+            assert!(Username::parse(ok).is_ok(), "{ok}");
+        }
+        for start in [".ab", "-ab", "_ab"] {
+            assert_eq!(
+                Username::parse(start).unwrap_err().code,
+                "username_start",
+                "{start}"
+            );
+        }
+        assert_eq!(Username::parse("ab!").unwrap_err().code, "username_chars");
+        assert_eq!(
+            DisplayName::parse(&"字".repeat(64)).unwrap().into_string(),
+            "字".repeat(64)
+        );
+        assert_eq!(DisplayName::parse("a\nb").unwrap_err().code, "control_chars");
+        assert_eq!(Password::parse("", "x").unwrap_err().code, "required");
+        assert_eq!(Password::parse("1234567", "x").unwrap_err().code, "too_short");
+        assert_eq!(Password::parse("12345678", "x").unwrap().expose(), "12345678");
+        let long = "p".repeat(128);
+        assert_eq!(Password::parse(&long, "x").unwrap().expose(), long);
+        let e = Password::parse(&"p".repeat(129), "x").unwrap_err();
+        assert_eq!(
+            (e.code, e.args.clone()),
+            ("too_long", vec![("max", "128".to_string())])
+        );
+        // Spaces around the name still give the name away.
+        assert_eq!(
+            Password::parse(" zhangwei01 ", "zhangwei01").unwrap_err().code,
+            "password_is_username"
+        );
+        assert!(Password::parse("zhangwei012", "zhangwei01").is_ok());
+    }
+
+    #[test]
     fn password_policy() {
         assert!(Password::parse("correct horse", "zhang").is_ok());
         assert_eq!(Password::parse("short", "zhang").unwrap_err().code, "too_short");

@@ -137,6 +137,51 @@ mod tests {
     }
 
     #[test]
+    fn every_spelling_of_a_level() {
+        let parse = |s: &str| Level::parse("level", s).map_err(|e| e.code);
+        for (s, l) in [
+            ("school", Level::School),
+            ("Town", Level::Town),
+            ("township", Level::Town),
+            ("county", Level::County),
+            ("city", Level::Municipal),
+            ("prefecture", Level::Municipal),
+            ("province", Level::Provincial),
+            ("PROVINCIAL", Level::Provincial),
+            ("national", Level::National),
+            ("全国", Level::National),
+            ("国家", Level::National),
+            ("地市级", Level::Municipal),
+            ("地级", Level::Municipal),
+            ("县区级", Level::County),
+            ("区县级", Level::County),
+            ("镇", Level::Town),
+            ("乡级", Level::Town),
+            ("学校", Level::School),
+            ("校", Level::School),
+            ("省级的", Level::Provincial),
+            (" 市级 ", Level::Municipal),
+        ] {
+            assert_eq!(parse(s), Ok(l), "{s}");
+        }
+        assert_eq!(parse(""), Err("required"));
+        assert_eq!(parse("市级骨干"), Err("unknown_level"));
+        let e = Level::parse("award_level", " 星级 ").unwrap_err();
+        assert_eq!(
+            (e.field, e.args.clone()),
+            ("award_level", vec![("value", "星级".to_string())])
+        );
+        assert_eq!(Level::strip_prefix("  县骨干"), Some((Level::County, "骨干")));
+        assert_eq!(Level::strip_prefix("骨干"), None);
+        let zh: Vec<&str> = Level::ALL.iter().map(|l| l.zh()).collect();
+        assert_eq!(zh, vec!["校级", "镇级", "县级", "市级", "省级", "国家级"]);
+        for l in Level::ALL {
+            assert_eq!(Level::from_code(l.code()), Some(l));
+        }
+        assert_eq!(Level::from_code("district"), None);
+    }
+
+    #[test]
     fn parses_codes_and_chinese() {
         for l in Level::ALL {
             assert_eq!(Level::parse("level", l.code()).unwrap(), l);

@@ -81,6 +81,26 @@ mod tests {
     }
 
     #[test]
+    fn equal_preferences_go_to_the_first_named() {
+        assert_eq!(Locale::negotiate("zh,en"), Locale::ZhCn);
+        assert_eq!(Locale::negotiate("en,zh"), Locale::En);
+        assert_eq!(Locale::negotiate("en;q=0.5,zh;q=0.5"), Locale::En);
+        assert_eq!(Locale::negotiate("zh;q=0.4,en;q=0.5"), Locale::En);
+        assert_eq!(Locale::negotiate("en;q=0.5,zh;q=0.6"), Locale::ZhCn);
+        // A bad weight counts as 1.
+        assert_eq!(Locale::negotiate("en;q=0.5,zh;q=x"), Locale::ZhCn);
+        assert_eq!(Locale::negotiate("en;q=-1,zh;q=0.1"), Locale::ZhCn);
+        let codes: Vec<&str> = Locale::ALL.iter().map(|l| l.code()).collect();
+        assert_eq!(codes, vec!["zh-CN", "en"]);
+        for l in Locale::ALL {
+            assert_eq!(Locale::parse(l.code()), Ok(l));
+        }
+        assert_eq!(Locale::default(), Locale::En);
+        let e = Locale::parse(" fr ").unwrap_err();
+        assert_eq!(e.args, vec![("value", "fr".to_string())]);
+    }
+
+    #[test]
     fn parse_codes() {
         assert_eq!(Locale::parse("zh_CN").unwrap(), Locale::ZhCn);
         assert_eq!(Locale::parse("EN").unwrap(), Locale::En);

@@ -175,6 +175,76 @@ mod tests {
     }
 
     #[test]
+    fn codes_and_names_at_their_limits() {
+        assert_eq!(Code::parse("code", "ab").unwrap().to_string(), "AB");
+        assert_eq!(
+            Code::parse("code", &"a".repeat(32)).unwrap().into_string(),
+            "A".repeat(32)
+        );
+        let e = Code::parse("code", &"a".repeat(33)).unwrap_err();
+        assert_eq!(
+            (e.code, e.args.clone()),
+            ("too_long", vec![("max", "32".to_string())])
+        );
+        assert_eq!(
+            Code::parse("code", "A").unwrap_err().args,
+            vec![("min", "2".to_string())]
+        );
+        assert_eq!(Code::parse("code", "A_1").unwrap().as_str(), "A_1");
+        assert_eq!(Code::parse("code", "A 1").unwrap_err().code, "code_chars");
+        assert_eq!(Code::parse("district", " ").unwrap_err().code, "required");
+        let name = "校".repeat(100);
+        assert_eq!(OrgName::parse("name", &name).unwrap().into_string(), name);
+        let e = OrgName::parse("name", &"校".repeat(101)).unwrap_err();
+        assert_eq!(
+            (e.code, e.args.clone()),
+            ("too_long", vec![("max", "100".to_string())])
+        );
+        assert_eq!(
+            OrgName::parse("name", "a\u{1b}b").unwrap_err().code,
+            "control_chars"
+        );
+        assert_eq!(OrgName::parse("name", "").unwrap_err().code, "required");
+        assert_eq!(
+            OrgName::parse_optional("name_en", " Guangfu ")
+                .unwrap()
+                .map(OrgName::into_string),
+            Some("Guangfu".to_string())
+        );
+        assert_eq!(
+            OrgName::parse_optional("name_en", "\u{7}").unwrap_err().code,
+            "control_chars"
+        );
+        let codes: Vec<&str> = SchoolType::ALL.iter().map(|t| t.code()).collect();
+        assert_eq!(
+            codes,
+            vec![
+                "kindergarten",
+                "primary",
+                "junior",
+                "senior",
+                "nine_year",
+                "vocational"
+            ]
+        );
+        for (s, t) in [
+            ("小学", SchoolType::Primary),
+            ("初级中学", SchoolType::Junior),
+            ("高中", SchoolType::Senior),
+            ("九年一贯制学校", SchoolType::NineYear),
+            ("中职", SchoolType::Vocational),
+            (" Vocational ", SchoolType::Vocational),
+        ] {
+            assert_eq!(SchoolType::parse(s), Ok(t), "{s}");
+        }
+        assert_eq!(SchoolType::parse(" ").unwrap_err().code, "required");
+        assert_eq!(
+            SchoolType::parse(" 大学 ").unwrap_err().args,
+            vec![("value", "大学".to_string())]
+        );
+    }
+
+    #[test]
     fn names() {
         assert_eq!(
             OrgName::parse("name", " 广府实验学校 ").unwrap().as_str(),

@@ -86,6 +86,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pages_and_their_neighbours() {
+        assert_eq!(
+            PageRequest::default(),
+            PageRequest {
+                page: 1,
+                per_page: 50
+            }
+        );
+        assert_eq!(PageRequest::new(Some(2), Some(500)).per_page, 500);
+        assert_eq!(PageRequest::new(Some(1_000_000), Some(1)).page, 1_000_000);
+        assert_eq!(PageRequest::new(Some(1), Some(0)).per_page, 1);
+        assert_eq!(PageRequest::new(Some(1), None).offset(), 0);
+        assert_eq!(PageRequest::new(Some(2), None).offset(), 50);
+        let page = |total, page| Paged {
+            items: Vec::<u8>::new(),
+            total,
+            page,
+            per_page: 20,
+        };
+        assert_eq!(page(0, 1).pages(), 1);
+        assert_eq!(page(20, 1).pages(), 1);
+        assert_eq!(page(21, 1).pages(), 2);
+        assert!(!page(0, 1).has_prev() && !page(0, 1).has_next());
+        assert!(page(40, 1).has_next() && !page(40, 1).has_prev());
+        assert!(page(41, 2).has_next() && page(41, 2).has_prev());
+        let mapped = Paged {
+            items: vec![1, 2],
+            total: 42,
+            page: 2,
+            per_page: 2,
+        }
+        .map(|x| x * 10);
+        assert_eq!(
+            (mapped.items, mapped.total, mapped.page, mapped.per_page),
+            (vec![10, 20], 42, 2, 2)
+        );
+    }
+
+    #[test]
     fn clamps() {
         let p = PageRequest::new(Some(0), Some(10_000));
         assert_eq!((p.page, p.per_page), (1, 500));

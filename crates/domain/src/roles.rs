@@ -175,4 +175,79 @@ mod tests {
             "d:1"
         );
     }
+
+    #[test]
+    fn roles_levels_and_scopes() {
+        let codes: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        assert_eq!(
+            codes,
+            vec![
+                "teacher",
+                "mentor",
+                "group_leader",
+                "training_director",
+                "principal",
+                "district_admin",
+                "inspector",
+                "system_admin"
+            ]
+        );
+        let admins: Vec<Role> = Role::ALL.into_iter().filter(|r| r.is_admin()).collect();
+        assert_eq!(
+            admins,
+            vec![
+                Role::TrainingDirector,
+                Role::Principal,
+                Role::DistrictAdmin,
+                Role::SystemAdmin
+            ]
+        );
+        let school: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.level() == RoleLevel::School)
+            .collect();
+        assert_eq!(
+            school,
+            vec![
+                Role::Teacher,
+                Role::Mentor,
+                Role::GroupLeader,
+                Role::TrainingDirector,
+                Role::Principal
+            ]
+        );
+        assert_eq!(Role::Inspector.level(), RoleLevel::District);
+        assert_eq!(Role::SystemAdmin.level(), RoleLevel::Global);
+        assert_eq!(Role::parse(" group-leader ").unwrap(), Role::GroupLeader);
+        assert_eq!(
+            Role::parse(" cook ").unwrap_err().args,
+            vec![("value", "cook".to_string())]
+        );
+        let g = Grant::new(Role::Mentor, Some(3), Some(9)).unwrap();
+        assert_eq!(
+            (g.role(), g.district_id(), g.school_id()),
+            (Role::Mentor, Some(3), Some(9))
+        );
+        assert_eq!(g.scope_key(), "s:9");
+        assert_eq!(
+            Grant::new(Role::Inspector, Some(3), None).unwrap().scope_key(),
+            "d:3"
+        );
+        assert_eq!(
+            Grant::new(Role::SystemAdmin, None, None).unwrap().scope_key(),
+            "global"
+        );
+        assert_eq!(
+            Grant::new(Role::Teacher, None, Some(9)).unwrap_err().code,
+            "role_needs_school"
+        );
+        assert_eq!(
+            Grant::new(Role::DistrictAdmin, None, None).unwrap_err().code,
+            "role_needs_district"
+        );
+        assert_eq!(
+            Grant::new(Role::SystemAdmin, None, Some(9)).unwrap_err().code,
+            "role_is_global"
+        );
+    }
 }

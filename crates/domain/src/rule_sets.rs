@@ -245,4 +245,42 @@ mod tests {
         tiers.take_effect(&TierRules::standard(), d(11, 2));
         assert_eq!(tiers, TierRules::standard());
     }
+
+    #[test]
+    fn kinds_codes_and_missing_rules() {
+        let names: Vec<&str> = [
+            ChangeKind::Added,
+            ChangeKind::Removed,
+            ChangeKind::Changed,
+            ChangeKind::Reordered,
+        ]
+        .map(ChangeKind::code)
+        .to_vec();
+        assert_eq!(names, vec!["added", "removed", "changed", "reordered"]);
+        assert_eq!((TierRules::KIND, DutySet::KIND), ("tiers", "duties"));
+        const { assert!(DutySet::DATED && !TierRules::DATED) };
+        assert_eq!(TierRules::fallback(), TierRules::standard());
+        assert!(DutySet::fallback().rules.is_empty());
+        let mut a = DutySet::default();
+        a.adopt(presets::find("observation-quotas").expect("preset"));
+        let code = a.rules[0].code.clone();
+        let empty = DutySet::default();
+        // A rule in neither set is the same in both; in one only, it is not.
+        assert!(a.same_rule(&a, "nothing"));
+        assert!(!a.same_rule(&empty, &code));
+        assert!(!empty.same_rule(&a, &code));
+        assert!(a.same_rule(&a, &code));
+        // A new rule typed with its own day keeps it.
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 20);
+        let mut b = a.clone();
+        b.rules[0].since = day;
+        b.take_effect(&empty, chrono::NaiveDate::from_ymd_opt(2026, 11, 2));
+        assert_eq!(b.rules[0].since, day);
+        // Tiers: the same rules in the same order differ in nothing.
+        let t = TierRules::standard();
+        let mut moved = t.clone();
+        moved.tiers.swap(0, 1);
+        assert_eq!(codes(&t.changes(&moved)), vec![(ChangeKind::Reordered, "")]);
+        assert!(t.same_rule(&moved, "young"));
+    }
 }

@@ -368,4 +368,258 @@ mod tests {
             ]
         );
     }
+
+    /// Eight staff, no two counts alike where it can be helped: ages on
+    /// the bands' edges, teaching years on theirs, every employment, five
+    /// kinds of post, honours at several levels (one expired).
+    fn uneven_school() -> Vec<TeacherFacts> {
+        let honour = |kind, level, until| HonourFact {
+            kind,
+            level,
+            granted_year: Some(2020),
+            valid_until_year: until,
+            status: HonourStatus::Active,
+        };
+        #[allow(clippy::too_many_arguments)]
+        let t = |age: i32,
+                 years: i32,
+                 employment,
+                 post,
+                 front_line,
+                 education,
+                 major_matches,
+                 gender,
+                 honours: Vec<HonourFact>| TeacherFacts {
+            birth_date: Some(d(2025 - age, 9, 1)),
+            work_start: Some(d(2025 - years, 9, 1)),
+            employment: Some(employment),
+            post: Some(post),
+            front_line: Some(front_line),
+            education: Some(education),
+            major_matches,
+            gender: Some(gender),
+            honours,
+            ..Default::default()
+        };
+        use Education::*;
+        use Employment::*;
+        use Gender::*;
+        use Post::*;
+        vec![
+            t(
+                29,
+                2,
+                OnEstablishment,
+                FullTimeTeacher,
+                true,
+                Master,
+                Some(true),
+                Female,
+                vec![
+                    honour(HonourKind::Backbone, Level::Municipal, None),
+                    honour(HonourKind::RisingStar, Level::School, None),
+                ],
+            ),
+            t(
+                30,
+                5,
+                OnEstablishment,
+                FullTimeTeacher,
+                true,
+                Bachelor,
+                Some(false),
+                Male,
+                vec![
+                    honour(HonourKind::Backbone, Level::County, None),
+                    honour(HonourKind::Backbone, Level::School, None),
+                ],
+            ),
+            t(
+                34,
+                6,
+                Contract,
+                FullTimeTeacher,
+                true,
+                Associate,
+                Some(true),
+                Female,
+                vec![],
+            ),
+            t(35, 10, Contract, CareStaff, true, Secondary, None, Female, vec![]),
+            t(
+                39,
+                15,
+                Contract,
+                CareStaff,
+                true,
+                HighSchool,
+                None,
+                Female,
+                vec![],
+            ),
+            t(
+                40,
+                16,
+                Employment::Other,
+                Admin,
+                false,
+                Doctor,
+                None,
+                Male,
+                vec![
+                    honour(HonourKind::Backbone, Level::County, Some(2030)),
+                    honour(HonourKind::FamousTeacher, Level::Provincial, None),
+                ],
+            ),
+            t(
+                55,
+                33,
+                Contract,
+                FullTimeTeacher,
+                false,
+                Bachelor,
+                None,
+                Male,
+                vec![
+                    // Expired: not counted.
+                    honour(HonourKind::Backbone, Level::School, Some(2024)),
+                ],
+            ),
+            TeacherFacts::default(),
+        ]
+    }
+
+    #[test]
+    fn an_uneven_school_is_counted_field_by_field() {
+        let a = analyse(&uneven_school(), d(2025, 9, 1));
+        let of8 = |c| Share::new(c, 8);
+        assert_eq!(a.as_of, d(2025, 9, 1));
+        assert_eq!(a.staff, 8);
+        assert_eq!(
+            a.by_employment,
+            vec![
+                (Employment::OnEstablishment, of8(2)),
+                (Employment::Contract, of8(4)),
+                (Employment::Other, of8(1)),
+            ]
+        );
+        assert_eq!(a.employment_unknown, 1);
+        assert_eq!(a.employment(Employment::Contract), of8(4));
+        assert_eq!(a.employment(Employment::Other), of8(1));
+        assert_eq!(
+            a.by_post,
+            vec![
+                (Post::FullTimeTeacher, of8(4)),
+                (Post::CareStaff, of8(2)),
+                (Post::Admin, of8(1)),
+            ]
+        );
+        assert_eq!(a.front_line, of8(5));
+        assert_eq!(
+            a.front_line_by_employment,
+            vec![
+                (Employment::OnEstablishment, Share::new(2, 5)),
+                (Employment::Contract, Share::new(3, 5)),
+            ]
+        );
+        assert_eq!(
+            a.front_line_employment(Employment::OnEstablishment),
+            Share::new(2, 5)
+        );
+        assert_eq!(a.front_line_employment(Employment::Other), Share::new(0, 5));
+        assert_eq!(
+            a.front_line_contract_by_post,
+            vec![(Post::FullTimeTeacher, 1), (Post::CareStaff, 2)]
+        );
+        assert_eq!(a.front_line_full_time_teachers, 3);
+        let h = |kind, level, teachers| HonourCount {
+            kind,
+            level,
+            teachers,
+        };
+        assert_eq!(
+            a.honours,
+            vec![
+                h(HonourKind::Backbone, Level::Municipal, 1),
+                h(HonourKind::Backbone, Level::County, 2),
+                h(HonourKind::FamousTeacher, Level::Provincial, 1),
+                h(HonourKind::RisingStar, Level::School, 1),
+            ]
+        );
+        assert_eq!(a.honour(HonourKind::Backbone, Level::County), 2);
+        assert_eq!(a.honour(HonourKind::Backbone, Level::Municipal), 1);
+        assert_eq!(a.honour(HonourKind::Backbone, Level::School), 0);
+        assert_eq!(a.honour(HonourKind::FamousTeacher, Level::Provincial), 1);
+        assert_eq!(
+            a.backbone_by_level,
+            vec![(Level::Municipal, 1), (Level::County, 2)]
+        );
+        assert_eq!(a.backbone_total, of8(3));
+        assert_eq!(a.backbone_front_line, 2);
+        // 29 is under 30; 30 is not, but is under 35; 35 is under 40; 40 is not.
+        assert_eq!(a.under_age, vec![(30, of8(1)), (35, of8(3)), (40, of8(5))]);
+        assert_eq!(a.under(35), of8(3));
+        assert_eq!(a.under(40), of8(5));
+        assert_eq!(a.under(45), of8(0));
+        assert_eq!(a.age_unknown, 1);
+        let avg = a.average_age.unwrap();
+        assert!((avg - 262.0 / 7.0).abs() < 1e-9, "{avg}");
+        // 5 years is up to 5; 6 and 15 are 6–15; 16 is over 15.
+        assert_eq!(
+            a.by_years,
+            vec![
+                (YearsBand::UpTo5, of8(2)),
+                (YearsBand::From6To15, of8(3)),
+                (YearsBand::Over15, of8(2)),
+            ]
+        );
+        assert_eq!(a.years_unknown, 1);
+        assert_eq!(
+            a.by_education,
+            vec![
+                (Education::HighSchool, of8(1)),
+                (Education::Secondary, of8(1)),
+                (Education::Associate, of8(1)),
+                (Education::Bachelor, of8(2)),
+                (Education::Master, of8(1)),
+                (Education::Doctor, of8(1)),
+            ]
+        );
+        assert_eq!(a.education_unknown, 1);
+        assert_eq!(a.bachelor_or_above, of8(4));
+        assert_eq!(a.full_time_teachers, 4);
+        assert_eq!(a.major_matches, Share::new(2, 3));
+        assert_eq!(
+            a.by_gender,
+            vec![(Gender::Male, of8(3)), (Gender::Female, of8(4))]
+        );
+    }
+
+    #[test]
+    fn no_staff_no_average() {
+        let a = analyse(&[], d(2025, 9, 1));
+        assert_eq!((a.staff, a.average_age), (0, None));
+        assert_eq!(a.employment(Employment::Contract), Share::new(0, 0));
+        assert_eq!(a.under(30), Share::new(0, 0));
+        let unknown = [TeacherFacts::default()];
+        assert_eq!(analyse(&unknown, d(2025, 9, 1)).average_age, None);
+    }
+
+    #[test]
+    fn bands_and_shares_at_their_edges() {
+        let bands: Vec<&str> = [0, 5, 6, 15, 16]
+            .iter()
+            .map(|y| YearsBand::of(*y).code())
+            .collect();
+        assert_eq!(bands, vec!["up_to_5", "up_to_5", "6_to_15", "6_to_15", "over_15"]);
+        assert_eq!(
+            YearsBand::ALL.map(YearsBand::code),
+            ["up_to_5", "6_to_15", "over_15"]
+        );
+        assert_eq!(Share::new(1, 3).percent(), 33);
+        assert_eq!(Share::new(2, 3).percent(), 67);
+        assert_eq!(Share::new(1, 200).percent(), 1);
+        assert_eq!(Share::new(3, 3).percent(), 100);
+        assert_eq!(Share::default(), Share::new(0, 0));
+    }
 }

@@ -190,4 +190,63 @@ mod tests {
         assert_eq!(t.age(d), Some(34));
         assert_eq!(t.teaching_years(d), Some(12));
     }
+
+    #[test]
+    fn yes_no_and_derived_facts_at_their_edges() {
+        for yes in ["是", "Y", "yes", "TRUE", "1", "√", "✓", "对口", "一线", "有"] {
+            assert_eq!(parse_yes_no("f", yes), Ok(true), "{yes}");
+        }
+        for no in ["否", "n", "No", "false", "0", "×", "✗", "不对口", "非一线", "无"] {
+            assert_eq!(parse_yes_no("f", no), Ok(false), "{no}");
+        }
+        let e = parse_yes_no("front_line", "  ").unwrap_err();
+        assert_eq!((e.field, e.code), ("front_line", "required"));
+        assert_eq!(
+            parse_yes_no("f", " 也许 ").unwrap_err().args,
+            vec![("value", "也许".to_string())]
+        );
+        // A birthday on the day counts; the day before it does not.
+        let t = TeacherFacts {
+            birth_date: NaiveDate::from_ymd_opt(1990, 9, 1),
+            work_start: NaiveDate::from_ymd_opt(2026, 9, 1),
+            post: Some(Post::FullTimeTeacher),
+            ..Default::default()
+        };
+        let on = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+        assert_eq!(t.age(on), Some(35));
+        // Starting next year: no negative teaching years.
+        assert_eq!(t.teaching_years(on), Some(0));
+        assert!(t.is_full_time_teacher());
+        let care = TeacherFacts {
+            post: Some(Post::CareStaff),
+            ..Default::default()
+        };
+        assert!(!care.is_full_time_teacher());
+        assert!(!TeacherFacts::default().is_full_time_teacher());
+        assert_eq!((care.age(on), care.teaching_years(on)), (None, None));
+    }
+
+    #[test]
+    fn the_highest_level_held_in_the_year() {
+        use crate::honour::HonourStatus;
+        let h = |kind, level, granted| HonourFact {
+            kind,
+            level,
+            granted_year: Some(granted),
+            valid_until_year: None,
+            status: HonourStatus::Active,
+        };
+        let t = TeacherFacts {
+            honours: vec![
+                h(HonourKind::Backbone, Level::County, 2020),
+                h(HonourKind::Backbone, Level::Municipal, 2024),
+                h(HonourKind::RisingStar, Level::Provincial, 2020),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(t.honour_level(HonourKind::Backbone, 2023), Some(Level::County));
+        assert_eq!(t.honour_level(HonourKind::Backbone, 2024), Some(Level::Municipal));
+        assert_eq!(t.honour_level(HonourKind::Backbone, 2019), None);
+        assert_eq!(t.honour_level(HonourKind::FamousTeacher, 2024), None);
+    }
 }

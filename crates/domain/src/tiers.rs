@@ -53,6 +53,22 @@ pub struct TierRule {
 }
 
 impl TierRule {
+    /// A tier with its names and no conditions yet: everyone left, until
+    /// some are set.
+    pub fn named(code: &str, name_zh: &str, name_en: &str) -> Self {
+        Self {
+            code: code.into(),
+            name_zh: name_zh.into(),
+            name_en: name_en.into(),
+            combine: Combine::All,
+            age_below: None,
+            age_at_least: None,
+            years_at_most: None,
+            years_at_least: None,
+            honour: None,
+        }
+    }
+
     fn has_conditions(&self) -> bool {
         self.age_below.is_some()
             || self.age_at_least.is_some()
@@ -228,17 +244,7 @@ impl TierRules {
     /// prospective-backbone title), young (under 35), veteran (50 or older),
     /// and mature for everyone else.
     pub fn standard() -> Self {
-        let t = |code: &str, zh: &str, en: &str| TierRule {
-            code: code.into(),
-            name_zh: zh.into(),
-            name_en: en.into(),
-            combine: Combine::All,
-            age_below: None,
-            age_at_least: None,
-            years_at_most: None,
-            years_at_least: None,
-            honour: None,
-        };
+        let t = TierRule::named;
         Self {
             tiers: vec![
                 TierRule {
@@ -511,5 +517,274 @@ mod tests {
     fn overrides_explain_the_reason() {
         let r = TierRules::standard().overridden("backbone", "区级骨干公示中");
         assert_eq!(r.explain(Locale::ZhCn), "骨干教师：人工指定：区级骨干公示中");
+    }
+
+    fn tier(code: &str) -> TierRule {
+        TierRule::named(code, &format!("{code}层"), &format!("{code} tier"))
+    }
+
+    #[test]
+    fn a_teacher_of_exactly_35_is_no_longer_young() {
+        let rules = TierRules::standard();
+        let as_of = d(AS_OF.0, AS_OF.1, AS_OF.2);
+        // 35 on the day: not under 35.
+        let r = rules.classify(&teacher((1990, 9, 1), (2013, 9, 1)), as_of, 2025);
+        assert_eq!(r.tier.as_deref(), Some("mature"));
+        // 35 tomorrow: still young today, and says so.
+        let r = rules.classify(&teacher((1990, 9, 2), (2013, 9, 1)), as_of, 2025);
+        assert_eq!(r.tier.as_deref(), Some("young"));
+        assert_eq!(r.explain(Locale::En), "Young teachers: age 34 < 35");
+        // Exactly 50: a veteran.
+        let r = rules.classify(&teacher((1975, 9, 1), (1997, 9, 1)), as_of, 2025);
+        assert_eq!(r.tier.as_deref(), Some("veteran"));
+        assert_eq!(r.explain(Locale::ZhCn), "老教师：年龄 50 ≥ 50");
+        assert_eq!(r.explain(Locale::En), "Veteran teachers: age 50 ≥ 50");
+        let r = rules.classify(&teacher((1975, 9, 2), (1997, 9, 1)), as_of, 2025);
+        assert_eq!(r.tier.as_deref(), Some("mature"));
+    }
+
+    #[test]
+    fn every_condition_is_checked_at_its_bound_and_explained() {
+        let as_of = d(AS_OF.0, AS_OF.1, AS_OF.2);
+        let mut t = tier("mid");
+        t.years_at_least = Some(6);
+        t.years_at_most = Some(15);
+        let rules = TierRules { tiers: vec![t] };
+        rules.validate().unwrap();
+        let at = |years: i32| rules.classify(&teacher((1980, 1, 1), (2025 - years, 9, 1)), as_of, 2025);
+        let got: Vec<bool> = [5, 6, 15, 16].iter().map(|y| at(*y).tier.is_some()).collect();
+        assert_eq!(got, vec![false, true, true, false]);
+        assert_eq!(
+            at(6).explain(Locale::En),
+            "mid tier: teaching years 6 ≤ 15, teaching years 6 ≥ 6"
+        );
+        assert_eq!(at(15).explain(Locale::ZhCn), "mid层：教龄 15 ≤ 15，教龄 15 ≥ 6");
+        // No tier applies: explained with the last tier's conditions.
+        assert_eq!(at(16).explain(Locale::ZhCn), "未分层：教龄 16 > 15，教龄 16 ≥ 6");
+        assert_eq!(
+            at(5).explain(Locale::En),
+            "no tier: teaching years 5 ≤ 15, teaching years 5 < 6"
+        );
+        assert_eq!(at(5).checks.len(), 2);
+
+        let mut t = tier("old");
+        t.age_at_least = Some(45);
+        let rules = TierRules { tiers: vec![t] };
+        let r = rules.classify(&teacher((1981, 1, 1), (2005, 9, 1)), as_of, 2025);
+        assert_eq!(r.explain(Locale::ZhCn), "未分层：年龄 44 < 45");
+        let r = rules.classify(&TeacherFacts::default(), as_of, 2025);
+        assert_eq!(r.explain(Locale::ZhCn), "未分层：年龄 未知 < 45");
+
+        let mut t = tier("young");
+        t.age_below = Some(30);
+        let r = TierRules { tiers: vec![t] }.classify(&teacher((1990, 1, 1), (2015, 9, 1)), as_of, 2025);
+        assert_eq!(r.explain(Locale::ZhCn), "未分层：年龄 35 ≥ 30");
+
+        // Honour conditions, held and not.
+        let mut t = tier("bb");
+        t.honour = Some(HonourCondition {
+            kind: HonourKind::DisciplineLeader,
+            min_level: Level::Municipal,
+        });
+        let rules = TierRules { tiers: vec![t] };
+        let mut who = teacher((1980, 1, 1), (2002, 9, 1));
+        let r = rules.classify(&who, as_of, 2025);
+        assert_eq!(r.explain(Locale::ZhCn), "未分层：无学科带头人称号");
+        assert_eq!(r.explain(Locale::En), "no tier: no discipline leader title");
+        who.honours.push(HonourFact {
+            kind: HonourKind::DisciplineLeader,
+            level: Level::County,
+            granted_year: Some(2020),
+            valid_until_year: None,
+            status: HonourStatus::Active,
+        });
+        let r = rules.classify(&who, as_of, 2025);
+        assert_eq!(r.tier, None);
+        assert_eq!(
+            r.explain(Locale::En),
+            "no tier: county discipline leader (needs municipal or above)"
+        );
+        who.honours[0].level = Level::Municipal;
+        let r = rules.classify(&who, as_of, 2025);
+        assert_eq!(r.tier.as_deref(), Some("bb"));
+        assert_eq!(r.explain(Locale::ZhCn), "bb层：市级学科带头人（要求市级及以上）");
+        // A title granted in a later year does not count yet.
+        who.honours[0].granted_year = Some(2026);
+        assert_eq!(rules.classify(&who, as_of, 2025).tier, None);
+        assert_eq!(rules.classify(&who, as_of, 2026).tier.as_deref(), Some("bb"));
+    }
+
+    #[test]
+    fn any_explains_with_the_conditions_that_held() {
+        let mut t = tier("new");
+        t.combine = Combine::Any;
+        t.age_below = Some(30);
+        t.years_at_most = Some(3);
+        let rules = TierRules {
+            tiers: vec![t, tier("rest")],
+        };
+        rules.validate().unwrap();
+        let as_of = d(AS_OF.0, AS_OF.1, AS_OF.2);
+        let both = rules.classify(&teacher((2000, 1, 1), (2024, 9, 1)), as_of, 2025);
+        assert_eq!(
+            both.explain(Locale::En),
+            "new tier: age 25 < 30, teaching years 1 ≤ 3"
+        );
+        let one = rules.classify(&teacher((1980, 1, 1), (2024, 9, 1)), as_of, 2025);
+        assert_eq!(one.explain(Locale::En), "new tier: teaching years 1 ≤ 3");
+        let none = rules.classify(&teacher((1980, 1, 1), (2010, 9, 1)), as_of, 2025);
+        assert_eq!(none.tier.as_deref(), Some("rest"));
+        // With "all", one condition is not enough.
+        let mut rules = rules;
+        rules.tiers[0].combine = Combine::All;
+        assert_eq!(
+            rules
+                .classify(&teacher((1980, 1, 1), (2024, 9, 1)), as_of, 2025)
+                .tier
+                .as_deref(),
+            Some("rest")
+        );
+        // No tier at all: "no tier" alone.
+        let empty = TierResult {
+            tier: None,
+            name_zh: None,
+            name_en: None,
+            checks: Vec::new(),
+        };
+        assert_eq!(
+            (empty.explain(Locale::ZhCn), empty.explain(Locale::En)),
+            ("未分层".into(), "no tier".into())
+        );
+    }
+
+    #[test]
+    fn tier_rules_are_checked_field_by_field() {
+        let code = |rules: &TierRules| {
+            let e = rules.validate().unwrap_err();
+            (
+                e.field,
+                e.code,
+                e.args.iter().find(|a| a.0 == "n").map(|a| a.1.clone()),
+            )
+        };
+        let n = |i: &str| Some(i.to_string());
+        assert_eq!(code(&TierRules { tiers: vec![] }), ("tiers", "no_tiers", None));
+        for bad in ["", "   ", "Young", "young ones", "青年", &"a".repeat(33)] {
+            let mut r = TierRules::standard();
+            r.tiers[1].code = bad.to_string();
+            assert_eq!(code(&r), ("code", "tier_code", n("2")), "{bad:?}");
+        }
+        for good in ["young_2", &"a".repeat(32)] {
+            let mut r = TierRules::standard();
+            r.tiers[1].code = good.to_string();
+            assert!(r.validate().is_ok(), "{good}");
+        }
+        let mut r = TierRules::standard();
+        r.tiers[2].name_zh = " ".into();
+        assert_eq!(code(&r), ("name", "tier_name_missing", n("3")));
+        let mut r = TierRules::standard();
+        r.tiers[2].name_en = String::new();
+        assert_eq!(code(&r), ("name", "tier_name_missing", n("3")));
+        for (i, field) in ["age_below", "age_at_least", "years_at_most", "years_at_least"]
+            .iter()
+            .enumerate()
+        {
+            for (v, ok) in [(-1, false), (0, true), (80, true), (81, false)] {
+                let mut t = tier("t");
+                match i {
+                    0 => t.age_below = Some(v),
+                    1 => t.age_at_least = Some(v),
+                    2 => t.years_at_most = Some(v),
+                    _ => t.years_at_least = Some(v),
+                }
+                let r = TierRules { tiers: vec![t] };
+                if ok {
+                    assert!(r.validate().is_ok(), "{field} {v}");
+                } else {
+                    assert_eq!(code(&r), (*field, "tier_number", n("1")), "{field} {v}");
+                }
+            }
+        }
+        // Contradictions, for "all" only; equal bounds are fine for years
+        // (exactly 10) but not for ages (under 40 and at least 40).
+        let years: fn(&mut TierRule, i32) = |t, least| {
+            t.years_at_most = Some(10);
+            t.years_at_least = Some(least);
+        };
+        let ages: fn(&mut TierRule, i32) = |t, least| {
+            t.age_below = Some(40);
+            t.age_at_least = Some(least);
+        };
+        for (field, set, bad, good) in [("years_at_least", years, 11, 10), ("age_at_least", ages, 40, 39)] {
+            let mut r = TierRules {
+                tiers: vec![tier("t")],
+            };
+            set(&mut r.tiers[0], bad);
+            assert_eq!(code(&r), (field, "tier_contradiction", n("1")));
+            r.tiers[0].combine = Combine::Any;
+            assert!(r.validate().is_ok(), "{field}");
+            r.tiers[0].combine = Combine::All;
+            set(&mut r.tiers[0], good);
+            assert!(r.validate().is_ok(), "{field}");
+        }
+        // A catch-all tier must be the last.
+        let r = TierRules {
+            tiers: vec![tier("all"), tier("rest")],
+        };
+        assert_eq!(code(&r).1, "tier_catch_all_not_last");
+        assert!(
+            TierRules {
+                tiers: vec![tier("all")]
+            }
+            .validate()
+            .is_ok()
+        );
+        // Each condition alone makes a tier conditional.
+        for i in 0..5 {
+            let mut t = tier("t");
+            match i {
+                0 => t.age_below = Some(30),
+                1 => t.age_at_least = Some(30),
+                2 => t.years_at_most = Some(3),
+                3 => t.years_at_least = Some(3),
+                _ => {
+                    t.honour = Some(HonourCondition {
+                        kind: HonourKind::Backbone,
+                        min_level: Level::School,
+                    })
+                }
+            }
+            assert!(
+                TierRules {
+                    tiers: vec![t, tier("rest")]
+                }
+                .validate()
+                .is_ok(),
+                "{i}"
+            );
+        }
+    }
+
+    #[test]
+    fn overrides_and_lookups() {
+        let rules = TierRules::standard();
+        let r = rules.overridden("young", "新调入");
+        assert_eq!(r.tier.as_deref(), Some("young"));
+        assert_eq!(r.explain(Locale::En), "Young teachers: set by hand: 新调入");
+        let r = rules.overridden("retired", "返聘");
+        assert_eq!(
+            (r.name_zh.as_deref(), r.name_en.as_deref()),
+            (Some("retired"), Some("retired"))
+        );
+        assert_eq!(r.explain(Locale::ZhCn), "retired：人工指定：返聘");
+        assert_eq!(
+            rules.find("veteran").map(|t| t.name(Locale::ZhCn)),
+            Some("老教师")
+        );
+        assert_eq!(
+            rules.find("veteran").map(|t| t.name(Locale::En)),
+            Some("Veteran teachers")
+        );
+        assert!(rules.find("nobody").is_none());
     }
 }

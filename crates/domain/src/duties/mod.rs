@@ -907,4 +907,6 @@ impl DutySet {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_bounds;
+#[cfg(test)]
 mod tests_edges;

@@ -11,14 +11,14 @@ use crate::teacher::TeacherFacts;
 use crate::tiers::TierRules;
 use proptest::prelude::*;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
 /// 2025–2026 with a winter holiday 24 Jan – 26 Feb and a semester ending
 /// on Friday 10 July (its last week from the first day, 27 Feb, is that
 /// one day).
-fn calendar() -> Calendar {
+pub(super) fn calendar() -> Calendar {
     Calendar::new(vec![
         SchoolYear::new(
             2025,
@@ -31,7 +31,7 @@ fn calendar() -> Calendar {
     ])
 }
 
-fn teacher() -> DutyPerson {
+pub(super) fn teacher() -> DutyPerson {
     DutyPerson {
         facts: TeacherFacts {
             id: 1,
@@ -45,7 +45,13 @@ fn teacher() -> DutyPerson {
     }
 }
 
-fn rule(code: &str, kinds: &[&str], count: f64, period: &str, every: Option<&str>) -> DutyRuleInput {
+pub(super) fn rule(
+    code: &str,
+    kinds: &[&str],
+    count: f64,
+    period: &str,
+    every: Option<&str>,
+) -> DutyRuleInput {
     DutyRuleInput {
         code: code.into(),
         name_zh: code.into(),
@@ -58,7 +64,7 @@ fn rule(code: &str, kinds: &[&str], count: f64, period: &str, every: Option<&str
     }
 }
 
-fn item(id: i64, kind: CountedKind, date: NaiveDate, amount: f64) -> Item {
+pub(super) fn item(id: i64, kind: CountedKind, date: NaiveDate, amount: f64) -> Item {
     Item {
         id,
         kind,
@@ -72,7 +78,23 @@ fn item(id: i64, kind: CountedKind, date: NaiveDate, amount: f64) -> Item {
     }
 }
 
-fn eval(rules: Vec<DutyRuleInput>, cal: &Calendar, as_of: NaiveDate, items: &[Item]) -> Vec<Progress> {
+pub(super) fn eval(
+    rules: Vec<DutyRuleInput>,
+    cal: &Calendar,
+    as_of: NaiveDate,
+    items: &[Item],
+) -> Vec<Progress> {
+    eval_for(rules, cal, as_of, &teacher(), items)
+}
+
+/// The rules, as typed, for `who` on `as_of`.
+pub(super) fn eval_for(
+    rules: Vec<DutyRuleInput>,
+    cal: &Calendar,
+    as_of: NaiveDate,
+    who: &DutyPerson,
+    items: &[Item],
+) -> Vec<Progress> {
     let set = DutySetInput { rules }.parse(None).unwrap();
     let tiers = TierRules::standard();
     let ctx = Context {
@@ -80,7 +102,7 @@ fn eval(rules: Vec<DutyRuleInput>, cal: &Calendar, as_of: NaiveDate, items: &[It
         tiers: &tiers,
         as_of,
     };
-    evaluate(&set, &ctx, &teacher(), items)
+    evaluate(&set, &ctx, who, items)
 }
 
 fn visits() -> DutyRuleInput {

@@ -1,7 +1,7 @@
 //! Tier rules as data per school and year, inheritance, and overrides.
 
 use chrono::NaiveDate;
-use lingyan_domain::tiers::{Combine, TierRule};
+use lingyan_domain::tiers::TierRule;
 use lingyan_domain::{PageRequest, TierRules};
 use lingyan_store::teachers::{TeacherFilter, list};
 use lingyan_store::testing::{Db, demo};
@@ -64,20 +64,8 @@ async fn rules_by_year_and_overrides(db: Db) {
 
     // Bad rules are refused with the tier named.
     let mut bad = TierRules::standard();
-    bad.tiers.insert(
-        0,
-        TierRule {
-            code: "everyone".into(),
-            name_zh: "全体".into(),
-            name_en: "everyone".into(),
-            combine: Combine::All,
-            age_below: None,
-            age_at_least: None,
-            years_at_most: None,
-            years_at_least: None,
-            honour: None,
-        },
-    );
+    bad.tiers
+        .insert(0, TierRule::named("everyone", "全体", "everyone"));
     let e = tiers::set(&store, &scope, gf.district_id, Some(gf.id), 2026, bad)
         .await
         .unwrap_err();
