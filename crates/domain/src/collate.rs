@@ -218,9 +218,10 @@ mod tests {
         assert_eq!(numeral_value(&[1, 0, 1]), 101);
         // 二〇二五 is a year read digit by digit.
         assert_eq!(text_key("二〇二五"), "002025");
-        assert_eq!(numeral('零'), Some(0));
-        assert_eq!(numeral('两'), Some(2));
-        assert_eq!(numeral('百'), None);
+        let digits: Vec<Option<u32>> = "〇零一二两三四五六七八九十百".chars().map(numeral).collect();
+        let want = [0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(Some);
+        assert_eq!(digits[..13], want);
+        assert_eq!(digits[13], None);
         assert_eq!(name_key("曾敏"), format!("zeng{sep}min{sep}"));
         assert_eq!(name_key(" 张 "), format!("zhang{sep}"));
         assert_eq!(name_key("Zoe"), "zoe");

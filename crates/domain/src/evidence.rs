@@ -1068,6 +1068,8 @@ mod tests {
         assert_eq!(fmt_num(0.1 + 0.2), "0.3");
         assert_eq!(fmt_num(1e15), "1000000000000000");
         assert_eq!(fmt_num(0.0), "0");
+        // Past what an i64 holds, a whole number is still written in full.
+        assert_eq!(fmt_num(1e20), "100000000000000000000");
     }
 
     #[test]
@@ -1107,6 +1109,7 @@ mod tests {
             ("1", "inf", "cost", "not_a_decimal"),
         ] {
             let e = visit(days, cost).unwrap_err();
+            assert_eq!(e.len(), 1, "{e:?}");
             assert_eq!((e[0].field, e[0].code), (field, code), "{days} {cost}");
         }
         let cost = |c: &str| match visit("2", c).unwrap().details {

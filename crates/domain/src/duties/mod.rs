@@ -541,7 +541,7 @@ impl DutyRuleInput {
 
         // Which evidence.
         let mut kinds = Vec::new();
-        for k in &self.kinds {
+        for k in self.kinds.iter().filter(|k| !k.trim().is_empty()) {
             match CountedKind::parse("kinds", k) {
                 Ok(k) if !kinds.contains(&k) => kinds.push(k),
                 Ok(_) => {}

@@ -189,18 +189,31 @@ pub fn digest<'a>(
             u => format!("this {}", u.name(Locale::En)),
         };
         let (n, m) = (unmet.len(), overdue.len());
-        let mut text_zh = format!("{n} 位教师{this_zh}尚未完成“{}”（{due} 截止）", r.name_zh);
-        let mut text_en = format!(
-            "{n} teacher{} {} not yet met “{}” {this_en} (ends {})",
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "has" } else { "have" },
-            r.name_en,
-            written(due, Locale::En)
-        );
-        if m > 0 {
-            text_zh.push_str(&format!("；{m} 位已逾期"));
-            text_en.push_str(&format!("; {m} overdue"));
-        }
+        let (text_zh, text_en) = if n == 0 {
+            // Nobody short of what falls due now; some behind from before.
+            (
+                format!("{m} 位教师“{}”已逾期", r.name_zh),
+                format!(
+                    "{m} teacher{} overdue on “{}”",
+                    if m == 1 { " is" } else { "s are" },
+                    r.name_en
+                ),
+            )
+        } else {
+            let mut zh = format!("{n} 位教师{this_zh}尚未完成“{}”（{due} 截止）", r.name_zh);
+            let mut en = format!(
+                "{n} teacher{} {} not yet met “{}” {this_en} (ends {})",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "has" } else { "have" },
+                r.name_en,
+                written(due, Locale::En)
+            );
+            if m > 0 {
+                zh.push_str(&format!("；{m} 位已逾期"));
+                en.push_str(&format!("; {m} overdue"));
+            }
+            (zh, en)
+        };
         lines.push(DigestLine {
             rule: r.code.clone(),
             name_zh: r.name_zh.clone(),

@@ -652,7 +652,674 @@ fn statuses_have_codes_names_and_severities() {
         ]
     );
     let p = &eval(vec![weekly()], &Calendar::default(), d(2025, 9, 8), &[])[0];
-    assert_eq!(p.explain(crate::locale::Locale::ZhCn), p.explain_zh);
-    assert_eq!(p.explain(crate::locale::Locale::En), p.explain_en);
+    assert_eq!(p.explain(Locale::ZhCn), p.explain_zh);
+    assert_eq!(p.explain(Locale::En), p.explain_en);
     assert_ne!(p.explain_zh, p.explain_en);
+}
+
+fn progress(rule: &str, status: DutyStatus, due: NaiveDate, due_met: bool, remaining: f64) -> Progress {
+    Progress {
+        rule: rule.into(),
+        status,
+        required: 2.0,
+        done: 2.0 - remaining,
+        remaining,
+        expected: 0.0,
+        from: d(2025, 9, 1),
+        to: due,
+        due,
+        due_met,
+        missed: Vec::new(),
+        evidence: Vec::new(),
+        explain_zh: String::new(),
+        explain_en: String::new(),
+    }
+}
+
+fn reminder_rules() -> Vec<DutyRule> {
+    let mut weekly = rule("weekly", &["observation"], 1.0, "semester", Some("week"));
+    weekly.name_zh = "每周听课".into();
+    weekly.name_en = "A lesson a week".into();
+    let mut notes = rule("notes", &["reading"], 2.0, "semester", None);
+    notes.name_zh = "读书笔记".into();
+    notes.name_en = "Reading notes".into();
+    let mut spring = rule("spring", &["lecture"], 1.0, "range", None);
+    spring.from = Some("2025-11-01".into());
+    spring.to = Some("2025-11-30".into());
+    spring.name_zh = "专题讲座".into();
+    spring.name_en = "A lecture".into();
+    DutySetInput {
+        rules: vec![weekly, notes, spring],
+    }
+    .parse(None)
+    .unwrap()
+    .rules
+}
+
+#[test]
+fn reminders_cover_the_horizon_from_today_to_its_last_day() {
+    let rules = reminder_rules();
+    let today = d(2025, 11, 15);
+    let up = |results: &[Progress], days| reminders::upcoming(&rules, results, today, days);
+    let due = |status, due, met, remaining| {
+        vec![
+            progress("weekly", status, due, met, 1.0),
+            progress("notes", DutyStatus::Behind, d(2025, 11, 20), false, remaining),
+            progress("spring", DutyStatus::Done, d(2025, 11, 30), true, 0.0),
+        ]
+    };
+    // Due today and due on the horizon's last day both remind; soonest first.
+    let r = up(&due(DutyStatus::OnTrack, today, false, 1.5), 5);
+    let rules_due: Vec<(&str, NaiveDate)> = r.iter().map(|x| (x.rule.as_str(), x.due)).collect();
+    assert_eq!(rules_due, vec![("weekly", today), ("notes", d(2025, 11, 20))]);
+    assert_eq!(r[0].remaining, 1.0);
+    assert_eq!(r[1].remaining, 1.5);
+    assert_eq!(
+        r[0].text_en,
+        "“A lesson a week”: not yet met this week (ends 15 Nov 2025)"
+    );
+    assert_eq!(r[0].text_zh, "“每周听课”：本周（2025-11-15 截止）尚未完成");
+    assert_eq!(
+        r[1].text(Locale::En),
+        "“Reading notes”: 1.5 still to do, due 20 Nov 2025"
+    );
+    assert_eq!(r[1].text(Locale::ZhCn), "“读书笔记”：还差 1.5，2025-11-20 截止");
+    assert_eq!(
+        (r[1].name_zh.as_str(), r[1].name_en.as_str()),
+        ("读书笔记", "Reading notes")
+    );
+    assert_eq!(r[1].status, DutyStatus::Behind);
+    // One day short of the horizon: only today's.
+    assert_eq!(up(&due(DutyStatus::OnTrack, today, false, 1.0), 4).len(), 1);
+    // Yesterday's, a met one, and those not started or not applicable: none.
+    assert_eq!(
+        up(&due(DutyStatus::Overdue, d(2025, 11, 14), false, 1.0), 4).len(),
+        0
+    );
+    assert_eq!(up(&due(DutyStatus::OnTrack, today, true, 1.0), 4).len(), 0);
+    assert_eq!(up(&due(DutyStatus::NotStarted, today, false, 1.0), 4).len(), 0);
+    assert_eq!(up(&due(DutyStatus::NotApplicable, today, false, 1.0), 4).len(), 0);
+    // Overdue but with something due today still reminds.
+    assert_eq!(up(&due(DutyStatus::Overdue, today, false, 1.0), 4).len(), 1);
+    // A horizon past the calendar's end holds.
+    assert_eq!(
+        up(&due(DutyStatus::OnTrack, today, false, 1.0), u32::MAX).len(),
+        2
+    );
+}
+
+#[test]
+fn a_digest_counts_who_is_short_and_who_is_overdue() {
+    let rules = reminder_rules();
+    let today = d(2025, 11, 15);
+    let t1 = vec![
+        progress("weekly", DutyStatus::OnTrack, d(2025, 11, 16), false, 1.0),
+        progress("notes", DutyStatus::OnTrack, d(2026, 1, 31), false, 1.0),
+        progress("spring", DutyStatus::Behind, d(2025, 11, 30), false, 1.0),
+    ];
+    let t2 = vec![
+        progress("weekly", DutyStatus::Overdue, d(2025, 11, 16), true, 0.0),
+        progress("notes", DutyStatus::NotApplicable, d(2026, 1, 31), false, 2.0),
+        progress("spring", DutyStatus::Behind, d(2025, 11, 30), false, 1.0),
+    ];
+    let t3 = vec![
+        progress("weekly", DutyStatus::Overdue, d(2025, 11, 16), false, 1.0),
+        progress("notes", DutyStatus::Done, d(2026, 1, 31), true, 0.0),
+    ];
+    // A teacher with no results at all (a new colleague) is left out.
+    let none: Vec<Progress> = Vec::new();
+    let rows = [
+        (1, t1.as_slice()),
+        (2, t2.as_slice()),
+        (3, t3.as_slice()),
+        (4, none.as_slice()),
+    ];
+    let dg = reminders::digest(&rules, rows.iter().map(|(i, r)| (*i, *r)), today, 15);
+    assert_eq!((dg.as_of, dg.days), (today, 15));
+    let codes: Vec<&str> = dg.lines.iter().map(|l| l.rule.as_str()).collect();
+    // Reading notes fall due after the horizon and nobody is overdue: no line.
+    assert_eq!(codes, vec!["weekly", "spring"]);
+    let w = &dg.lines[0];
+    assert_eq!(
+        (w.applicable, w.unmet.clone(), w.overdue.clone()),
+        (3, vec![1, 3], vec![2, 3])
+    );
+    assert_eq!(w.due, d(2025, 11, 16));
+    assert_eq!(
+        w.text_en,
+        "2 teachers have not yet met “A lesson a week” this week (ends 16 Nov 2025); 2 overdue"
+    );
+    assert_eq!(
+        w.text_zh,
+        "2 位教师本周尚未完成“每周听课”（2025-11-16 截止）；2 位已逾期"
+    );
+    let s = &dg.lines[1];
+    assert_eq!(
+        (s.applicable, s.unmet.clone(), s.overdue.clone()),
+        (2, vec![1, 2], vec![])
+    );
+    assert_eq!(
+        s.text(Locale::En),
+        "2 teachers have not yet met “A lecture” this period (ends 30 Nov 2025)"
+    );
+    assert_eq!(
+        s.text(Locale::ZhCn),
+        "2 位教师本期间尚未完成“专题讲座”（2025-11-30 截止）"
+    );
+    assert_eq!(
+        (s.name_zh.as_str(), s.name_en.as_str()),
+        ("专题讲座", "A lecture")
+    );
+    assert_eq!(dg.text(Locale::En), format!("{}\n{}", w.text_en, s.text_en));
+    // The earliest due date among teachers is the line's.
+    let mut early = t1.clone();
+    early[0].due = d(2025, 11, 15);
+    let rows = [(1, early.as_slice()), (2, t2.as_slice())];
+    let dg = reminders::digest(&rules, rows.iter().map(|(i, r)| (*i, *r)), today, 15);
+    assert_eq!(dg.lines[0].due, d(2025, 11, 15));
+    // Only the overdue: still a line, and a single teacher in the singular.
+    let rows = [(3, t3.as_slice())];
+    let dg = reminders::digest(&rules, rows.iter().map(|(i, r)| (*i, *r)), d(2025, 11, 17), 15);
+    assert_eq!(dg.lines.len(), 1);
+    assert_eq!(dg.lines[0].text_en, "1 teacher is overdue on “A lesson a week”");
+    assert_eq!(dg.lines[0].text_zh, "1 位教师“每周听课”已逾期");
+    let rows = [(2, t2.as_slice()), (3, t3.as_slice())];
+    let dg = reminders::digest(&rules, rows.iter().map(|(i, r)| (*i, *r)), d(2025, 11, 17), 15);
+    assert_eq!(dg.lines[0].text_en, "2 teachers are overdue on “A lesson a week”");
+    let rows = [(1, t1.as_slice())];
+    let dg = reminders::digest(&rules, rows.iter().map(|(i, r)| (*i, *r)), today, 15);
+    assert!(
+        dg.lines[0].text_en.starts_with("1 teacher has not yet met"),
+        "{}",
+        dg.lines[0].text_en
+    );
+}
+
+#[test]
+fn presets_name_their_sources_in_both_languages() {
+    use presets::source_name;
+    let both = |s: &str| (source_name(s, Locale::ZhCn), source_name(s, Locale::En));
+    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        both("seed 000"),
+        s(
+            "2019 年骨干教师培养工作计划",
+            "A 2019 plan for training backbone teachers"
+        )
+    );
+    assert_eq!(
+        both("seed 001"),
+        s("学校校本培训工作计划", "A school's school-based training plan")
+    );
+    assert_eq!(
+        both("seed 002 篇7"),
+        s("师训工作计划（第七篇）", "Teacher-training work plans, no. 7")
+    );
+    assert_eq!(both("seed 002"), s("师训工作计划", "Teacher-training work plans"));
+    assert_eq!(
+        both("seed 002 篇x"),
+        s("师训工作计划", "Teacher-training work plans")
+    );
+    assert_eq!(
+        both("seed 003"),
+        s(
+            "小学骨干教师培训工作总结",
+            "A primary school's summary of backbone-teacher training"
+        )
+    );
+    assert_eq!(
+        both("seed 004"),
+        s(
+            "教师发展中心工作总结（骨干教师培养）",
+            "A teacher development centre's summary (backbone teachers)"
+        )
+    );
+    // Anything else is shown as written.
+    assert_eq!(both("seed 009"), s("seed 009", "seed 009"));
+    assert_eq!(both("区教研室 2024"), s("区教研室 2024", "区教研室 2024"));
+    let p = presets::find("all-eight-ones").unwrap();
+    assert_eq!(p.source_name(Locale::ZhCn), "师训工作计划（第七篇）");
+    assert_eq!(p.name(Locale::ZhCn), p.name_zh);
+    assert_eq!(p.name(Locale::En), p.name_en);
+    assert_eq!(p.description(Locale::ZhCn), p.description_zh);
+    assert_eq!(p.description(Locale::En), p.description_en);
+    assert_ne!(p.description_zh, p.description_en);
+    assert!(presets::find("no-such-preset").is_none());
+    // Rules read from a preset file remember it; a set file is parsed as
+    // TOML or JSON, and its errors name the rule.
+    assert!(
+        p.set
+            .rules
+            .iter()
+            .all(|r| r.preset.as_deref() == Some("all-eight-ones"))
+    );
+    let toml = "[[rules]]\ncode = \"a\"\nname_zh = \"甲\"\nname_en = \"A\"\nkinds = [\"reading\"]\ncount = 1\nperiod = \"semester\"\n";
+    let set = presets::parse_set_file(toml, false).unwrap();
+    assert_eq!((set.rules.len(), set.rules[0].preset.clone()), (1, None));
+    let json = serde_json::to_string(&set.to_input()).unwrap();
+    assert_eq!(presets::parse_set_file(&json, true).unwrap(), set);
+    assert!(matches!(
+        presets::parse_set_file(&json, false),
+        Err(presets::PresetError::Syntax(_))
+    ));
+    assert!(matches!(
+        presets::parse_set_file(toml, true),
+        Err(presets::PresetError::Syntax(_))
+    ));
+    match presets::parse_set_file(&toml.replace("count = 1", "count = 0"), false) {
+        Err(presets::PresetError::Rules(e)) => assert_eq!((e[0].rule, e[0].error.field), (1, "count")),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The problems with one rule (no tiers known), as (field, code).
+fn problems(r: DutyRuleInput) -> Vec<(&'static str, &'static str)> {
+    match (DutySetInput { rules: vec![r] }).parse(None) {
+        Ok(_) => Vec::new(),
+        Err(es) => es.into_iter().map(|e| (e.error.field, e.error.code)).collect(),
+    }
+}
+
+fn reading() -> DutyRuleInput {
+    rule("r", &["reading"], 1.0, "semester", None)
+}
+
+#[test]
+fn every_bound_of_a_rule_is_checked_on_both_sides() {
+    let with = |f: &dyn Fn(&mut DutyRuleInput)| {
+        let mut r = reading();
+        f(&mut r);
+        problems(r)
+    };
+    let none: Vec<(&str, &str)> = Vec::new();
+    // Codes: up to 40 letters, digits, _ and -.
+    assert_eq!(with(&|r| r.code = "a".repeat(40)), none);
+    assert_eq!(with(&|r| r.code = "a_b-C9".into()), none);
+    assert_eq!(
+        with(&|r| r.code = "a".repeat(41)),
+        vec![("code", "bad_rule_code")]
+    );
+    assert_eq!(with(&|r| r.code = "规则".into()), vec![("code", "bad_rule_code")]);
+    // Names: required, up to 100 characters.
+    assert_eq!(with(&|r| r.name_zh = "名".repeat(100)), none);
+    assert_eq!(
+        with(&|r| r.name_zh = "名".repeat(101)),
+        vec![("name_zh", "too_long")]
+    );
+    assert_eq!(with(&|r| r.name_en = " ".into()), vec![("name_en", "required")]);
+    // Counts: more than 0, at most 1,000.
+    assert_eq!(with(&|r| r.count = Some(1000.0)), none);
+    assert_eq!(with(&|r| r.count = Some(1001.0)), vec![("count", "out_of_range")]);
+    assert_eq!(
+        with(&|r| r.count = Some(f64::NAN)),
+        vec![("count", "out_of_range")]
+    );
+    assert_eq!(with(&|r| r.count = None), vec![("count", "required")]);
+    // Hours may be fractional; records may not.
+    let hours = |c: f64, min: Option<f64>| {
+        let mut r = rule("h", &["training"], c, "semester", None);
+        r.measure = Some("hours".into());
+        r.min_hours = min;
+        problems(r)
+    };
+    assert_eq!(hours(1.5, Some(0.5)), none);
+    assert_eq!(hours(1.5, Some(10_000.0)), none);
+    assert_eq!(hours(1.5, Some(0.0)), vec![("min_hours", "out_of_range")]);
+    assert_eq!(hours(1.5, Some(10_000.5)), vec![("min_hours", "out_of_range")]);
+    assert_eq!(
+        hours(1.5, Some(f64::INFINITY)),
+        vec![("min_hours", "out_of_range")]
+    );
+    // Days are for study visits only.
+    let mut r = rule("v", &["study_visit"], 2.0, "semester", None);
+    r.measure = Some("days".into());
+    assert_eq!(problems(r.clone()), none);
+    r.kinds.push("reading".into());
+    assert_eq!(problems(r), vec![("measure", "measure_not_for_kinds")]);
+    let mut r = reading();
+    r.measure = Some("weight".into());
+    assert_eq!(problems(r), vec![("measure", "unknown_measure")]);
+    // Ages and years: 0 to 80.
+    for (field, set) in [
+        (
+            "age_below",
+            (|r, v| r.age_below = Some(v)) as fn(&mut DutyRuleInput, i32),
+        ),
+        ("age_at_least", |r, v| r.age_at_least = Some(v)),
+        ("years_at_most", |r, v| r.years_at_most = Some(v)),
+        ("years_at_least", |r, v| r.years_at_least = Some(v)),
+    ] {
+        for (v, ok) in [(-1, false), (0, true), (80, true), (81, false)] {
+            let got = with(&|r| set(r, v));
+            if ok {
+                assert_eq!(got, none, "{field} {v}");
+            } else {
+                assert_eq!(got, vec![(field, "out_of_range")], "{field} {v}");
+            }
+        }
+    }
+    // Under 40 and at least 40 match nobody; 6 to 6 years is exactly 6.
+    let ages = |below, least| {
+        with(&|r| {
+            r.age_below = Some(below);
+            r.age_at_least = Some(least);
+        })
+    };
+    assert_eq!(ages(40, 40), vec![("age_below", "no_one_matches")]);
+    assert_eq!(ages(41, 40), none);
+    let years = |most, least| {
+        with(&|r| {
+            r.years_at_most = Some(most);
+            r.years_at_least = Some(least);
+        })
+    };
+    assert_eq!(years(6, 6), none);
+    assert_eq!(years(5, 6), vec![("years_at_most", "no_one_matches")]);
+    // "In each" needs a shorter sub-period: a fixed range longer than it.
+    let range = |from: &str, to: &str, every: &str| {
+        let mut r = rule("x", &["reading"], 1.0, "range", Some(every));
+        r.from = Some(from.into());
+        r.to = Some(to.into());
+        problems(r)
+    };
+    assert_eq!(range("2025-09-01", "2025-09-08", "week"), none);
+    assert_eq!(
+        range("2025-09-01", "2025-09-07", "week"),
+        vec![("every", "every_not_shorter")]
+    );
+    assert_eq!(range("2025-09-01", "2025-09-15", "two_weeks"), none);
+    // A month is taken as 31 days.
+    assert_eq!(range("2025-09-01", "2025-10-02", "month"), none);
+    assert_eq!(
+        range("2025-09-01", "2025-10-01", "month"),
+        vec![("every", "every_not_shorter")]
+    );
+    let mut r = rule("x", &["reading"], 1.0, "range", Some("week"));
+    r.from = Some("2025-09-01".into());
+    assert_eq!(problems(r), vec![("to", "required")]);
+    for (period, every, ok) in [
+        ("semester", "month", true),
+        ("school_year", "semester", true),
+        ("month", "two_weeks", true),
+        ("two_weeks", "week", true),
+        ("week", "week", false),
+        ("month", "month", false),
+        ("semester", "school_year", false),
+    ] {
+        let got = problems(rule("x", &["reading"], 1.0, period, Some(every)));
+        assert_eq!(got.is_empty(), ok, "{period} every {every}: {got:?}");
+    }
+    // Dates: a bad one is named; one that is only for ranges is refused.
+    let mut r = reading();
+    r.since = Some("2025-13-01".into());
+    assert_eq!(problems(r), vec![("since", "bad_date")]);
+    let mut r = reading();
+    r.to = Some("2025-10-01".into());
+    assert_eq!(problems(r), vec![("from", "dates_only_for_range")]);
+    let mut r = rule("x", &["reading"], 1.0, "range", None);
+    r.from = Some("2025-10-01".into());
+    r.to = Some("2025-10-01".into());
+    let set = DutySetInput { rules: vec![r] }.parse(None).unwrap();
+    assert_eq!(
+        (set.rules[0].from, set.rules[0].to),
+        (Some(d(2025, 10, 1)), Some(d(2025, 10, 1)))
+    );
+    // Honours: an unknown kind or level is named; no level means any.
+    let mut r = reading();
+    r.honours = vec![HonourInput {
+        kind: "hero".into(),
+        min_level: "galactic".into(),
+    }];
+    assert_eq!(
+        problems(r),
+        vec![("honours", "unknown_honour"), ("honours", "unknown_level")]
+    );
+    let mut r = reading();
+    r.honours = vec![HonourInput {
+        kind: "骨干教师".into(),
+        min_level: " ".into(),
+    }];
+    let set = DutySetInput { rules: vec![r] }.parse(None).unwrap();
+    assert_eq!(set.rules[0].audience.honours[0].min_level, Level::School);
+    assert!(!set.rules[0].audience.is_everyone());
+    assert!(
+        DutySetInput {
+            rules: vec![reading()]
+        }
+        .parse(None)
+        .unwrap()
+        .rules[0]
+            .audience
+            .is_everyone()
+    );
+}
+
+#[test]
+fn filters_fit_the_kinds_they_filter() {
+    let none: Vec<(&str, &str)> = Vec::new();
+    let mut r = rule("x", &["article", "award"], 1.0, "semester", None);
+    r.award_won = true;
+    r.min_level = Some("county".into());
+    assert_eq!(problems(r.clone()), none);
+    r.kinds = vec!["award".into()];
+    assert_eq!(problems(r), none);
+    let mut r = rule("x", &["article", "reading"], 1.0, "semester", None);
+    r.published = true;
+    assert_eq!(problems(r), none);
+    let mut r = rule("x", &["project", "reading"], 1.0, "semester", None);
+    r.role = Some("主持人".into());
+    assert_eq!(problems(r.clone()), none);
+    r.role = Some("boss".into());
+    assert_eq!(problems(r), vec![("role", "unknown_project_role")]);
+    let mut r = rule("x", &["training", "reading"], 1.0, "semester", None);
+    r.min_hours = Some(2.0);
+    assert_eq!(problems(r), none);
+    let mut r = rule("x", &["project"], 1.0, "semester", None);
+    r.min_level = Some("county".into());
+    assert_eq!(problems(r), none);
+    let mut r = rule("x", &["class"], 1.0, "semester", None);
+    r.min_level = Some("planetary".into());
+    assert_eq!(problems(r), vec![("min_level", "unknown_level")]);
+    // Sub-kinds: the same one twice is kept once; blank ones are ignored;
+    // one of another kind is unknown for these.
+    let mut r = rule("x", &["class", "writing"], 1.0, "semester", None);
+    r.subtypes = vec!["open".into(), "公开课".into(), " ".into(), "教案".into()];
+    let set = DutySetInput {
+        rules: vec![r.clone()],
+    }
+    .parse(None)
+    .unwrap();
+    assert_eq!(
+        set.rules[0].matcher.subtypes,
+        vec!["open".to_string(), "lesson_plan".to_string()]
+    );
+    r.subtypes = vec!["centralized".into()];
+    assert_eq!(problems(r), vec![("subtypes", "unknown_subtype")]);
+    let mut r = rule("x", &["training"], 1.0, "semester", None);
+    r.subtypes = vec!["网络".into()];
+    assert_eq!(
+        DutySetInput { rules: vec![r] }.parse(None).unwrap().rules[0]
+            .matcher
+            .subtypes,
+        vec!["online".to_string()]
+    );
+    let mut r = rule("x", &["plan"], 1.0, "semester", None);
+    r.subtypes = vec!["五年规划".into()];
+    assert_eq!(
+        DutySetInput { rules: vec![r] }.parse(None).unwrap().rules[0]
+            .matcher
+            .subtypes,
+        vec!["five_year".to_string()]
+    );
+    // Kinds: the same twice is kept once; a blank list entry alone is "required".
+    let mut r = rule("x", &["reading", "读书笔记"], 1.0, "semester", None);
+    assert_eq!(
+        DutySetInput {
+            rules: vec![r.clone()]
+        }
+        .parse(None)
+        .unwrap()
+        .rules[0]
+            .matcher
+            .kinds
+            .len(),
+        1
+    );
+    r.kinds = vec![" ".into()];
+    assert_eq!(problems(r), vec![("kinds", "required")]);
+    // Lists of groups and teachers are trimmed and kept once each.
+    let mut r = reading();
+    r.groups = vec![" 语文组 ".into(), "语文组".into(), "".into()];
+    r.teachers = vec!["T1".into(), "T1".into()];
+    r.tiers = vec![" young ".into(), String::new()];
+    r.preset = Some(" ".into());
+    let a = &DutySetInput { rules: vec![r] }.parse(None).unwrap().rules[0];
+    assert_eq!(a.audience.groups, vec!["语文组".to_string()]);
+    assert_eq!(a.audience.teachers, vec!["T1".to_string()]);
+    assert_eq!(a.audience.tiers, vec!["young".to_string()]);
+    assert_eq!(a.preset, None);
+}
+
+#[test]
+fn a_set_of_too_many_rules_is_refused_and_errors_name_the_rule() {
+    let rules: Vec<DutyRuleInput> = (0..=MAX_RULES)
+        .map(|i| rule(&format!("r{i}"), &["reading"], 1.0, "semester", None))
+        .collect();
+    let e = DutySetInput { rules: rules.clone() }.parse(None).unwrap_err();
+    assert_eq!((e.len(), e[0].rule, e[0].error.code), (1, 0, "too_many"));
+    assert!(
+        DutySetInput {
+            rules: rules[..MAX_RULES].to_vec()
+        }
+        .parse(None)
+        .is_ok()
+    );
+    let mut bad = reading();
+    bad.code = "s".into();
+    bad.name_zh = String::new();
+    bad.name_en = " ".into();
+    bad.count = Some(0.0);
+    let e = DutySetInput {
+        rules: vec![reading(), bad],
+    }
+    .parse(None)
+    .unwrap_err();
+    // A rule without names is named by its code.
+    assert_eq!(
+        (e[0].rule, e[0].name_zh.as_str(), e[0].name_en.as_str()),
+        (2, "s", "s")
+    );
+    assert_eq!(e[0].to_string(), "rule 2 (s): name_zh: required");
+    assert_eq!(e.len(), 3);
+    // Tiers known to the year are checked only when given.
+    let mut r = reading();
+    r.tiers = vec!["elder".into()];
+    assert!(
+        DutySetInput {
+            rules: vec![r.clone()]
+        }
+        .parse(None)
+        .is_ok()
+    );
+    let e = DutySetInput { rules: vec![r] }
+        .parse(Some(&["young"]))
+        .unwrap_err();
+    assert_eq!(e[0].error.code, "unknown_tier");
+}
+
+#[test]
+fn rules_compare_read_and_name_what_they_count() {
+    let set = DutySetInput {
+        rules: vec![
+            rule("a", &["reading"], 1.0, "semester", None),
+            rule(
+                "b",
+                &["project", "apprentice", "group_lead"],
+                1.0,
+                "semester",
+                None,
+            ),
+        ],
+    }
+    .parse(None)
+    .unwrap();
+    let a = set.find("a").unwrap();
+    let mut later = a.clone();
+    later.since = Some(d(2025, 10, 1));
+    assert!(a.same_as(&later) && later.same_as(a));
+    later.count = 2.0;
+    assert!(!a.same_as(&later));
+    assert_eq!((a.name(Locale::ZhCn), a.name(Locale::En)), ("a", "a"));
+    assert!(set.find("c").is_none());
+    let n = set.needs();
+    assert_eq!(n.record_kinds, vec!["reading"]);
+    assert!(n.detail_kinds.is_empty());
+    assert!(n.projects && n.apprentices && n.groups_led);
+    // Training hours and minimum hours need the training's details.
+    let mut hours = rule("h", &["training"], 1.0, "semester", None);
+    hours.min_hours = Some(2.0);
+    let mut count = rule("c", &["training"], 1.0, "semester", None);
+    count.code = "c".into();
+    let n = DutySetInput {
+        rules: vec![count.clone()],
+    }
+    .parse(None)
+    .unwrap()
+    .needs();
+    assert_eq!(
+        (n.record_kinds.clone(), n.detail_kinds.clone()),
+        (vec!["training"], vec![])
+    );
+    let n = DutySetInput {
+        rules: vec![count, hours],
+    }
+    .parse(None)
+    .unwrap()
+    .needs();
+    assert_eq!(
+        (n.record_kinds, n.detail_kinds),
+        (vec!["training"], vec!["training"])
+    );
+    assert_eq!(DutySet::default().needs(), Needs::default());
+    // Every counted kind but the standing facts is a record kind.
+    for k in CountedKind::ALL {
+        match k.evidence_kind() {
+            Some(e) => assert_eq!(CountedKind::of_evidence(e), *k),
+            None => assert!(matches!(
+                k,
+                CountedKind::Project | CountedKind::Apprentice | CountedKind::GroupLead
+            )),
+        }
+    }
+    let names: Vec<(&str, &str)> = PeriodUnit::ALL
+        .iter()
+        .map(|p| (p.name(Locale::ZhCn), p.name(Locale::En)))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("周", "week"),
+            ("两周", "fortnight"),
+            ("月", "month"),
+            ("学期", "semester"),
+            ("学年", "school year"),
+            ("期间", "period")
+        ]
+    );
+    // A rule written out and read back is the same rule.
+    let mut full = rule("f", &["article"], 2.0, "range", Some("month"));
+    full.from = Some("2025-09-01".into());
+    full.to = Some("2026-01-31".into());
+    full.award_won = true;
+    full.published = true;
+    full.min_level = Some("county".into());
+    full.age_below = Some(40);
+    full.years_at_least = Some(3);
+    full.since = Some("2025-10-01".into());
+    let set = DutySetInput { rules: vec![full] }.parse(None).unwrap();
+    assert_eq!(set.to_input().parse(None).unwrap(), set);
+    assert_eq!(
+        serde_json::from_str::<DutySet>(&serde_json::to_string(&set).unwrap()).unwrap(),
+        set
+    );
 }
