@@ -405,6 +405,8 @@ mod tests {
         assert_eq!(err("语文骨干教师"), "honour_needs_level");
         assert_eq!(err("省级优秀班主任"), "unknown_honour");
         assert_eq!(err("1800年区级骨干教师"), "not_a_year");
+        // Four letters in front are no year: the level is what is missing.
+        assert_eq!(err("Star 市骨干教师"), "honour_needs_level");
         for k in HonourKind::ALL {
             assert_eq!(HonourKind::parse("kind", k.code()).unwrap(), k);
             assert_eq!(HonourKind::parse("kind", k.zh()).unwrap(), k);
@@ -432,6 +434,67 @@ mod tests {
             proptest::prop_assert_eq!(t.year, Some(year));
             proptest::prop_assert_eq!(t.subject, (!subject.is_empty()).then(|| subject.clone()));
         }
+    }
+
+    #[test]
+    fn places_and_codes_at_the_edges() {
+        use HonourKind::*;
+        use Level::*;
+        let level = |s: &str, home: Option<&str>| parse_title("honours", s, home).map(|t| (t.kind, t.level));
+        // A town's title is a town title.
+        assert_eq!(level("城关镇骨干教师", None), Ok((Backbone, Town)));
+        assert_eq!(level("红花乡名师", None), Ok((FamousTeacher, Town)));
+        // The district's own name, whatever its suffix now, is district level.
+        assert_eq!(level("宜都市名师", Some("宜都区")), Ok((FamousTeacher, County)));
+        assert_eq!(level("宜都市名师", Some(" ")), Ok((FamousTeacher, Municipal)));
+        assert_eq!(
+            level("宜都市名师", Some("松滋市")),
+            Ok((FamousTeacher, Municipal))
+        );
+        // A place name is one run: 荆州市 then 区 is the city, not a district.
+        assert_eq!(level("荆州市区骨干教师", None), Ok((Backbone, Municipal)));
+        assert_eq!(level("湖北省市骨干教师", None), Ok((Backbone, Provincial)));
+        assert_eq!(level("恩施州市骨干教师", None), Ok((Backbone, Municipal)));
+        for k in HonourKind::ALL {
+            assert_eq!(HonourKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(HonourKind::from_code("骨干教师"), None);
+        let e = HonourKind::parse("honours", " 劳模 ").unwrap_err();
+        assert_eq!(
+            (e.code, e.args.clone()),
+            ("unknown_honour", vec![("value", "劳模".to_string())])
+        );
+        assert_eq!(HonourKind::parse("honours", "Rising-Star"), Ok(RisingStar));
+        assert_eq!(HonourKind::parse("honours", "准骨干"), Ok(ProspectiveBackbone));
+        let statuses = [HonourStatus::Active, HonourStatus::Expired, HonourStatus::Revoked];
+        for st in statuses {
+            assert_eq!(HonourStatus::from_code(st.code()), Some(st));
+            assert_eq!(HonourStatus::parse("status", st.code()), Ok(st));
+        }
+        assert_eq!(statuses.map(HonourStatus::code), ["active", "expired", "revoked"]);
+        assert_eq!(HonourStatus::parse("status", "过期"), Ok(HonourStatus::Expired));
+        assert_eq!(HonourStatus::parse("status", "取消"), Ok(HonourStatus::Revoked));
+        assert_eq!(HonourStatus::parse("status", "有效"), Ok(HonourStatus::Active));
+        assert_eq!(HonourStatus::from_code("gone"), None);
+        let e = HonourStatus::parse("status", " 暂停 ").unwrap_err();
+        assert_eq!(
+            (e.field, e.code, e.args.clone()),
+            ("status", "unknown_status", vec![("value", "暂停".to_string())])
+        );
+        let zh: Vec<&str> = HonourKind::ALL.iter().map(|k| k.zh()).collect();
+        assert_eq!(
+            zh,
+            vec![
+                "骨干教师",
+                "准骨干教师",
+                "首席教师",
+                "学科带头人",
+                "名教师",
+                "特级教师",
+                "教坛新秀",
+                "师德标兵"
+            ]
+        );
     }
 
     #[test]

@@ -1318,8 +1318,45 @@ fn rules_compare_read_and_name_what_they_count() {
     full.since = Some("2025-10-01".into());
     let set = DutySetInput { rules: vec![full] }.parse(None).unwrap();
     assert_eq!(set.to_input().parse(None).unwrap(), set);
-    assert_eq!(
-        serde_json::from_str::<DutySet>(&serde_json::to_string(&set).unwrap()).unwrap(),
-        set
-    );
+    let json = serde_json::to_value(&set).unwrap();
+    assert_eq!(serde_json::from_value::<DutySet>(json.clone()).unwrap(), set);
+    // Stored as typed: a count is the default measure and left out.
+    assert!(json["rules"][0].get("measure").is_none(), "{json}");
+    assert_eq!(json["rules"][0]["every"], "month");
+}
+
+#[test]
+fn sub_kinds_filter_trainings_writings_and_plans() {
+    let cal = Calendar::default();
+    let typed = |id: i64, kind: CountedKind, sub: &str| {
+        let mut it = item(id, kind, d(2025, 10, id as u32), 1.0);
+        it.subtype = Some(sub.into());
+        it
+    };
+    let items = [
+        typed(1, CountedKind::Training, "online"),
+        typed(2, CountedKind::Training, "centralized"),
+        typed(3, CountedKind::Writing, "reflection"),
+        typed(4, CountedKind::Writing, "case_study"),
+        typed(5, CountedKind::Plan, "five_year"),
+        typed(6, CountedKind::Plan, "goal"),
+    ];
+    for (kind, sub, want) in [
+        ("training", "网络", 1),
+        ("writing", "教学反思", 3),
+        ("plan", "五年规划", 5),
+        ("writing", "case_study", 4),
+    ] {
+        let mut r = rule("x", &[kind], 1.0, "semester", None);
+        r.subtypes = vec![sub.into()];
+        let p = &eval(vec![r], &cal, d(2025, 11, 15), &items)[0];
+        assert_eq!(ids(p), vec![want], "{kind} {sub}");
+    }
+    // A sub-kind filter for one kind leaves another kind of the rule alone.
+    let mut r = rule("x", &["training", "reading"], 1.0, "semester", None);
+    r.subtypes = vec!["online".into()];
+    let mut with_reading = items.to_vec();
+    with_reading.push(item(7, CountedKind::Reading, d(2025, 10, 7), 0.0));
+    let p = &eval(vec![r], &cal, d(2025, 11, 15), &with_reading)[0];
+    assert_eq!(ids(p), vec![1, 7]);
 }
