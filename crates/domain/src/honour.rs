@@ -405,6 +405,14 @@ mod tests {
         assert_eq!(err("语文骨干教师"), "honour_needs_level");
         assert_eq!(err("省级优秀班主任"), "unknown_honour");
         assert_eq!(err("1800年区级骨干教师"), "not_a_year");
+        // A subject is up to 20 characters, with no digits.
+        let twenty = "语".repeat(20);
+        assert_eq!(
+            title(&format!("区级{twenty}骨干教师"), None),
+            (Backbone, County, some(&twenty), None)
+        );
+        assert_eq!(err(&format!("区级{twenty}语骨干教师")), "unknown_honour");
+        assert_eq!(err("区级3班骨干教师"), "unknown_honour");
         // Four letters in front are no year: the level is what is missing.
         assert_eq!(err("Star 市骨干教师"), "honour_needs_level");
         for k in HonourKind::ALL {

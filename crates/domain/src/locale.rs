@@ -38,8 +38,9 @@ impl Locale {
     /// Picks the language from an `Accept-Language` header: zh-CN when the
     /// browser prefers Chinese over English, otherwise English.
     pub fn negotiate(accept_language: &str) -> Self {
-        let mut best: Option<(f32, usize, Locale)> = None;
-        for (pos, part) in accept_language.split(',').enumerate() {
+        // Entries are read in order, so on equal weights the earlier stays.
+        let mut best: Option<(f32, Locale)> = None;
+        for part in accept_language.split(',') {
             let mut pieces = part.split(';');
             let tag = pieces.next().unwrap_or("").trim();
             let q = pieces
@@ -50,18 +51,13 @@ impl Locale {
             if q <= 0.0 {
                 continue;
             }
-            if let Ok(loc) = Locale::parse(tag) {
-                // Higher q wins; on equal q the earlier entry wins.
-                let better = match best {
-                    None => true,
-                    Some((bq, bpos, _)) => q > bq || (q == bq && pos < bpos),
-                };
-                if better {
-                    best = Some((q, pos, loc));
-                }
+            if let Ok(loc) = Locale::parse(tag)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, loc));
             }
         }
-        best.map(|(_, _, l)| l).unwrap_or(Locale::En)
+        best.map(|(_, l)| l).unwrap_or(Locale::En)
     }
 }
 

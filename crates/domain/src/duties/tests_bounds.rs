@@ -5,7 +5,7 @@
 //! audience, honour holders, and award levels above and below the one
 //! asked for. A rule that moved any of these lines by one would fail here.
 
-use super::engine::{Context, Prepared, sub_windows};
+use super::engine::{Context, Prepared, semester_windows, sub_windows, unit_window};
 use super::tests_edges::{calendar, d, eval, eval_for, item, rule, teacher};
 use super::*;
 use crate::calendar::Calendar;
@@ -1359,4 +1359,147 @@ fn sub_kinds_filter_trainings_writings_and_plans() {
     with_reading.push(item(7, CountedKind::Reading, d(2025, 10, 7), 0.0));
     let p = &eval(vec![r], &cal, d(2025, 11, 15), &with_reading)[0];
     assert_eq!(ids(p), vec![1, 7]);
+}
+
+#[test]
+fn codes_made_from_names_are_short_and_unique() {
+    let named = |code: &str, en: &str| {
+        let mut r = reading();
+        r.code = code.into();
+        r.name_en = en.into();
+        r
+    };
+    let codes = |rules: Vec<DutyRuleInput>| -> Vec<String> {
+        DutySetInput { rules }
+            .with_codes()
+            .rules
+            .into_iter()
+            .map(|r| r.code)
+            .collect()
+    };
+    // Words are added while the code stays within 32 characters.
+    assert_eq!(
+        codes(vec![named("", "Observe 20 lessons, a semester ab cd")]),
+        vec!["observe_20_lessons_a_semester_ab"]
+    );
+    assert_eq!(
+        codes(vec![named("", "Observe 20 lessons, a semester abc")]),
+        vec!["observe_20_lessons_a_semester"]
+    );
+    // A code typed for another rule is not given again; nor one made
+    // twice over.
+    assert_eq!(
+        codes(vec![
+            named("observe", "Observe"),
+            named("", "Observe"),
+            named("", "Observe"),
+            named(" ", "observe!"),
+        ]),
+        vec!["observe", "observe_2", "observe_3", "observe_4"]
+    );
+    // A stored set is checked as typed input would be.
+    let mut set = DutySetInput {
+        rules: vec![reading()],
+    }
+    .parse(None)
+    .unwrap();
+    assert!(set.validate(None).is_ok());
+    set.rules[0].count = 0.0;
+    let e = set.validate(None).unwrap_err();
+    assert_eq!((e[0].rule, e[0].error.field), (1, "count"));
+}
+
+#[test]
+fn a_window_of_exactly_half_its_length_is_a_period_of_its_own() {
+    // 21 days in fortnights: 14 + 7, and 7 is half a fortnight: kept.
+    let ss = d(2025, 9, 1);
+    assert_eq!(
+        semester_windows(PeriodUnit::TwoWeeks, ss, d(2025, 9, 21)),
+        vec![(ss, d(2025, 9, 14)), (d(2025, 9, 15), d(2025, 9, 21))]
+    );
+    // 20 days: the last 6 join the first fortnight.
+    assert_eq!(
+        semester_windows(PeriodUnit::TwoWeeks, ss, d(2025, 9, 20)),
+        vec![(ss, d(2025, 9, 20))]
+    );
+    // Weeks: 4 of 7 days is kept, 3 is not.
+    assert_eq!(semester_windows(PeriodUnit::Week, ss, d(2025, 9, 11)).len(), 2);
+    assert_eq!(semester_windows(PeriodUnit::Week, ss, d(2025, 9, 10)).len(), 1);
+    // A semester starting on 16 April: 15 of April's 30 days is half a
+    // month, a month of its own; from the 17th, 14 days join May.
+    assert_eq!(
+        semester_windows(PeriodUnit::Month, d(2026, 4, 16), d(2026, 6, 30))[0],
+        (d(2026, 4, 16), d(2026, 4, 30))
+    );
+    assert_eq!(
+        semester_windows(PeriodUnit::Month, d(2026, 4, 17), d(2026, 6, 30))[0],
+        (d(2026, 4, 17), d(2026, 5, 31))
+    );
+    // A semester shorter than a week is one window.
+    assert_eq!(
+        semester_windows(PeriodUnit::Week, ss, d(2025, 9, 3)),
+        vec![(ss, d(2025, 9, 3))]
+    );
+    assert_eq!(semester_windows(PeriodUnit::Month, ss, ss), vec![(ss, ss)]);
+}
+
+#[test]
+fn sub_periods_are_cut_at_the_period_and_skip_the_holidays() {
+    let cal = calendar();
+    // A period from a Wednesday to the next Tuesday: the two weeks it
+    // touches, cut at both ends.
+    assert_eq!(
+        sub_windows(PeriodUnit::Week, &cal, d(2025, 9, 3), d(2025, 9, 9)),
+        vec![(d(2025, 9, 3), d(2025, 9, 7)), (d(2025, 9, 8), d(2025, 9, 9))]
+    );
+    // A one-day period is one one-day sub-period.
+    assert_eq!(
+        sub_windows(PeriodUnit::Week, &cal, d(2025, 9, 8), d(2025, 9, 8)),
+        vec![(d(2025, 9, 8), d(2025, 9, 8))]
+    );
+    // An empty period has none; a period in the holidays has none.
+    assert!(sub_windows(PeriodUnit::Week, &cal, d(2025, 9, 9), d(2025, 9, 8)).is_empty());
+    assert!(sub_windows(PeriodUnit::Week, &cal, d(2026, 1, 25), d(2026, 2, 20)).is_empty());
+    // Across the winter holiday: January's last days, then the spring's first.
+    let subs = sub_windows(PeriodUnit::Month, &cal, d(2026, 1, 10), d(2026, 3, 10));
+    assert_eq!(
+        subs,
+        vec![(d(2026, 1, 10), d(2026, 1, 23)), (d(2026, 2, 27), d(2026, 3, 10))]
+    );
+    // A day of the summer holiday falls in the semester's last week.
+    assert_eq!(
+        unit_window(PeriodUnit::Week, &cal, d(2026, 8, 1)),
+        (d(2026, 7, 3), d(2026, 7, 10))
+    );
+    assert_eq!(
+        unit_window(PeriodUnit::Semester, &cal, d(2026, 8, 1)),
+        (d(2026, 2, 27), d(2026, 7, 10))
+    );
+}
+
+#[test]
+fn a_level_filter_leaves_kinds_without_levels_alone() {
+    let cal = Calendar::default();
+    let mut r = rule("x", &["class", "reading"], 2.0, "semester", None);
+    r.min_level = Some("county".into());
+    let mut low = item(1, CountedKind::Class, d(2025, 10, 1), 0.0);
+    low.level = Some(Level::School);
+    let mut high = item(2, CountedKind::Class, d(2025, 10, 2), 0.0);
+    high.level = Some(Level::County);
+    let note = item(3, CountedKind::Reading, d(2025, 10, 3), 0.0);
+    let p = &eval(vec![r], &cal, d(2025, 11, 15), &[low, high, note])[0];
+    assert_eq!(ids(p), vec![2, 3]);
+    // Hours and days below zero add nothing.
+    let mut r = rule("v", &["study_visit"], 3.0, "semester", None);
+    r.measure = Some("days".into());
+    let items = [
+        item(1, CountedKind::StudyVisit, d(2025, 10, 1), 2.0),
+        item(2, CountedKind::StudyVisit, d(2025, 10, 2), -5.0),
+        item(3, CountedKind::StudyVisit, d(2025, 10, 3), 0.5),
+    ];
+    let p = &eval(vec![r], &cal, d(2025, 11, 15), &items)[0];
+    assert_eq!(p.done, 2.5);
+    assert_eq!(p.remaining, 0.5);
+    assert!(p.explain_en.contains("2.5 of 3 days done"), "{}", p.explain_en);
+    assert!(p.explain_zh.contains("2.5/3 天"), "{}", p.explain_zh);
 }
