@@ -5,7 +5,7 @@
 //! audience, honour holders, and award levels above and below the one
 //! asked for. A rule that moved any of these lines by one would fail here.
 
-use super::engine::{Context, Prepared, semester_windows, sub_windows, unit_window};
+use super::engine::{Context, Pace, Prepared, semester_windows, sub_windows, unit_window};
 use super::tests_edges::{calendar, d, eval, eval_for, item, rule, teacher};
 use super::*;
 use crate::calendar::Calendar;
@@ -154,6 +154,13 @@ fn a_rule_counts_from_the_day_it_takes_effect() {
     let p = &eval(vec![r], &cal, d(2025, 10, 1), &[])[0];
     assert!(!p.explain_en.contains("in force"), "{}", p.explain_en);
     assert!(!p.explain_zh.contains("生效"), "{}", p.explain_zh);
+    // Taking effect on the period's last day asks for that day.
+    let mut r = rule("obs", &["observation"], 1.0, "range", None);
+    r.from = Some("2025-09-01".into());
+    r.to = Some("2025-09-30".into());
+    r.since = Some("2025-09-30".into());
+    let p = &eval(vec![r], &cal, d(2025, 10, 5), &[])[0];
+    assert_eq!(p.status, DutyStatus::Overdue, "{}", p.explain_en);
     // A rule whose period ended before it took effect asks nothing of it.
     let mut r = rule("obs", &["observation"], 4.0, "range", None);
     r.from = Some("2025-09-01".into());
@@ -1457,6 +1464,11 @@ fn sub_periods_are_cut_at_the_period_and_skip_the_holidays() {
         sub_windows(PeriodUnit::Week, &cal, d(2025, 9, 8), d(2025, 9, 8)),
         vec![(d(2025, 9, 8), d(2025, 9, 8))]
     );
+    // A period ending on the first day of a semester takes that day.
+    assert_eq!(
+        sub_windows(PeriodUnit::Week, &cal, d(2026, 2, 20), d(2026, 2, 27)),
+        vec![(d(2026, 2, 27), d(2026, 2, 27))]
+    );
     // An empty period has none; a period in the holidays has none.
     assert!(sub_windows(PeriodUnit::Week, &cal, d(2025, 9, 9), d(2025, 9, 8)).is_empty());
     assert!(sub_windows(PeriodUnit::Week, &cal, d(2026, 1, 25), d(2026, 2, 20)).is_empty());
@@ -1502,4 +1514,18 @@ fn a_level_filter_leaves_kinds_without_levels_alone() {
     assert_eq!(p.remaining, 0.5);
     assert!(p.explain_en.contains("2.5 of 3 days done"), "{}", p.explain_en);
     assert!(p.explain_zh.contains("2.5/3 天"), "{}", p.explain_zh);
+}
+
+#[test]
+fn the_share_of_a_period_gone_is_floored_to_whole_percent() {
+    let p = |total, elapsed| Pace::new(2.0, total, elapsed).percent();
+    assert_eq!(p(4, 3), 75);
+    assert_eq!(p(3, 1), 33);
+    assert_eq!(p(3, 2), 66);
+    assert_eq!(p(3, 3), 100);
+    // Clamped to the period: before it, 0; after it, 100.
+    assert_eq!(p(10, -2), 0);
+    assert_eq!(p(10, 25), 100);
+    assert_eq!(p(0, 0), 0);
+    assert_eq!(Pace::new(-3.0, 10, 5).by_now(), 0);
 }
