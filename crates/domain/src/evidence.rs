@@ -1068,6 +1068,7 @@ mod tests {
         assert_eq!(fmt_num(0.1 + 0.2), "0.3");
         assert_eq!(fmt_num(1e15), "1000000000000000");
         assert_eq!(fmt_num(0.0), "0");
+        assert_eq!(fmt_num(-0.0), "0");
         // Past what an i64 holds, a whole number is still written in full.
         assert_eq!(fmt_num(1e20), "100000000000000000000");
     }

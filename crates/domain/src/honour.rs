@@ -413,6 +413,9 @@ mod tests {
         );
         assert_eq!(err(&format!("区级{twenty}语骨干教师")), "unknown_honour");
         assert_eq!(err("区级3班骨干教师"), "unknown_honour");
+        // A number alone is no title, whatever year it could be.
+        assert_eq!(err("2021"), "unknown_honour");
+        assert_eq!(err("1800"), "unknown_honour");
         // Four letters in front are no year: the level is what is missing.
         assert_eq!(err("Star 市骨干教师"), "honour_needs_level");
         for k in HonourKind::ALL {
@@ -463,6 +466,16 @@ mod tests {
         assert_eq!(level("荆州市区骨干教师", None), Ok((Backbone, Municipal)));
         assert_eq!(level("湖北省市骨干教师", None), Ok((Backbone, Provincial)));
         assert_eq!(level("恩施州市骨干教师", None), Ok((Backbone, Municipal)));
+        // A place's name is read when it has up to four characters before
+        // its 市, 区 or 省; a longer one is not taken for a place, and the
+        // roster must give the level in words.
+        assert_eq!(level("呼和浩特市名师", None), Ok((FamousTeacher, Municipal)));
+        assert_eq!(
+            parse_title("honours", "内蒙古自治区骨干教师", None)
+                .unwrap_err()
+                .code,
+            "honour_needs_level"
+        );
         for k in HonourKind::ALL {
             assert_eq!(HonourKind::from_code(k.code()), Some(k));
         }

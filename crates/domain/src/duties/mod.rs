@@ -685,9 +685,10 @@ impl DutyRuleInput {
             if e == PeriodUnit::Range {
                 errs.push(FieldError::new("every", "every_not_range"));
             } else if let Some(p) = period {
+                // A range without its dates is longer than anything (and
+                // its missing dates are reported above).
                 let longer = match (p, from, to) {
                     (PeriodUnit::Range, Some(f), Some(t)) => (t - f).num_days() + 1 > e.days(),
-                    (PeriodUnit::Range, _, _) => true,
                     _ => p.days() > e.days(),
                 };
                 if !longer {
