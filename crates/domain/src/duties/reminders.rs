@@ -179,15 +179,6 @@ pub fn digest<'a>(
         if unmet.is_empty() && overdue.is_empty() {
             continue;
         }
-        let unit = r.every.unwrap_or(r.period);
-        let this_zh = match unit {
-            PeriodUnit::Range => "本期间".to_string(),
-            u => format!("本{}", u.name(Locale::ZhCn)),
-        };
-        let this_en = match unit {
-            PeriodUnit::Range => "this period".to_string(),
-            u => format!("this {}", u.name(Locale::En)),
-        };
         let (n, m) = (unmet.len(), overdue.len());
         let (text_zh, text_en) = if n == 0 {
             // Nobody short of what falls due now; some behind from before.
@@ -200,6 +191,15 @@ pub fn digest<'a>(
                 ),
             )
         } else {
+            let unit = r.every.unwrap_or(r.period);
+            let this_zh = match unit {
+                PeriodUnit::Range => "本期间".to_string(),
+                u => format!("本{}", u.name(Locale::ZhCn)),
+            };
+            let this_en = match unit {
+                PeriodUnit::Range => "this period".to_string(),
+                u => format!("this {}", u.name(Locale::En)),
+            };
             let mut zh = format!("{n} 位教师{this_zh}尚未完成“{}”（{due} 截止）", r.name_zh);
             let mut en = format!(
                 "{n} teacher{} {} not yet met “{}” {this_en} (ends {})",

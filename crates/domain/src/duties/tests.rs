@@ -614,7 +614,7 @@ fn rule(f: impl FnOnce(&mut DutyRuleInput)) -> DutyRuleInput {
     r
 }
 
-fn errors(r: DutyRuleInput) -> Vec<(&'static str, &'static str)> {
+pub(super) fn errors(r: DutyRuleInput) -> Vec<(&'static str, &'static str)> {
     match (DutySetInput { rules: vec![r] }).parse(Some(&["young", "backbone"])) {
         Ok(_) => Vec::new(),
         Err(es) => es.into_iter().map(|e| (e.error.field, e.error.code)).collect(),

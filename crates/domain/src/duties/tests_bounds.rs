@@ -6,6 +6,7 @@
 //! asked for. A rule that moved any of these lines by one would fail here.
 
 use super::engine::{Context, Pace, Prepared, semester_windows, sub_windows, unit_window};
+use super::tests::errors;
 use super::tests_edges::{calendar, d, eval, eval_for, item, rule, teacher};
 use super::*;
 use crate::calendar::Calendar;
@@ -919,14 +920,6 @@ fn presets_name_their_sources_in_both_languages() {
     }
 }
 
-/// The problems with one rule (no tiers known), as (field, code).
-fn problems(r: DutyRuleInput) -> Vec<(&'static str, &'static str)> {
-    match (DutySetInput { rules: vec![r] }).parse(None) {
-        Ok(_) => Vec::new(),
-        Err(es) => es.into_iter().map(|e| (e.error.field, e.error.code)).collect(),
-    }
-}
-
 fn reading() -> DutyRuleInput {
     rule("r", &["reading"], 1.0, "semester", None)
 }
@@ -936,7 +929,7 @@ fn every_bound_of_a_rule_is_checked_on_both_sides() {
     let with = |f: &dyn Fn(&mut DutyRuleInput)| {
         let mut r = reading();
         f(&mut r);
-        problems(r)
+        errors(r)
     };
     let none: Vec<(&str, &str)> = Vec::new();
     // Codes: up to 40 letters, digits, _ and -.
@@ -967,7 +960,7 @@ fn every_bound_of_a_rule_is_checked_on_both_sides() {
         let mut r = rule("h", &["training"], c, "semester", None);
         r.measure = Some("hours".into());
         r.min_hours = min;
-        problems(r)
+        errors(r)
     };
     assert_eq!(hours(1.5, Some(0.5)), none);
     assert_eq!(hours(1.5, Some(10_000.0)), none);
@@ -980,12 +973,12 @@ fn every_bound_of_a_rule_is_checked_on_both_sides() {
     // Days are for study visits only.
     let mut r = rule("v", &["study_visit"], 2.0, "semester", None);
     r.measure = Some("days".into());
-    assert_eq!(problems(r.clone()), none);
+    assert_eq!(errors(r.clone()), none);
     r.kinds.push("reading".into());
-    assert_eq!(problems(r), vec![("measure", "measure_not_for_kinds")]);
+    assert_eq!(errors(r), vec![("measure", "measure_not_for_kinds")]);
     let mut r = reading();
     r.measure = Some("weight".into());
-    assert_eq!(problems(r), vec![("measure", "unknown_measure")]);
+    assert_eq!(errors(r), vec![("measure", "unknown_measure")]);
     // Ages and years: 0 to 80.
     for (field, set) in [
         (
@@ -1027,7 +1020,7 @@ fn every_bound_of_a_rule_is_checked_on_both_sides() {
         let mut r = rule("x", &["reading"], 1.0, "range", Some(every));
         r.from = Some(from.into());
         r.to = Some(to.into());
-        problems(r)
+        errors(r)
     };
     assert_eq!(range("2025-09-01", "2025-09-08", "week"), none);
     assert_eq!(
@@ -1043,7 +1036,7 @@ fn every_bound_of_a_rule_is_checked_on_both_sides() {
     );
     let mut r = rule("x", &["reading"], 1.0, "range", Some("week"));
     r.from = Some("2025-09-01".into());
-    assert_eq!(problems(r), vec![("to", "required")]);
+    assert_eq!(errors(r), vec![("to", "required")]);
     for (period, every, ok) in [
         ("semester", "month", true),
         ("school_year", "semester", true),
@@ -1053,16 +1046,16 @@ fn every_bound_of_a_rule_is_checked_on_both_sides() {
         ("month", "month", false),
         ("semester", "school_year", false),
     ] {
-        let got = problems(rule("x", &["reading"], 1.0, period, Some(every)));
+        let got = errors(rule("x", &["reading"], 1.0, period, Some(every)));
         assert_eq!(got.is_empty(), ok, "{period} every {every}: {got:?}");
     }
     // Dates: a bad one is named; one that is only for ranges is refused.
     let mut r = reading();
     r.since = Some("2025-13-01".into());
-    assert_eq!(problems(r), vec![("since", "bad_date")]);
+    assert_eq!(errors(r), vec![("since", "bad_date")]);
     let mut r = reading();
     r.to = Some("2025-10-01".into());
-    assert_eq!(problems(r), vec![("from", "dates_only_for_range")]);
+    assert_eq!(errors(r), vec![("from", "dates_only_for_range")]);
     let mut r = rule("x", &["reading"], 1.0, "range", None);
     r.from = Some("2025-10-01".into());
     r.to = Some("2025-10-01".into());
@@ -1078,7 +1071,7 @@ fn every_bound_of_a_rule_is_checked_on_both_sides() {
         min_level: "galactic".into(),
     }];
     assert_eq!(
-        problems(r),
+        errors(r),
         vec![("honours", "unknown_honour"), ("honours", "unknown_level")]
     );
     let mut r = reading();
@@ -1107,26 +1100,26 @@ fn filters_fit_the_kinds_they_filter() {
     let mut r = rule("x", &["article", "award"], 1.0, "semester", None);
     r.award_won = true;
     r.min_level = Some("county".into());
-    assert_eq!(problems(r.clone()), none);
+    assert_eq!(errors(r.clone()), none);
     r.kinds = vec!["award".into()];
-    assert_eq!(problems(r), none);
+    assert_eq!(errors(r), none);
     let mut r = rule("x", &["article", "reading"], 1.0, "semester", None);
     r.published = true;
-    assert_eq!(problems(r), none);
+    assert_eq!(errors(r), none);
     let mut r = rule("x", &["project", "reading"], 1.0, "semester", None);
     r.role = Some("主持人".into());
-    assert_eq!(problems(r.clone()), none);
+    assert_eq!(errors(r.clone()), none);
     r.role = Some("boss".into());
-    assert_eq!(problems(r), vec![("role", "unknown_project_role")]);
+    assert_eq!(errors(r), vec![("role", "unknown_project_role")]);
     let mut r = rule("x", &["training", "reading"], 1.0, "semester", None);
     r.min_hours = Some(2.0);
-    assert_eq!(problems(r), none);
+    assert_eq!(errors(r), none);
     let mut r = rule("x", &["project"], 1.0, "semester", None);
     r.min_level = Some("county".into());
-    assert_eq!(problems(r), none);
+    assert_eq!(errors(r), none);
     let mut r = rule("x", &["class"], 1.0, "semester", None);
     r.min_level = Some("planetary".into());
-    assert_eq!(problems(r), vec![("min_level", "unknown_level")]);
+    assert_eq!(errors(r), vec![("min_level", "unknown_level")]);
     // Sub-kinds: the same one twice is kept once; blank ones are ignored;
     // one of another kind is unknown for these.
     let mut r = rule("x", &["class", "writing"], 1.0, "semester", None);
@@ -1141,7 +1134,7 @@ fn filters_fit_the_kinds_they_filter() {
         vec!["open".to_string(), "lesson_plan".to_string()]
     );
     r.subtypes = vec!["centralized".into()];
-    assert_eq!(problems(r), vec![("subtypes", "unknown_subtype")]);
+    assert_eq!(errors(r), vec![("subtypes", "unknown_subtype")]);
     let mut r = rule("x", &["training"], 1.0, "semester", None);
     r.subtypes = vec!["网络".into()];
     assert_eq!(
@@ -1173,7 +1166,7 @@ fn filters_fit_the_kinds_they_filter() {
         1
     );
     r.kinds = vec![" ".into()];
-    assert_eq!(problems(r), vec![("kinds", "required")]);
+    assert_eq!(errors(r), vec![("kinds", "required")]);
     // Lists of groups and teachers are trimmed and kept once each.
     let mut r = reading();
     r.groups = vec![" 语文组 ".into(), "语文组".into(), "".into()];
