@@ -23,6 +23,13 @@ pub(crate) enum DocFormat {
     Docx,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum TableFormat {
+    Text,
+    Json,
+    Xlsx,
+}
+
 #[derive(Subcommand)]
 pub(crate) enum ReportCommand {
     /// One teacher's growth report (成长报告): profile, honours, portfolio
@@ -66,6 +73,23 @@ pub(crate) enum ReportCommand {
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
+    /// Every district side by side (全省一览): staff, backbone teachers, age
+    /// and education in brief, duty completion, teachers behind and records
+    /// awaiting verification. Districts are printed one at a time as they
+    /// are computed (text, json), then the total.
+    Province {
+        /// Evaluate on this date (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// zh-CN or en (default: the CLI's language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// json prints one district per line; xlsx needs -o.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TableFormat,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
 }
 
 pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) -> Result<()> {
@@ -87,19 +111,16 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
             format,
             output,
         } => return report_teacher(loc, config, teacher, school, from, to, lang, format, output).await,
+        ReportCommand::Province {
+            as_of,
+            lang,
+            format,
+            output,
+        } => return report_province(loc, config, as_of, lang, format, output).await,
     };
     let store = open_store(config).await?;
     let scope = Scope::system("cli");
-    let l = match lang {
-        Some(l) => Locale::parse(&l).map_err(|e| anyhow!(i18n::field_error(loc, &e)))?,
-        None => loc,
-    };
-    let as_of = match as_of {
-        Some(d) => {
-            lingyan_domain::dates::parse_date("as_of", &d).map_err(|e| anyhow!(i18n::field_error(loc, &e)))?
-        }
-        None => lingyan_store::calendar::today(),
-    };
+    let (l, as_of) = lang_and_day(loc, lang, as_of)?;
     let (name, district_name, kindergarten, analysis, schools): (
         String,
         String,
@@ -183,6 +204,101 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: ReportCommand) ->
             use std::io::Write;
             std::io::stdout().write_all(&bytes)?;
         }
+    }
+    Ok(())
+}
+
+/// The document's language (`--lang`, else the CLI's) and the day
+/// (`--as-of`, else today).
+fn lang_and_day(
+    loc: Locale,
+    lang: Option<String>,
+    as_of: Option<String>,
+) -> Result<(Locale, chrono::NaiveDate)> {
+    let l = match lang {
+        Some(l) => Locale::parse(&l).map_err(|e| anyhow!(i18n::field_error(loc, &e)))?,
+        None => loc,
+    };
+    let as_of = match as_of {
+        Some(d) => {
+            lingyan_domain::dates::parse_date("as_of", &d).map_err(|e| anyhow!(i18n::field_error(loc, &e)))?
+        }
+        None => lingyan_store::calendar::today(),
+    };
+    Ok((l, as_of))
+}
+
+/// `lingyan report province`: every district, one at a time, then the total.
+async fn report_province(
+    loc: Locale,
+    config: &Config,
+    as_of: Option<String>,
+    lang: Option<String>,
+    format: TableFormat,
+    output: Option<PathBuf>,
+) -> Result<()> {
+    use std::io::Write;
+    if format == TableFormat::Xlsx && output.is_none() {
+        bail!(t(loc, "cli.xlsx_needs_output"));
+    }
+    let (l, as_of) = lang_and_day(loc, lang, as_of)?;
+    let store = open_store(config).await?;
+    let scope = Scope::system("cli");
+    let districts = lingyan_store::province::districts(&store, &scope)
+        .await
+        .map_err(|e| explain(loc, e))?;
+    // Text and JSON go to the file or the terminal as each district is done.
+    let mut out: Box<dyn Write> = match (&output, format) {
+        (Some(path), TableFormat::Text | TableFormat::Json) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| crate::app::cannot("cli.cannot_write", &path.display()))?,
+        )),
+        _ => Box::new(std::io::stdout().lock()),
+    };
+    let row = |cells: Vec<lingyan_reports::Cell>| {
+        cells
+            .iter()
+            .map(lingyan_web::province::text)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    if format == TableFormat::Text {
+        writeln!(out, "{}", lingyan_web::province::title(l, as_of))?;
+        writeln!(out, "{}", lingyan_web::province::headers(l).join(" | "))?;
+    }
+    let mut totals = lingyan_store::province::Totals::default();
+    let mut lines = Vec::new();
+    for d in &districts {
+        let line = lingyan_store::province::line(&store, &scope, d, as_of)
+            .await
+            .map_err(|e| explain(loc, e))?;
+        totals.add(&line);
+        match format {
+            TableFormat::Text => writeln!(out, "{}", row(lingyan_web::province::cells(l, &line)))?,
+            TableFormat::Json => writeln!(out, "{}", serde_json::to_string(&line)?)?,
+            TableFormat::Xlsx => lines.push(line),
+        }
+        out.flush()?;
+    }
+    match format {
+        TableFormat::Text if districts.is_empty() => writeln!(out, "{}", t(loc, "province.none"))?,
+        TableFormat::Text => writeln!(out, "{}", row(lingyan_web::province::total_cells(l, &totals)))?,
+        TableFormat::Json => {}
+        TableFormat::Xlsx => {
+            let bytes = lingyan_reports::xlsx(&[lingyan_web::province::table(l, &lines, &totals)])?;
+            if let Some(path) = &output {
+                std::fs::write(path, bytes)
+                    .with_context(|| crate::app::cannot("cli.cannot_write", &path.display()))?;
+            }
+        }
+    }
+    out.flush()?;
+    drop(out);
+    if let Some(path) = output {
+        println!(
+            "{}",
+            t_args(loc, "cli.written", &[("file", path.display().to_string())])
+        );
     }
     Ok(())
 }

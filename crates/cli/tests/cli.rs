@@ -472,6 +472,45 @@ fn registry_commands(postgres: bool) {
     assert!(ok, "{out}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["analysis"]["staff"], 2);
+
+    // Every district side by side: a line per district, then the total.
+    let (ok, out, _) = run(
+        &db,
+        &["report", "province", "--lang", "en", "--as-of", "2025-09-01"],
+        None,
+    );
+    assert!(
+        ok && out.starts_with("Districts side by side, 1 Sep 2025\nDistrict | Schools | Staff")
+            && out.contains("\n新区 | 1 | 2 | ")
+            && out.contains("\nTotal (1 district) | 1 | 2 | "),
+        "{out}"
+    );
+    let (ok, out, _) = run(&db, &["report", "province", "--format", "json"], None);
+    let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap_or_default()).unwrap();
+    assert!(ok && out.lines().count() == 1, "{out}");
+    assert_eq!(
+        (v["district"]["code"].as_str(), v["staff"].as_u64()),
+        (Some("XQ"), Some(2))
+    );
+    let (ok, _, err) = run(&db, &["report", "province", "--format", "xlsx"], None);
+    assert!(!ok && err.contains("needs -o"), "{err}");
+    let xlsx = dir.path().join("province.xlsx");
+    let (ok, out, _) = run(
+        &db,
+        &[
+            "report",
+            "province",
+            "--format",
+            "xlsx",
+            "-o",
+            xlsx.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        ok && out.contains("Wrote") && std::fs::read(&xlsx).unwrap().starts_with(b"PK"),
+        "{out}"
+    );
     let docx = dir.path().join("s.docx");
     let (ok, _, err) = run(
         &db,

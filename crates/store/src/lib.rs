@@ -27,6 +27,7 @@ pub mod mentoring;
 mod migration;
 pub mod org;
 pub mod projects;
+pub mod province;
 pub mod roster;
 pub mod rule_sets;
 pub mod schools;

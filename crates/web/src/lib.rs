@@ -18,6 +18,7 @@ pub mod growth;
 mod health;
 pub mod i18n;
 pub mod pages;
+pub mod province;
 mod security;
 pub mod state;
 

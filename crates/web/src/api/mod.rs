@@ -14,6 +14,7 @@ mod mentoring;
 mod org;
 mod orgs;
 mod projects;
+mod province;
 mod roster;
 mod rule_sets;
 mod settings;
@@ -100,6 +101,7 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(duties::router())
         .merge(rule_sets::router())
         .merge(dashboard::router())
+        .merge(province::router())
 }
 
 /// The API routes.

@@ -35,6 +35,9 @@ struct HomePage {
     role: Role,
     /// The district comparison as a chart (`.chart[data-chart]`).
     chart: String,
+    /// Links to all districts side by side (province-wide roles, or
+    /// several districts to read).
+    province_link: bool,
 }
 
 /// `GET /?district=`
@@ -54,8 +57,14 @@ async fn view_home_get(
             dashboard::duties::stacked_chart(&tr.t("home.chart_schools"), &bars, tr)
         })
         .unwrap_or_default();
+    let role = Role::parse(&d.role).unwrap_or(Role::Teacher);
+    let province_link = d
+        .district
+        .as_ref()
+        .is_some_and(|x| x.districts.len() > 1 || matches!(role, Role::SystemAdmin | Role::Inspector));
     Ok(render(&HomePage {
-        role: Role::parse(&d.role).unwrap_or(Role::Teacher),
+        role,
+        province_link,
         ctx,
         d,
         chart,

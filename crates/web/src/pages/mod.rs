@@ -14,6 +14,7 @@ mod org;
 pub mod people;
 mod place;
 mod projects;
+mod province;
 mod roster;
 pub(crate) mod rule_sets;
 mod schools;
@@ -59,6 +60,7 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(projects::router(crate::upload_limit(config)))
         .merge(evidence_import::router(crate::upload_limit(config)))
         .merge(duties::router())
+        .merge(province::router())
 }
 
 /// What an address that matches no route answers: the friendly "not

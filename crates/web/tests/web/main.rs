@@ -12,6 +12,7 @@ mod evidence;
 mod home;
 mod i18n;
 mod platform;
+mod province;
 mod reliability;
 mod rule_sets;
 mod teachers;
