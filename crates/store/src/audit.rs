@@ -71,6 +71,9 @@ pub(crate) async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, change: 
     // A change may change the caller's relations (a mentor pair, a group's
     // leader, the account's teacher record).
     actor.relations.forget();
+    let teacher_changed = (change.entity_type == "teacher")
+        .then(|| change.entity_id.as_deref().and_then(|i| i.parse::<i64>().ok()))
+        .flatten();
     let row = audit_log::ActiveModel {
         at: Set(Utc::now()),
         actor_user_id: Set(actor.user_id),
@@ -97,65 +100,108 @@ pub(crate) async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, change: 
         (Some(d), s) => (d, s),
         (None, _) => return Ok(()),
     };
-    let mut bump = Query::insert();
-    bump.into_table(school_revision::Entity).columns([
-        school_revision::Column::DistrictId,
-        school_revision::Column::SchoolId,
-        school_revision::Column::Revision,
-    ]);
-    match school {
-        Some(s) => {
-            bump.values_panic([district.into(), s.into(), 1i64.into()]);
-        }
-        None => {
-            bump.select_from(
-                Query::select()
-                    .column(school::Column::DistrictId)
-                    .column(school::Column::Id)
-                    .expr(Expr::val(1i64))
-                    .from(school::Entity)
-                    .and_where(school::Column::DistrictId.eq(district))
-                    .to_owned(),
-            )
-            .map_err(|e| crate::Error::Internal(e.to_string()))?;
-        }
+    let schools = match school {
+        Some(s) => Query::select()
+            .expr(Expr::val(district))
+            .expr(Expr::val(s))
+            .expr(Expr::val(1i64))
+            .to_owned(),
+        None => Query::select()
+            .column(school::Column::DistrictId)
+            .column(school::Column::Id)
+            .expr(Expr::val(1i64))
+            .from(school::Entity)
+            .and_where(school::Column::DistrictId.eq(district))
+            .to_owned(),
+    };
+    move_on(conn, schools).await?;
+    // A teacher who moved here left records in their former schools, whose
+    // pages name them: those schools move on with a change to the teacher.
+    if let Some(id) = teacher_changed {
+        move_on(
+            conn,
+            Query::select()
+                .distinct()
+                .column(teacher_transfer::Column::DistrictId)
+                .column(teacher_transfer::Column::FromSchoolId)
+                .expr(Expr::val(1i64))
+                .from(teacher_transfer::Entity)
+                .and_where(teacher_transfer::Column::TeacherId.eq(id))
+                .to_owned(),
+        )
+        .await?;
     }
-    bump.on_conflict(moved_on());
-    conn.execute(&bump).await?;
     // Teachers who moved on from the school take its records with them
     // (their duties count what they did here): their schools' results no
     // longer hold either.
     if let Some(s) = school {
-        let mut theirs = Query::insert();
-        theirs
-            .into_table(school_revision::Entity)
-            .columns([
-                school_revision::Column::DistrictId,
-                school_revision::Column::SchoolId,
-                school_revision::Column::Revision,
-            ])
-            .select_from(
-                Query::select()
-                    .distinct()
-                    .column((teacher::Entity, teacher::Column::DistrictId))
-                    .column((teacher::Entity, teacher::Column::SchoolId))
-                    .expr(Expr::val(1i64))
-                    .from(teacher_transfer::Entity)
-                    .inner_join(
-                        teacher::Entity,
-                        Expr::col((teacher::Entity, teacher::Column::Id))
-                            .equals((teacher_transfer::Entity, teacher_transfer::Column::TeacherId)),
-                    )
-                    .and_where(
-                        Expr::col((teacher_transfer::Entity, teacher_transfer::Column::FromSchoolId)).eq(s),
-                    )
-                    .and_where(Expr::col((teacher::Entity, teacher::Column::SchoolId)).ne(s))
-                    .to_owned(),
-            )
-            .map_err(|e| crate::Error::Internal(e.to_string()))?
-            .on_conflict(moved_on());
-        conn.execute(&theirs).await?;
+        move_on(
+            conn,
+            Query::select()
+                .distinct()
+                .column((teacher::Entity, teacher::Column::DistrictId))
+                .column((teacher::Entity, teacher::Column::SchoolId))
+                .expr(Expr::val(1i64))
+                .from(teacher_transfer::Entity)
+                .inner_join(
+                    teacher::Entity,
+                    Expr::col((teacher::Entity, teacher::Column::Id))
+                        .equals((teacher_transfer::Entity, teacher_transfer::Column::TeacherId)),
+                )
+                .and_where(
+                    Expr::col((teacher_transfer::Entity, teacher_transfer::Column::FromSchoolId)).eq(s),
+                )
+                .and_where(Expr::col((teacher::Entity, teacher::Column::SchoolId)).ne(s))
+                .to_owned(),
+        )
+        .await?;
     }
+    Ok(())
+}
+
+/// Moves on the revisions of the schools of `teachers` other than
+/// `except` — the schools of co-owners and observed teachers of a record,
+/// or of a mentor in another school — so results kept for them (see
+/// `duties::kept`) are not read again. Called in the transaction of the
+/// change, before rows naming them are removed and after new ones are
+/// written.
+pub(crate) async fn touch_schools_of<C: ConnectionTrait>(
+    conn: &C,
+    teachers: &[i64],
+    except: i64,
+) -> Result<()> {
+    if teachers.is_empty() {
+        return Ok(());
+    }
+    move_on(
+        conn,
+        Query::select()
+            .distinct()
+            .column(teacher::Column::DistrictId)
+            .column(teacher::Column::SchoolId)
+            .expr(Expr::val(1i64))
+            .from(teacher::Entity)
+            .and_where(teacher::Column::Id.is_in(teachers.iter().copied()))
+            .and_where(teacher::Column::SchoolId.ne(except))
+            .to_owned(),
+    )
+    .await
+}
+
+/// Moves on the revision of every (district, school, 1) row `schools`
+/// selects, making it 1 where there is none yet.
+async fn move_on<C: ConnectionTrait>(conn: &C, schools: sea_orm::sea_query::SelectStatement) -> Result<()> {
+    let mut bump = Query::insert();
+    bump.into_table(school_revision::Entity)
+        .columns([
+            school_revision::Column::DistrictId,
+            school_revision::Column::SchoolId,
+            school_revision::Column::Revision,
+        ])
+        .select_from(schools)
+        .map_err(|e| crate::Error::Internal(e.to_string()))?
+        .on_conflict(moved_on());
+    conn.execute(&bump).await?;
     Ok(())
 }
 

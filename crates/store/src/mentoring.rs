@@ -170,6 +170,8 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    // A mentor from another school sees the pair on their own pages too.
+    audit::touch_schools_of(&txn, &[mentor.id], apprentice.school_id).await?;
     audit::record(
         &txn,
         scope.actor(),
@@ -201,6 +203,7 @@ pub async fn end(store: &Store, scope: &Scope, id: i64, on: &str) -> Result<()> 
         return Err(FieldError::new("ends_on", "before_start").into());
     }
     let before = m.ends_on;
+    audit::touch_schools_of(&txn, &[m.mentor_teacher_id], m.school_id).await?;
     let mut am = m.into_active_model();
     am.ends_on = Set(Some(on));
     am.update(&txn).await?;

@@ -14,6 +14,8 @@ use std::collections::BTreeSet;
 pub struct Viewer {
     /// The teacher record linked to the caller's account.
     pub own: Option<i64>,
+    /// That record's district and school.
+    pub own_school: Option<(i64, i64)>,
     /// Teachers the caller currently mentors.
     pub apprentices: BTreeSet<i64>,
     /// Members of groups the caller leads.
@@ -31,6 +33,11 @@ impl Viewer {
         let v = Self::read(conn, scope, today).await?;
         memo.set(today, v.clone());
         Ok(v)
+    }
+
+    /// [`Viewer::load`] on the store's connection.
+    pub async fn load_for(store: &crate::Store, scope: &Scope, today: NaiveDate) -> Result<Self> {
+        Self::load(store.conn(), scope, today).await
     }
 
     async fn read<C: ConnectionTrait>(conn: &C, scope: &Scope, today: NaiveDate) -> Result<Self> {
@@ -80,6 +87,7 @@ impl Viewer {
         };
         Ok(Self {
             own: Some(own.id),
+            own_school: Some((own.district_id, own.school_id)),
             apprentices,
             led,
         })

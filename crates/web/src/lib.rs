@@ -181,6 +181,8 @@ pub async fn router(config: Config, store: Store) -> anyhow::Result<Router> {
     let state = AppState {
         store: store.clone(),
         config: Arc::new(config.clone()),
+        kept_own: Arc::default(),
+        kept_glances: Arc::default(),
     };
 
     let session_store = DbSessionStore::new(store.clone());

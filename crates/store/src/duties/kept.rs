@@ -51,7 +51,17 @@ struct Places {
     order: VecDeque<i64>,
     /// Schools' status analyses (a few kB each), by the same key.
     analyses: HashMap<i64, (NaiveDate, i64, Arc<StatusAnalysis>)>,
+    /// Answers about a few schools' records (a list's page, counts), with
+    /// the revisions of those schools they were read at.
+    memos: HashMap<String, Memo>,
 }
+
+/// The revisions an answer was read at, and the answer.
+type Memo = (Vec<i64>, Arc<dyn std::any::Any + Send + Sync>);
+
+/// How many answers one process keeps (emptied when full: a page of a
+/// list is tens of kB).
+const MEMOS: usize = 512;
 
 /// How many schools' status analyses one process keeps.
 const ANALYSES: usize = 4096;
@@ -116,6 +126,25 @@ impl Kept {
         }
     }
 
+    /// A kept answer, if the schools it read still read `revisions`.
+    pub(crate) fn memo<T: Clone + 'static>(&self, key: &str, revisions: &[i64]) -> Option<T> {
+        let p = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        p.memos
+            .get(key)
+            .filter(|(r, _)| r.as_slice() == revisions)
+            .and_then(|(_, v)| v.downcast_ref::<T>())
+            .cloned()
+    }
+
+    /// Keeps an answer read after reading `revisions`.
+    pub(crate) fn keep_memo<T: Send + Sync + 'static>(&self, key: String, revisions: Vec<i64>, v: T) {
+        let mut p = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if p.memos.len() >= MEMOS {
+            p.memos.clear();
+        }
+        p.memos.insert(key, (revisions, Arc::new(v)));
+    }
+
     /// Kept results that hold, without waiting or computing.
     pub(crate) fn peek(
         &self,
@@ -146,6 +175,22 @@ pub(crate) fn holding(slot: &Option<Entry>, as_of: NaiveDate, revision: i64) -> 
 /// change). Read before the school's results, never after.
 pub(crate) async fn revision<C: ConnectionTrait>(conn: &C, sc: &school::Model) -> Result<i64> {
     revision_of(conn, sc.district_id, sc.id).await
+}
+
+/// The revisions of `schools`, in their order (0 for a school not yet
+/// changed), in one statement.
+pub(crate) async fn revisions_of<C: ConnectionTrait>(conn: &C, schools: &[i64]) -> Result<Vec<i64>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let rows: Vec<(i64, i64)> = school_revision::Entity::find()
+        .select_only()
+        .column(school_revision::Column::SchoolId)
+        .column(school_revision::Column::Revision)
+        .filter(school_revision::Column::SchoolId.is_in(schools.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let by: HashMap<i64, i64> = rows.into_iter().collect();
+    Ok(schools.iter().map(|s| by.get(s).copied().unwrap_or(0)).collect())
 }
 
 /// [`revision`] by the school's district and id.

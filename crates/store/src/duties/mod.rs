@@ -40,7 +40,7 @@ mod kept;
 mod labels;
 mod load;
 pub use digest::*;
-pub(crate) use kept::{Kept, revision_of};
+pub(crate) use kept::{Kept, revision_of, revisions_of};
 pub use labels::*;
 use load::*;
 
@@ -421,6 +421,13 @@ pub async fn teacher(
         &ProgressFilter::default(),
     )
     .await
+}
+
+/// A school's revision: it moves on with every change that can alter what
+/// the school's pages show (see `kept`), so a view kept at one revision
+/// holds until it moves.
+pub async fn school_revision(store: &Store, district_id: i64, school_id: i64) -> Result<i64> {
+    revision_of(store.conn(), district_id, school_id).await
 }
 
 /// The caller's own duties, if their account is linked to a teacher.

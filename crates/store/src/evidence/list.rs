@@ -26,6 +26,32 @@ pub struct EvidenceFilter {
     pub own_only: bool,
 }
 
+/// The key an answer about the records of `schools` is kept under (what
+/// was asked, by whom — their rights and relations — and on which day) and
+/// the revisions of those schools now (read before the answer; see
+/// `duties::kept`).
+async fn kept_key(
+    store: &Store,
+    scope: &Scope,
+    viewer: &Viewer,
+    what: &str,
+    schools: &[i64],
+    asked: &(dyn std::fmt::Debug + Sync),
+    today: NaiveDate,
+) -> Result<(String, Vec<i64>)> {
+    let access = scope.access();
+    let key = format!(
+        "{what}|{schools:?}|{asked:?}|{today}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        scope.user_id(),
+        access.tenants(Capability::ReadEvidence),
+        access.tenants(Capability::VerifyEvidence),
+        viewer.own,
+        viewer.apprentices,
+        viewer.led,
+    );
+    Ok((key, crate::duties::revisions_of(store.conn(), schools).await?))
+}
+
 pub(crate) fn apply_filter(mut c: Condition, f: &EvidenceFilter) -> Condition {
     if let Some(t) = f.teacher_id {
         let mut people = Query::select()
@@ -79,6 +105,29 @@ pub async fn list(
     today: NaiveDate,
 ) -> Result<Paged<Evidence>> {
     let viewer = Viewer::load(store.conn(), scope, today).await?;
+    // A page of one school's records, or of one teacher's portfolio, is
+    // kept until the school (the teacher's, which every change to a record
+    // naming them moves on) changes.
+    let school = match (filter.school_id, filter.teacher_id) {
+        (Some(school), None) => Some(school),
+        (None, Some(t)) => teacher::Entity::find_by_id(t)
+            .select_only()
+            .column(teacher::Column::SchoolId)
+            .into_tuple::<i64>()
+            .one(store.conn())
+            .await?,
+        _ => None,
+    };
+    let kept = match school {
+        Some(school) => {
+            let k = kept_key(store, scope, &viewer, "list", &[school], &(filter, page), today).await?;
+            if let Some(p) = store.kept.memo::<Paged<Evidence>>(&k.0, &k.1) {
+                return Ok(p);
+            }
+            Some(k)
+        }
+        None => None,
+    };
     let mut cond = Condition::all().add(visible(scope, &viewer));
     if filter.to_verify {
         cond = cond
@@ -95,12 +144,16 @@ pub async fn list(
         .limit(page.per_page)
         .all(store.conn())
         .await?;
-    Ok(Paged {
+    let p = Paged {
         items: hydrate(store.conn(), rows).await?,
         total,
         page: page.page,
         per_page: page.per_page,
-    })
+    };
+    if let Some((key, revisions)) = kept {
+        store.kept.keep_memo(key, revisions, p.clone());
+    }
+    Ok(p)
 }
 
 /// The newest `n` records the caller may see, without counting them all
@@ -127,14 +180,33 @@ pub async fn latest(
 /// How many records wait for the caller's verification.
 pub async fn pending_count(store: &Store, scope: &Scope, today: NaiveDate) -> Result<u64> {
     let viewer = Viewer::load(store.conn(), scope, today).await?;
-    if viewer.led.is_empty() && scope.access().tenants(Capability::VerifyEvidence).is_empty() {
+    let set = scope.access().tenants(Capability::VerifyEvidence);
+    if viewer.led.is_empty() && set.is_empty() {
         return Ok(0);
     }
-    Ok(evidence::Entity::find()
+    // A verifier of a few schools (a director, a principal) counts only in
+    // them: the count is kept until one of them changes (decision 46).
+    let kept = match viewer.led.is_empty() && !set.all && set.districts.is_empty() && set.schools.len() <= 16
+    {
+        true => {
+            let schools: Vec<i64> = set.schools.iter().copied().collect();
+            let k = kept_key(store, scope, &viewer, "pending", &schools, &(), today).await?;
+            if let Some(n) = store.kept.memo::<u64>(&k.0, &k.1) {
+                return Ok(n);
+            }
+            Some(k)
+        }
+        false => None,
+    };
+    let n = evidence::Entity::find()
         .filter(verifiable(scope, &viewer))
         .filter(evidence::Column::Status.eq(EvidenceStatus::Recorded.code()))
         .count(store.conn())
-        .await?)
+        .await?;
+    if let Some((key, revisions)) = kept {
+        store.kept.keep_memo(key, revisions, n);
+    }
+    Ok(n)
 }
 
 /// Records waiting for verification in each school of a district the
@@ -207,6 +279,17 @@ pub async fn counts(
     today: NaiveDate,
 ) -> Result<Vec<CountCell>> {
     let viewer = Viewer::load(store.conn(), scope, today).await?;
+    // One school's counts are kept until the school changes.
+    let kept = match school_id {
+        Some(school) => {
+            let k = kept_key(store, scope, &viewer, "counts", &[school], &school_year, today).await?;
+            if let Some(c) = store.kept.memo::<Vec<CountCell>>(&k.0, &k.1) {
+                return Ok(c);
+            }
+            Some(k)
+        }
+        None => None,
+    };
     let mut cond = Condition::all().add(visible(scope, &viewer));
     if let Some(s) = school_id {
         cond = cond.add(evidence::Column::SchoolId.eq(s));
@@ -250,7 +333,7 @@ pub async fn counts(
             e.1 += n as u64;
         }
     }
-    Ok(cells
+    let cells: Vec<CountCell> = cells
         .into_iter()
         .map(|((kind, level, semester), (total, verified))| CountCell {
             kind,
@@ -259,7 +342,11 @@ pub async fn counts(
             total,
             verified,
         })
-        .collect())
+        .collect();
+    if let Some((key, revisions)) = kept {
+        store.kept.keep_memo(key, revisions, cells.clone());
+    }
+    Ok(cells)
 }
 
 /// Whose portfolio a page shows, and what the caller may do there.

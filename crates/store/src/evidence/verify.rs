@@ -25,6 +25,7 @@ pub(crate) async fn set_status<C: ConnectionTrait>(
     am.status_at = Set(Some(Utc::now()));
     let m = am.update(conn).await?;
     event(conn, scope, &m, to.code(), reason).await?;
+    audit::touch_schools_of(conn, &people_of(conn, m.id).await?, m.school_id).await?;
     audit::record(
         conn,
         scope.actor(),

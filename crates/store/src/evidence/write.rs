@@ -120,6 +120,9 @@ pub(crate) async fn write_people<C: ConnectionTrait>(
     tenant: (i64, i64),
     people: &[(i64, PersonRole)],
 ) -> Result<()> {
+    let mut named = people_of(conn, evidence_id).await?;
+    named.extend(people.iter().map(|(t, _)| *t));
+    audit::touch_schools_of(conn, &named, tenant.1).await?;
     evidence_person::Entity::delete_many()
         .filter(evidence_person::Column::EvidenceId.eq(evidence_id))
         .exec(conn)
@@ -134,6 +137,17 @@ pub(crate) async fn write_people<C: ConnectionTrait>(
     });
     evidence_person::Entity::insert_many(rows).exec(conn).await?;
     Ok(())
+}
+
+/// The teachers a record names (owner, co-owners, observed).
+pub(crate) async fn people_of<C: ConnectionTrait>(conn: &C, evidence_id: i64) -> Result<Vec<i64>> {
+    Ok(evidence_person::Entity::find()
+        .select_only()
+        .column(evidence_person::Column::TeacherId)
+        .filter(evidence_person::Column::EvidenceId.eq(evidence_id))
+        .into_tuple()
+        .all(conn)
+        .await?)
 }
 
 pub(crate) async fn event<C: ConnectionTrait>(
@@ -363,6 +377,8 @@ pub async fn delete(store: &Store, scope: &Scope, id: i64, today: NaiveDate) -> 
         .filter(attachment::Column::EvidenceId.eq(id))
         .exec(&txn)
         .await?;
+    let named = people_of(&txn, id).await?;
+    audit::touch_schools_of(&txn, &named, a.model.school_id).await?;
     evidence::Entity::delete_by_id(id).exec(&txn).await?;
     let gone = crate::files::drop_unused(&txn, &file_ids).await?;
     audit::record(

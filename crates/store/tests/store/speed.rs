@@ -196,3 +196,98 @@ async fn sessions_written_when_they_change(db: Db) {
 }
 
 both_dbs!(sessions_written_when_they_change);
+
+/// A record names teachers of other schools (co-owners, an observed
+/// teacher), and a mentor may teach in another school than the apprentice:
+/// what is kept for those schools moves on with every change that names
+/// them — writing, editing away, verifying, deleting, pairing, ending.
+async fn changes_naming_another_schools_teachers_move_it_on(db: Db) {
+    let (store, _dir) = demo(db, true).await;
+    let scope = Scope::system("t");
+    let today = lingyan_store::calendar::today();
+    let teacher_of = |code: &'static str| {
+        let (store, scope) = (store.clone(), scope.clone());
+        async move {
+            lingyan_store::teachers::list(
+                &store,
+                &scope,
+                &lingyan_store::teachers::TeacherFilter {
+                    q: Some(code.into()),
+                    ..Default::default()
+                },
+                PageRequest::default(),
+                today,
+            )
+            .await
+            .unwrap()
+            .items[0]
+                .clone()
+        }
+    };
+    let owner = teacher_of("GF0005").await;
+    let other = teacher_of("YG0002").await;
+    assert_ne!(owner.school_id, other.school_id);
+    let revision = || duties::school_revision(&store, other.district_id, other.school_id);
+    let mut last = revision().await.unwrap();
+    let mut moved = |now: i64, what: &str| {
+        assert!(
+            now > last,
+            "{what}: the other school's revision {now} did not move on from {last}"
+        );
+        last = now;
+    };
+    let input = lingyan_domain::EvidenceInput {
+        kind: lingyan_domain::EvidenceKind::Reading,
+        date: "2026-10-01".into(),
+        title: "共读".into(),
+        ..Default::default()
+    };
+    // The co-owner's portfolio (kept by their school's revision) follows.
+    let portfolio = || {
+        let (store, scope) = (store.clone(), scope.clone());
+        async move {
+            let filter = EvidenceFilter {
+                teacher_id: Some(other.id),
+                ..Default::default()
+            };
+            evidence::list(&store, &scope, &filter, PageRequest::default(), today)
+                .await
+                .unwrap()
+                .total
+        }
+    };
+    let theirs = portfolio().await;
+    assert_eq!(portfolio().await, theirs);
+    let e = evidence::create(&store, &scope, owner.id, &input, &[other.id], today)
+        .await
+        .unwrap();
+    moved(revision().await.unwrap(), "a record naming a co-owner");
+    assert_eq!(portfolio().await, theirs + 1, "the co-owner's portfolio shows it");
+    evidence::verify(&store, &scope, &[e.id], today).await.unwrap();
+    moved(revision().await.unwrap(), "verifying it");
+    evidence::update(&store, &scope, e.id, &input, Some(&[]), today)
+        .await
+        .unwrap();
+    moved(revision().await.unwrap(), "the co-owner edited away");
+    assert_eq!(portfolio().await, theirs, "and no longer once edited away");
+    evidence::update(&store, &scope, e.id, &input, Some(&[other.id]), today)
+        .await
+        .unwrap();
+    moved(revision().await.unwrap(), "named again");
+    evidence::delete(&store, &scope, e.id, today).await.unwrap();
+    moved(revision().await.unwrap(), "deleting it");
+    // A mentor of another school: their school moves on with the pair.
+    let mentor_rev = || duties::school_revision(&store, owner.district_id, owner.school_id);
+    let before = mentor_rev().await.unwrap();
+    let pair = lingyan_store::mentoring::create(&store, &scope, owner.id, other.id, "2026-11-01", "")
+        .await
+        .unwrap();
+    let paired = mentor_rev().await.unwrap();
+    assert!(paired > before, "pairing moves the mentor's school on");
+    lingyan_store::mentoring::end(&store, &scope, pair, "2026-11-30")
+        .await
+        .unwrap();
+    assert!(mentor_rev().await.unwrap() > paired, "ending it too");
+}
+
+both_dbs!(changes_naming_another_schools_teachers_move_it_on);

@@ -84,7 +84,7 @@ impl DutyBar {
 }
 
 /// One of the caller's own duties.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OwnDuty {
     /// The rule's code, for links to the teacher's duties page.
     pub rule: String,
@@ -100,7 +100,7 @@ pub struct OwnDuty {
 }
 
 /// A teacher with duties behind or overdue.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BehindRow {
     pub teacher_id: i64,
     pub name: String,
@@ -110,7 +110,7 @@ pub struct BehindRow {
 }
 
 /// A school's (or the caller's group's) duties at a glance.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SchoolDuties {
     pub school_id: i64,
     pub school_name: String,
@@ -293,7 +293,13 @@ pub(super) async fn school(
         Capability::ReadEvidence,
         Tenant::school(p.district_id, p.school_id),
     );
-    let duties = school_duties(&p, tr, super::TOP);
+    let duties = if whole {
+        state
+            .kept_glances
+            .of(tr.0, &p, || school_duties(&p, tr, super::TOP))
+    } else {
+        school_duties(&p, tr, super::TOP)
+    };
     Ok(Some((duties, whole)))
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// The other teacher of one of the caller's current pairs.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PairLine {
     pub pair_id: i64,
     pub teacher_id: i64,

@@ -9,6 +9,7 @@
 //! to the part of [`Dashboard`] its users see (decision 33).
 
 pub mod duties;
+pub mod kept;
 pub mod mentoring;
 pub mod records;
 pub mod staff;
@@ -50,7 +51,7 @@ pub struct Dashboard {
 }
 
 /// A teacher's own work.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Own {
     pub teacher_id: i64,
     /// The teacher's tier this year, by name.
@@ -145,7 +146,10 @@ pub async fn load(
             .tenants(Capability::VerifyEvidence)
             .is_empty()
         || roles.contains(&Role::GroupLeader);
-    let own = own(state, caller, tr, today).await?;
+    let (own, own_place) = match own(state, caller, tr, today).await? {
+        Some((o, school, place)) => (Some(o), Some((school, place))),
+        None => (None, None),
+    };
     let (school, district) = match role {
         Role::SystemAdmin | Role::DistrictAdmin | Role::Inspector => {
             (None, duties::district(state, caller, tr, today, district).await?)
@@ -156,10 +160,9 @@ pub async fn load(
         _ => (None, None),
     };
     let place = match (home.school_id, home.district_id) {
-        (Some(s), _) => lingyan_store::schools::get(store, &caller.scope, s)
-            .await
-            .map(|s| local_name(tr, &s.name, &s.name_en))
-            .ok(),
+        // The teacher's own school, named with their part.
+        (Some(s), _) if own_place.as_ref().is_some_and(|(o, _)| *o == s) => own_place.map(|(_, p)| p),
+        (Some(s), _) => school_name(state, caller, tr, s).await,
         (None, Some(d)) => lingyan_store::districts::get(store, &caller.scope, d)
             .await
             .map(|d| local_name(tr, &d.name, &d.name_en))
@@ -185,13 +188,31 @@ pub async fn load(
     })
 }
 
+async fn school_name(state: &AppState, caller: &Caller, tr: Tr, school_id: i64) -> Option<String> {
+    lingyan_store::schools::get(&state.store, &caller.scope, school_id)
+        .await
+        .map(|s| local_name(tr, &s.name, &s.name_en))
+        .ok()
+}
+
+/// The caller's own part (when their account is a teacher's), with their
+/// school's id and name: kept until the school changes or the day turns
+/// (`kept`), else computed.
 async fn own(
     state: &AppState,
     caller: &Caller,
     tr: Tr,
     today: NaiveDate,
-) -> lingyan_store::Result<Option<Own>> {
+) -> lingyan_store::Result<Option<(Own, i64, String)>> {
     let store = &state.store;
+    let viewer = lingyan_store::viewer::Viewer::load_for(store, &caller.scope, today).await?;
+    let (Some(tid), Some((district_id, school_id))) = (viewer.own, viewer.own_school) else {
+        return Ok(None);
+    };
+    let revision = lingyan_store::duties::school_revision(store, district_id, school_id).await?;
+    if let Some((o, place)) = state.kept_own.get(tid, tr.0, today, revision) {
+        return Ok(Some((o, school_id, place)));
+    }
     let Some(t) = lingyan_store::teachers::own_record(store, &caller.scope, today).await? else {
         return Ok(None);
     };
@@ -199,7 +220,7 @@ async fn own(
     let [waiting, verified, returned] =
         lingyan_store::evidence::status_counts(store, &caller.scope, t.id, today).await?;
     let (mentors, apprentices) = mentoring::own(state, caller, t.id, today).await?;
-    Ok(Some(Own {
+    let o = Own {
         teacher_id: t.id,
         tier: tr.tier_name(&t.tier),
         duties,
@@ -210,7 +231,12 @@ async fn own(
         records_returned: returned,
         mentors,
         apprentices,
-    }))
+    };
+    let place = school_name(state, caller, tr, school_id)
+        .await
+        .unwrap_or_default();
+    state.kept_own.put(tid, tr.0, today, revision, &o, &place);
+    Ok(Some((o, school_id, place)))
 }
 
 async fn school(

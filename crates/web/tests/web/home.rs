@@ -177,3 +177,112 @@ async fn dashboard_over_the_api(app: TestApp) {
     assert!(schools.iter().all(|s| s["backbone_total"].as_u64().unwrap() > 0));
 }
 both_dbs!(dashboard_over_the_api);
+
+/// A teacher's own part of the home page (and what waits for the
+/// director: the count, the queue, the school's counts) is kept between views until the school changes (decision
+/// 46), and follows every change: a record of their own, its verification,
+/// and a pair made in another school that names them.
+async fn a_teachers_home_follows_every_change(app: TestApp) {
+    let teacher = crate::evidence::Api::new(&app, "teacher").await;
+    let own = |v: &serde_json::Value| v["own"].clone();
+    let (_, v) = teacher.get("/api/v1/dashboard").await;
+    let before = own(&v);
+    let me = before["teacher_id"].as_i64().expect("the teacher's record");
+    let (_, again) = teacher.get("/api/v1/dashboard").await;
+    assert_eq!(own(&again), before, "a second view shows the same");
+
+    // The director's home counts what waits for them (kept too).
+    let director = crate::evidence::Api::new(&app, "director").await;
+    let pending = |v: &serde_json::Value| v["pending_verification"].as_u64().expect("pending");
+    let (_, d) = director.get("/api/v1/dashboard").await;
+    let waiting_before = pending(&d);
+    assert_eq!(
+        pending(&director.get("/api/v1/dashboard").await.1),
+        waiting_before
+    );
+    // … and the school's verification queue and counts (kept the same way).
+    let school = d["school"]["duties"]["school_id"].as_i64().expect("the director's school");
+    let queue = format!("/api/v1/evidence?school_id={school}&to_verify=true&per_page=5");
+    let counted = format!("/api/v1/evidence/counts?school_id={school}");
+    let total = |v: &serde_json::Value| v["total"].as_u64().expect("total");
+    let all = |v: &serde_json::Value| {
+        v.as_array()
+            .expect("cells")
+            .iter()
+            .map(|c| c["total"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    let queued = total(&director.get(&queue).await.1);
+    let records = all(&director.get(&counted).await.1);
+    assert_eq!(queued, waiting_before);
+    assert_eq!(total(&director.get(&queue).await.1), queued);
+
+    // A record of their own: waiting at once.
+    let (s, r) = teacher
+        .post(
+            &format!("/api/v1/teachers/{me}/evidence"),
+            serde_json::json!({"kind": "lecture", "date": "2026-11-20", "title": "复习课怎么上", "level": "school", "details": {"audience": "青年教师"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, v) = teacher.get("/api/v1/dashboard").await;
+    assert_eq!(
+        own(&v)["records_waiting"].as_u64(),
+        before["records_waiting"].as_u64().map(|n| n + 1)
+    );
+    assert!(
+        own(&v)["open_records"]
+            .as_array()
+            .expect("open records")
+            .iter()
+            .any(|r| r["title"] == "复习课怎么上"),
+        "{v}"
+    );
+
+    assert_eq!(
+        pending(&director.get("/api/v1/dashboard").await.1),
+        waiting_before + 1
+    );
+    assert_eq!(total(&director.get(&queue).await.1), queued + 1);
+    assert_eq!(all(&director.get(&counted).await.1), records + 1);
+
+    // Verified by the director: counted as verified.
+    let (s, r) = director
+        .post("/api/v1/evidence/verify", serde_json::json!({"ids": [r["id"]]}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (_, v) = teacher.get("/api/v1/dashboard").await;
+    assert_eq!(own(&v)["records_waiting"], before["records_waiting"]);
+    assert_eq!(
+        pending(&director.get("/api/v1/dashboard").await.1),
+        waiting_before
+    );
+    assert_eq!(total(&director.get(&queue).await.1), queued);
+    assert_eq!(
+        own(&v)["records_verified"].as_u64(),
+        before["records_verified"].as_u64().map(|n| n + 1)
+    );
+
+    // The kindergarten's director pairs them with an apprentice of the
+    // kindergarten: the mentor's home (another school) shows the pair.
+    let kg = crate::evidence::Api::new(&app, "kgdirector").await;
+    let (_, staff) = kg.get("/api/v1/teachers?per_page=5").await;
+    let apprentice = &staff["items"][1];
+    let (s, r) = kg
+        .post(
+            "/api/v1/mentor-pairs",
+            serde_json::json!({"mentor_teacher_id": me, "apprentice_teacher_id": apprentice["id"], "starts_on": "2026-11-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, v) = teacher.get("/api/v1/dashboard").await;
+    let after = own(&v);
+    let names: Vec<&str> = after["apprentices"]
+        .as_array()
+        .expect("apprentices")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(names.contains(&apprentice["name"].as_str().unwrap_or("?")), "{v}");
+}
+both_dbs!(a_teachers_home_follows_every_change);
