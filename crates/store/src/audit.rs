@@ -2,7 +2,7 @@
 //! the record before and after. Written in the same transaction as the change
 //! it describes; read through the caller's scope.
 
-use crate::entity::{audit_log, school, school_revision, teacher, teacher_transfer};
+use crate::entity::{audit_log, project_member, school, school_revision, teacher, teacher_transfer};
 use crate::{Actor, Result, Scope, Store};
 use chrono::{DateTime, Utc};
 use lingyan_domain::{Capability, PageRequest, Paged, Tenant};
@@ -71,9 +71,12 @@ pub(crate) async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, change: 
     // A change may change the caller's relations (a mentor pair, a group's
     // leader, the account's teacher record).
     actor.relations.forget();
-    let teacher_changed = (change.entity_type == "teacher")
-        .then(|| change.entity_id.as_deref().and_then(|i| i.parse::<i64>().ok()))
-        .flatten();
+    let changed = |kind: &str| {
+        (change.entity_type == kind)
+            .then(|| change.entity_id.as_deref().and_then(|i| i.parse::<i64>().ok()))
+            .flatten()
+    };
+    let (teacher_changed, project_changed) = (changed("teacher"), changed("research_project"));
     let row = audit_log::ActiveModel {
         at: Set(Utc::now()),
         actor_user_id: Set(actor.user_id),
@@ -127,6 +130,27 @@ pub(crate) async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, change: 
                 .expr(Expr::val(1i64))
                 .from(teacher_transfer::Entity)
                 .and_where(teacher_transfer::Column::TeacherId.eq(id))
+                .to_owned(),
+        )
+        .await?;
+    }
+    // A project's members may teach in other schools of the district, whose
+    // pages show it.
+    if let Some(id) = project_changed {
+        move_on(
+            conn,
+            Query::select()
+                .distinct()
+                .column((teacher::Entity, teacher::Column::DistrictId))
+                .column((teacher::Entity, teacher::Column::SchoolId))
+                .expr(Expr::val(1i64))
+                .from(project_member::Entity)
+                .inner_join(
+                    teacher::Entity,
+                    Expr::col((teacher::Entity, teacher::Column::Id))
+                        .equals((project_member::Entity, project_member::Column::TeacherId)),
+                )
+                .and_where(Expr::col((project_member::Entity, project_member::Column::ProjectId)).eq(id))
                 .to_owned(),
         )
         .await?;

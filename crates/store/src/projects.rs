@@ -13,7 +13,7 @@ use lingyan_domain::{Capability, EvidenceStatus, FieldError, Level, ProjectRole,
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -250,6 +250,28 @@ pub async fn list(
     today: NaiveDate,
 ) -> Result<Vec<Project>> {
     let viewer = Viewer::load(store.conn(), scope, today).await?;
+    // One teacher's projects are kept until their school changes (every
+    // change to a project moves its members' schools on).
+    let kept = match (teacher_id, school_id) {
+        (Some(t), None) => match teacher::Entity::find_by_id(t)
+            .select_only()
+            .column(teacher::Column::SchoolId)
+            .into_tuple::<i64>()
+            .one(store.conn())
+            .await?
+        {
+            Some(school) => {
+                let k = crate::evidence::kept_key(store, scope, &viewer, "projects", &[school], &t, today)
+                    .await?;
+                if let Some(p) = store.kept.memo::<Vec<Project>>(&k.0, &k.1) {
+                    return Ok(p);
+                }
+                Some(k)
+            }
+            None => None,
+        },
+        _ => None,
+    };
     let mut q = research_project::Entity::find().filter(visible(scope, &viewer));
     if let Some(t) = teacher_id {
         q = q.filter(
@@ -270,7 +292,11 @@ pub async fn list(
         .order_by_desc(research_project::Column::Id)
         .all(store.conn())
         .await?;
-    hydrate(store.conn(), rows).await
+    let projects = hydrate(store.conn(), rows).await?;
+    if let Some((key, revisions)) = kept {
+        store.kept.keep_memo(key, revisions, projects.clone());
+    }
+    Ok(projects)
 }
 
 struct Access {
@@ -362,6 +388,15 @@ async fn write_members<C: ConnectionTrait>(
     host: i64,
     members: &[i64],
 ) -> Result<()> {
+    // Members taken off the project: their schools' pages no longer show it.
+    let old: Vec<i64> = project_member::Entity::find()
+        .select_only()
+        .column(project_member::Column::TeacherId)
+        .filter(project_member::Column::ProjectId.eq(p.id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    audit::touch_schools_of(conn, &old, p.school_id).await?;
     project_member::Entity::delete_many()
         .filter(project_member::Column::ProjectId.eq(p.id))
         .exec(conn)

@@ -30,7 +30,7 @@ pub struct EvidenceFilter {
 /// was asked, by whom — their rights and relations — and on which day) and
 /// the revisions of those schools now (read before the answer; see
 /// `duties::kept`).
-async fn kept_key(
+pub(crate) async fn kept_key(
     store: &Store,
     scope: &Scope,
     viewer: &Viewer,
@@ -110,12 +110,14 @@ pub async fn list(
     // naming them moves on) changes.
     let school = match (filter.school_id, filter.teacher_id) {
         (Some(school), None) => Some(school),
-        (None, Some(t)) => teacher::Entity::find_by_id(t)
-            .select_only()
-            .column(teacher::Column::SchoolId)
-            .into_tuple::<i64>()
-            .one(store.conn())
-            .await?,
+        (None, Some(t)) => {
+            teacher::Entity::find_by_id(t)
+                .select_only()
+                .column(teacher::Column::SchoolId)
+                .into_tuple::<i64>()
+                .one(store.conn())
+                .await?
+        }
         _ => None,
     };
     let kept = match school {

@@ -276,6 +276,38 @@ async fn changes_naming_another_schools_teachers_move_it_on(db: Db) {
     moved(revision().await.unwrap(), "named again");
     evidence::delete(&store, &scope, e.id, today).await.unwrap();
     moved(revision().await.unwrap(), "deleting it");
+    // A project with a member of another school: their portfolio's
+    // projects (kept by their school) follow it on and off.
+    let projects = || {
+        let (store, scope) = (store.clone(), scope.clone());
+        async move {
+            lingyan_store::projects::list(&store, &scope, Some(other.id), None, today)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    let theirs = projects().await;
+    assert_eq!(projects().await, theirs);
+    let mut project = lingyan_store::projects::ProjectInput {
+        title: "整本书阅读的课堂实践".into(),
+        level: "county".into(),
+        number: String::new(),
+        text: String::new(),
+        applied_on: "2026-09-10".into(),
+        host_teacher_id: owner.id,
+        members: vec![other.id],
+    };
+    let p = lingyan_store::projects::create(&store, &scope, &project, today)
+        .await
+        .unwrap();
+    assert_eq!(projects().await, theirs + 1, "a member sees the project");
+    project.members.clear();
+    lingyan_store::projects::update(&store, &scope, p.id, &project, today)
+        .await
+        .unwrap();
+    assert_eq!(projects().await, theirs, "taken off, no longer");
+
     // A mentor of another school: their school moves on with the pair.
     let mentor_rev = || duties::school_revision(&store, owner.district_id, owner.school_id);
     let before = mentor_rev().await.unwrap();

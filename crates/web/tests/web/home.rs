@@ -201,7 +201,9 @@ async fn a_teachers_home_follows_every_change(app: TestApp) {
         waiting_before
     );
     // … and the school's verification queue and counts (kept the same way).
-    let school = d["school"]["duties"]["school_id"].as_i64().expect("the director's school");
+    let school = d["school"]["duties"]["school_id"]
+        .as_i64()
+        .expect("the director's school");
     let queue = format!("/api/v1/evidence?school_id={school}&to_verify=true&per_page=5");
     let counted = format!("/api/v1/evidence/counts?school_id={school}");
     let total = |v: &serde_json::Value| v["total"].as_u64().expect("total");
