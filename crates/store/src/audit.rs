@@ -139,19 +139,12 @@ pub(crate) async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, change: 
     if let Some(id) = project_changed {
         move_on(
             conn,
-            Query::select()
-                .distinct()
-                .column((teacher::Entity, teacher::Column::DistrictId))
-                .column((teacher::Entity, teacher::Column::SchoolId))
-                .expr(Expr::val(1i64))
-                .from(project_member::Entity)
-                .inner_join(
-                    teacher::Entity,
-                    Expr::col((teacher::Entity, teacher::Column::Id))
-                        .equals((project_member::Entity, project_member::Column::TeacherId)),
-                )
-                .and_where(Expr::col((project_member::Entity, project_member::Column::ProjectId)).eq(id))
-                .to_owned(),
+            schools_now_of(
+                project_member::Entity,
+                (project_member::Entity, project_member::Column::TeacherId),
+            )
+            .and_where(Expr::col((project_member::Entity, project_member::Column::ProjectId)).eq(id))
+            .to_owned(),
         )
         .await?;
     }
@@ -161,22 +154,13 @@ pub(crate) async fn record<C: ConnectionTrait>(conn: &C, actor: &Actor, change: 
     if let Some(s) = school {
         move_on(
             conn,
-            Query::select()
-                .distinct()
-                .column((teacher::Entity, teacher::Column::DistrictId))
-                .column((teacher::Entity, teacher::Column::SchoolId))
-                .expr(Expr::val(1i64))
-                .from(teacher_transfer::Entity)
-                .inner_join(
-                    teacher::Entity,
-                    Expr::col((teacher::Entity, teacher::Column::Id))
-                        .equals((teacher_transfer::Entity, teacher_transfer::Column::TeacherId)),
-                )
-                .and_where(
-                    Expr::col((teacher_transfer::Entity, teacher_transfer::Column::FromSchoolId)).eq(s),
-                )
-                .and_where(Expr::col((teacher::Entity, teacher::Column::SchoolId)).ne(s))
-                .to_owned(),
+            schools_now_of(
+                teacher_transfer::Entity,
+                (teacher_transfer::Entity, teacher_transfer::Column::TeacherId),
+            )
+            .and_where(Expr::col((teacher_transfer::Entity, teacher_transfer::Column::FromSchoolId)).eq(s))
+            .and_where(Expr::col((teacher::Entity, teacher::Column::SchoolId)).ne(s))
+            .to_owned(),
         )
         .await?;
     }
@@ -210,6 +194,25 @@ pub(crate) async fn touch_schools_of<C: ConnectionTrait>(
             .to_owned(),
     )
     .await
+}
+
+/// (district, school, 1) for the school each teacher named by `teacher`
+/// (a column of `from`) teaches in now.
+fn schools_now_of(
+    from: impl sea_orm::sea_query::IntoTableRef,
+    teacher: impl sea_orm::sea_query::IntoColumnRef,
+) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .distinct()
+        .column((teacher::Entity, teacher::Column::DistrictId))
+        .column((teacher::Entity, teacher::Column::SchoolId))
+        .expr(Expr::val(1i64))
+        .from(from)
+        .inner_join(
+            teacher::Entity,
+            Expr::col((teacher::Entity, teacher::Column::Id)).equals(teacher),
+        )
+        .to_owned()
 }
 
 /// Moves on the revision of every (district, school, 1) row `schools`
