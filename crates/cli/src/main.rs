@@ -121,12 +121,21 @@ fn load_config(g: &Global) -> Result<Config> {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Runs the command; an error is printed as "Error: …" (错误：…) in the
-/// CLI's language, without a backtrace, and the exit status is 1.
+/// CLI's language, without a backtrace, and the exit status is 1. Output
+/// cut short by its reader (`… | head`) ends quietly, as other tools do.
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let loc = app::cli_locale();
     match run(Cli::parse(), loc).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!(
                 "{}{}{e:#}",
