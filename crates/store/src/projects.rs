@@ -5,6 +5,7 @@
 
 use crate::audit::{self, Change};
 use crate::entity::{project_member, project_stage, research_project, teacher};
+use crate::evidence::Over;
 use crate::viewer::Viewer;
 use crate::{Error, Result, Scope, Store};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -253,23 +254,14 @@ pub async fn list(
     // One teacher's projects are kept until their school changes (every
     // change to a project moves its members' schools on).
     let kept = match (teacher_id, school_id) {
-        (Some(t), None) => match teacher::Entity::find_by_id(t)
-            .select_only()
-            .column(teacher::Column::SchoolId)
-            .into_tuple::<i64>()
-            .one(store.conn())
-            .await?
-        {
-            Some(school) => {
-                let k = crate::evidence::kept_key(store, scope, &viewer, "projects", &[school], &t, today)
-                    .await?;
-                if let Some(p) = store.kept.memo::<Vec<Project>>(&k.0, &k.1) {
-                    return Ok(p);
-                }
-                Some(k)
+        (Some(t), None) => {
+            match crate::evidence::kept_or(store, scope, &viewer, "projects", Over::TeacherOf(t), &t, today)
+                .await?
+            {
+                Ok(p) => return Ok(p),
+                Err(at) => at,
             }
-            None => None,
-        },
+        }
         _ => None,
     };
     let mut q = research_project::Entity::find().filter(visible(scope, &viewer));
@@ -293,9 +285,7 @@ pub async fn list(
         .all(store.conn())
         .await?;
     let projects = hydrate(store.conn(), rows).await?;
-    if let Some((key, revisions)) = kept {
-        store.kept.keep_memo(key, revisions, projects.clone());
-    }
+    crate::evidence::keep(store, kept, projects.clone());
     Ok(projects)
 }
 

@@ -26,19 +26,49 @@ pub struct EvidenceFilter {
     pub own_only: bool,
 }
 
-/// The key an answer about the records of `schools` is kept under (what
-/// was asked, by whom — their rights and relations — and on which day) and
-/// the revisions of those schools now (read before the answer; see
-/// `duties::kept`).
-pub(crate) async fn kept_key(
+/// What a kept answer reads: some schools' records, or a teacher's (whom
+/// every change naming them moves their school on for).
+pub(crate) enum Over<'a> {
+    Schools(&'a [i64]),
+    TeacherOf(i64),
+}
+
+/// Where a kept answer goes once read: its key and the revisions read
+/// before it (`None`: not kept).
+pub(crate) type KeptKey = Option<(String, Vec<i64>)>;
+
+/// The answer kept for this question if it still holds (`Ok`), or where to
+/// keep the one about to be read (`Err`). The key holds what was asked,
+/// by whom — their rights and relations — and on which day; the revisions
+/// of the schools read are taken before the answer (see `duties::kept`).
+pub(crate) async fn kept_or<T: Clone + 'static>(
     store: &Store,
     scope: &Scope,
     viewer: &Viewer,
     what: &str,
-    schools: &[i64],
+    over: Over<'_>,
     asked: &(dyn std::fmt::Debug + Sync),
     today: NaiveDate,
-) -> Result<(String, Vec<i64>)> {
+) -> Result<std::result::Result<T, KeptKey>> {
+    let school;
+    let schools = match over {
+        Over::Schools(s) => s,
+        Over::TeacherOf(t) => {
+            match teacher::Entity::find_by_id(t)
+                .select_only()
+                .column(teacher::Column::SchoolId)
+                .into_tuple::<i64>()
+                .one(store.conn())
+                .await?
+            {
+                Some(s) => {
+                    school = [s];
+                    &school[..]
+                }
+                None => return Ok(Err(None)),
+            }
+        }
+    };
     let access = scope.access();
     let key = format!(
         "{what}|{schools:?}|{asked:?}|{today}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
@@ -49,7 +79,18 @@ pub(crate) async fn kept_key(
         viewer.apprentices,
         viewer.led,
     );
-    Ok((key, crate::duties::revisions_of(store.conn(), schools).await?))
+    let revisions = crate::duties::revisions_of(store.conn(), schools).await?;
+    Ok(match store.kept.memo::<T>(&key, &revisions) {
+        Some(v) => Ok(v),
+        None => Err(Some((key, revisions))),
+    })
+}
+
+/// Keeps an answer where [`kept_or`] said to.
+pub(crate) fn keep<T: Send + Sync + 'static>(store: &Store, at: KeptKey, answer: T) {
+    if let Some((key, revisions)) = at {
+        store.kept.keep_memo(key, revisions, answer);
+    }
 }
 
 pub(crate) fn apply_filter(mut c: Condition, f: &EvidenceFilter) -> Condition {
@@ -108,26 +149,16 @@ pub async fn list(
     // A page of one school's records, or of one teacher's portfolio, is
     // kept until the school (the teacher's, which every change to a record
     // naming them moves on) changes.
-    let school = match (filter.school_id, filter.teacher_id) {
-        (Some(school), None) => Some(school),
-        (None, Some(t)) => {
-            teacher::Entity::find_by_id(t)
-                .select_only()
-                .column(teacher::Column::SchoolId)
-                .into_tuple::<i64>()
-                .one(store.conn())
-                .await?
-        }
+    let over = match (filter.school_id, filter.teacher_id) {
+        (Some(_), None) => Some(Over::Schools(filter.school_id.as_slice())),
+        (None, Some(t)) => Some(Over::TeacherOf(t)),
         _ => None,
     };
-    let kept = match school {
-        Some(school) => {
-            let k = kept_key(store, scope, &viewer, "list", &[school], &(filter, page), today).await?;
-            if let Some(p) = store.kept.memo::<Paged<Evidence>>(&k.0, &k.1) {
-                return Ok(p);
-            }
-            Some(k)
-        }
+    let kept = match over {
+        Some(over) => match kept_or(store, scope, &viewer, "list", over, &(filter, page), today).await? {
+            Ok(p) => return Ok(p),
+            Err(at) => at,
+        },
         None => None,
     };
     let mut cond = Condition::all().add(visible(scope, &viewer));
@@ -152,9 +183,7 @@ pub async fn list(
         page: page.page,
         per_page: page.per_page,
     };
-    if let Some((key, revisions)) = kept {
-        store.kept.keep_memo(key, revisions, p.clone());
-    }
+    keep(store, kept, p.clone());
     Ok(p)
 }
 
@@ -188,26 +217,31 @@ pub async fn pending_count(store: &Store, scope: &Scope, today: NaiveDate) -> Re
     }
     // A verifier of a few schools (a director, a principal) counts only in
     // them: the count is kept until one of them changes (decision 46).
-    let kept = match viewer.led.is_empty() && !set.all && set.districts.is_empty() && set.schools.len() <= 16
-    {
-        true => {
-            let schools: Vec<i64> = set.schools.iter().copied().collect();
-            let k = kept_key(store, scope, &viewer, "pending", &schools, &(), today).await?;
-            if let Some(n) = store.kept.memo::<u64>(&k.0, &k.1) {
-                return Ok(n);
-            }
-            Some(k)
+    let kept = if viewer.led.is_empty() && !set.all && set.districts.is_empty() && set.schools.len() <= 16 {
+        let schools: Vec<i64> = set.schools.iter().copied().collect();
+        match kept_or::<u64>(
+            store,
+            scope,
+            &viewer,
+            "pending",
+            Over::Schools(&schools),
+            &(),
+            today,
+        )
+        .await?
+        {
+            Ok(n) => return Ok(n),
+            Err(at) => at,
         }
-        false => None,
+    } else {
+        None
     };
     let n = evidence::Entity::find()
         .filter(verifiable(scope, &viewer))
         .filter(evidence::Column::Status.eq(EvidenceStatus::Recorded.code()))
         .count(store.conn())
         .await?;
-    if let Some((key, revisions)) = kept {
-        store.kept.keep_memo(key, revisions, n);
-    }
+    keep(store, kept, n);
     Ok(n)
 }
 
@@ -283,13 +317,20 @@ pub async fn counts(
     let viewer = Viewer::load(store.conn(), scope, today).await?;
     // One school's counts are kept until the school changes.
     let kept = match school_id {
-        Some(school) => {
-            let k = kept_key(store, scope, &viewer, "counts", &[school], &school_year, today).await?;
-            if let Some(c) = store.kept.memo::<Vec<CountCell>>(&k.0, &k.1) {
-                return Ok(c);
-            }
-            Some(k)
-        }
+        Some(school) => match kept_or(
+            store,
+            scope,
+            &viewer,
+            "counts",
+            Over::Schools(&[school]),
+            &school_year,
+            today,
+        )
+        .await?
+        {
+            Ok(c) => return Ok(c),
+            Err(at) => at,
+        },
         None => None,
     };
     let mut cond = Condition::all().add(visible(scope, &viewer));
@@ -345,9 +386,7 @@ pub async fn counts(
             verified,
         })
         .collect();
-    if let Some((key, revisions)) = kept {
-        store.kept.keep_memo(key, revisions, cells.clone());
-    }
+    keep(store, kept, cells.clone());
     Ok(cells)
 }
 
