@@ -116,6 +116,22 @@ pub(crate) async fn place(
     }
 }
 
+/// The school year asked for, else the one the calendar puts today in.
+pub(crate) async fn year_or_current(
+    loc: Locale,
+    store: &Store,
+    scope: &Scope,
+    (district, school): (i64, Option<i64>),
+    year: Option<i32>,
+) -> Result<i32> {
+    match year {
+        Some(y) => Ok(y),
+        None => lingyan_store::calendar::current_year(store, scope, district, school)
+            .await
+            .map_err(|e| explain(loc, e)),
+    }
+}
+
 pub(crate) fn parse_lang(loc: Locale, lang: &Option<String>) -> Result<Locale> {
     match lang {
         Some(l) => Locale::parse(l).map_err(|e| anyhow!(i18n::field_error(loc, &e))),

@@ -1,6 +1,6 @@
 //! `duties`: progress, rule files, presets and reminder digests.
 
-use crate::app::{explain, open_store, parse_as_of, parse_lang, place};
+use crate::app::{explain, open_store, parse_as_of, parse_lang, place, year_or_current};
 use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 use lingyan_domain::Locale;
@@ -171,12 +171,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: DutiesCommand) ->
             let store = open_store(config).await?;
             let scope = Scope::system("cli");
             let (d, s) = place(loc, &store, &scope, &school, &district).await?;
-            let year = match year {
-                Some(y) => y,
-                None => lingyan_store::calendar::current_year(&store, &scope, d, s)
-                    .await
-                    .map_err(|e| explain(loc, e))?,
-            };
+            let year = year_or_current(loc, &store, &scope, (d, s), year).await?;
             let v = lingyan_store::duties::adopt(&store, &scope, d, s, year, &preset, effective_from)
                 .await
                 .map_err(|e| explain(loc, e))?;

@@ -5,6 +5,7 @@
 
 mod admin;
 mod app;
+mod credits;
 mod duties;
 mod export;
 mod gen_data;
@@ -89,6 +90,12 @@ enum Command {
     Duties {
         #[command(subcommand)]
         command: duties::DutiesCommand,
+    },
+    /// Continuing-education credits: the requirement per district (or
+    /// school) and year, and the preset library.
+    Credits {
+        #[command(subcommand)]
+        command: credits::CreditsCommand,
     },
     /// Produce reports.
     Report {
@@ -184,6 +191,7 @@ async fn run(cli: Cli, loc: lingyan_domain::Locale) -> Result<()> {
         Command::Export { command } => export::run(loc, &config, command).await,
         Command::GenData(args) => gen_data::run(loc, &config, args).await,
         Command::Duties { command } => duties::run(loc, &config, command).await,
+        Command::Credits { command } => credits::run(loc, &config, command).await,
         Command::Report { command } => report::run(loc, &config, command).await,
         Command::Backup(args) => admin::backup(loc, &config, args).await,
         Command::Restore(args) => admin::restore(loc, &config, args).await,

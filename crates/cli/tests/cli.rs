@@ -802,6 +802,80 @@ fn duties_commands(postgres: bool) {
         None,
     );
     assert!(!ok && err.contains("no preset “nope”"), "{err}");
+
+    // Credit requirements: the district adopts a preset, its schools
+    // inherit it and cannot set their own.
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "credits",
+            "adopt",
+            "jiangsu",
+            "--district",
+            "T1",
+            "--year",
+            "2026",
+        ],
+        None,
+    );
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("Adopted the credit preset jiangsu for 2026."),
+        "{out}"
+    );
+    assert!(
+        out.contains("360 hours every 5 years (cycles from 2021)"),
+        "{out}"
+    );
+    let (ok, out, _) = run(
+        &db,
+        &[
+            "credits", "rules", "--school", "T1S001", "--year", "2026", "--lang", "zh-CN",
+        ],
+        None,
+    );
+    assert!(
+        ok && out.contains("开设县级及以上公开课：开设公开课（县级及以上） · 每次 6 学时，至多 18 学时/周期"),
+        "{out}"
+    );
+    let (ok, json, _) = run(
+        &db,
+        &[
+            "credits",
+            "rules",
+            "--district",
+            "T1",
+            "--year",
+            "2026",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(ok, "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (v["total"].as_i64(), v["unit"].as_str()),
+        (Some(360), Some("hour"))
+    );
+    let (ok, _, err) = run(
+        &db,
+        &[
+            "credits", "adopt", "zhejiang", "--school", "T1S001", "--year", "2026",
+        ],
+        None,
+    );
+    assert!(
+        !ok && err.contains("the district sets the credit requirement for its schools"),
+        "{err}"
+    );
+    assert!(!err.contains("backtrace"), "{err}");
+    let (ok, out, _) = run(
+        &db,
+        &["credits", "rules", "--district", "T2", "--year", "2026"],
+        None,
+    );
+    assert!(ok && out.contains("Nothing set"), "{out}");
 }
 
 #[test]
@@ -843,6 +917,32 @@ fn check_rules_files() {
     assert!(!ok && err.contains("cannot be read as a rules file"), "{err}");
     let (ok, _, err) = run(&db, &["duties", "check-rules", "/no/such/file.toml"], None);
     assert!(!ok && err.contains("Cannot read /no/such/file.toml"), "{err}");
+
+    // Credit requirement files: a preset, a plain requirement, a bad one.
+    let (ok, out, _) = run(&db, &["credits", "presets"], None);
+    assert!(
+        ok && out.contains("shanghai  Shanghai: 36 credits in five years"),
+        "{out}"
+    );
+    let preset = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/presets/credits/shanghai.toml"
+    );
+    let (ok, out, _) = run(&db, &["credits", "check-rules", preset], None);
+    assert!(ok && out.contains("the credit requirement is valid"), "{out}");
+    let bad = dir.path().join("credits.toml");
+    std::fs::write(&bad, "unit = \"credit\"\ntotal = 36\nyearly_min = 40\napproval = \"school\"\n[[buckets]]\ncode = \"e\"\nname_zh = \"师德\"\nname_en = \"Ethics\"\nareas = [\"ethics\"]\n").unwrap();
+    let (ok, _, err) = run(&db, &["credits", "check-rules", bad.to_str().unwrap()], None);
+    assert!(!ok, "a bad file fails");
+    assert!(
+        err.contains("At least each year: cannot be more than the total (36)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Rule 1 (Ethics): At least: give a minimum, a cap, or both"),
+        "{err}"
+    );
+    assert!(err.contains("2 problems"), "{err}");
 }
 
 fn backup_and_restore(postgres: bool) {

@@ -7,9 +7,11 @@
 //! language.
 
 pub mod access;
+pub mod activities;
 pub mod calendar;
 mod codes;
 pub mod collate;
+pub mod credits;
 pub mod dates;
 pub mod duties;
 pub mod error;

@@ -161,6 +161,8 @@ pub async fn load_with(store: &Store, duties: bool) -> Result<Option<Vec<DemoLog
     portfolio(store, &scope, today).await?;
     if duties {
         duty_sets(store, &scope, district.id, primary.id, kindergarten.id).await?;
+        // The district asks seed 002's 48 credits a year of every teacher.
+        crate::credits::adopt(store, &scope, district.id, None, 2025, "seed-002-48").await?;
         term_records(store, &scope, primary.id, PRIMARY_TERM, today).await?;
         term_records(store, &scope, kindergarten.id, KINDERGARTEN_TERM, today).await?;
     }

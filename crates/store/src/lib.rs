@@ -12,6 +12,7 @@ pub mod auth;
 pub mod backup;
 mod bulk;
 pub mod calendar;
+pub mod credits;
 pub mod demo;
 mod demo_staff;
 pub mod districts;

@@ -5,6 +5,7 @@
 
 mod audit;
 mod auth;
+mod credits;
 mod dashboard;
 mod dto;
 mod duties;
@@ -54,6 +55,7 @@ caller's language (their saved language, else Accept-Language)."
         (name = "teachers", description = "The teacher registry, honours, roster import and status analysis"),
         (name = "portfolio", description = "Growth portfolio: evidence records, verification, attachments, research projects, mentor pairs, growth reports"),
         (name = "duties", description = "Duties (N个一): preset library, rule sets per school or district and year, progress, reminders and digests"),
+        (name = "credits", description = "Continuing-education credits: the preset library and the requirement per district (or school) and year"),
         (name = "audit", description = "The audit log")
     )
 )]
@@ -99,6 +101,7 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(projects::router(upload_limit))
         .merge(mentoring::router())
         .merge(duties::router())
+        .merge(credits::router())
         .merge(rule_sets::router())
         .merge(dashboard::router())
         .merge(province::router())

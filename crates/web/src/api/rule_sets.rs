@@ -89,12 +89,12 @@ pub struct DiffDto {
     pub changes: Vec<ChangeDto>,
 }
 
-async fn school_place(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Place> {
+pub(crate) async fn school_place(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Place> {
     let s = lingyan_store::schools::get(&state.store, &caller.scope, id).await?;
     Ok(Place::school(s.district_id, s.id))
 }
 
-async fn history<K: Worded>(
+pub(crate) async fn history<K: Worded>(
     state: &AppState,
     caller: &Caller,
     place: Place,
@@ -108,7 +108,7 @@ async fn history<K: Worded>(
     ))
 }
 
-async fn version<K: Worded>(
+pub(crate) async fn version<K: Worded>(
     state: &AppState,
     caller: &Caller,
     place: Place,

@@ -4,6 +4,7 @@
 
 mod account;
 mod audit;
+mod credits;
 mod districts;
 mod duties;
 mod evidence;
@@ -37,6 +38,7 @@ use lingyan_domain::{Capability, Paged, Role};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
+pub use credits::words::rules_text as credit_rules_text;
 pub use duties::{matrix_text as duties_text, matrix_xlsx as duties_xlsx};
 pub use evidence::ReportQuery;
 pub(crate) use evidence::{attachment_response, download};
@@ -60,6 +62,7 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(projects::router(crate::upload_limit(config)))
         .merge(evidence_import::router(crate::upload_limit(config)))
         .merge(duties::router())
+        .merge(credits::router())
         .merge(province::router())
 }
 

@@ -55,6 +55,13 @@ fn name_placeholders(path: &str) -> String {
     for seg in path.split('/') {
         let named = match (prev, seg) {
             // A rule-set version of the school's or the district's tiers or duties.
+            (_, "{vid}" | "{version_id}") if path.contains("/credit") => {
+                if path.contains("/schools/") {
+                    "{schoolcredits}"
+                } else {
+                    "{districtcredits}"
+                }
+            }
             (_, "{vid}" | "{version_id}") => match (path.contains("/schools/"), path.contains("/tiers/")) {
                 (true, true) => "{schooltiers}",
                 (true, false) => "{schoolduties}",
@@ -360,6 +367,31 @@ async fn objects(
         } else {
             history::<DutySet>(&app.store, &sys, p).await
         };
+        o.insert(name, h.expect("history")[0].id);
+    }
+    // A credit requirement at the district that lets schools set their
+    // own, and the school's own.
+    use lingyan_domain::credits::CreditRules;
+    if history::<CreditRules>(&app.store, &sys, sp)
+        .await
+        .expect("history")
+        .is_empty()
+    {
+        let mut r =
+            lingyan_store::credits::adopt(&app.store, &sys, dp.district_id, None, 2026, "seed-002-48")
+                .await
+                .expect("district credits")
+                .set;
+        r.school_override = true;
+        lingyan_store::credits::save(&app.store, &sys, dp.district_id, None, 2026, r)
+            .await
+            .expect("district credits");
+        lingyan_store::credits::adopt(&app.store, &sys, sp.district_id, sp.school_id, 2026, "zhejiang")
+            .await
+            .expect("school credits");
+    }
+    for (name, p) in [("schoolcredits", sp), ("districtcredits", dp)] {
+        let h = history::<CreditRules>(&app.store, &sys, p).await;
         o.insert(name, h.expect("history")[0].id);
     }
     o

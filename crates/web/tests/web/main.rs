@@ -6,6 +6,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod authorization;
+mod credits;
 mod csrf;
 mod duties;
 mod evidence;
