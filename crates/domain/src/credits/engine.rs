@@ -59,7 +59,8 @@ pub struct Entry {
     pub what: What,
     pub form: Form,
     pub area: Option<super::Area>,
-    pub level: Level,
+    /// The level, where known (the national system's 99 其他 is not one).
+    pub level: Option<Level>,
     pub hours: Amount,
     /// What the source states (an activity's credits, an imported record's
     /// 学分); the conversions apply where it states nothing.
@@ -292,7 +293,9 @@ pub fn transcript<'a>(
         }
         year_sum[(e.date.year() - cycle.first) as usize] += counted;
         by_form[Form::ALL.iter().position(|f| *f == e.form).unwrap_or(0)] += counted;
-        by_level[e.level as usize] += counted;
+        if let Some(l) = e.level {
+            by_level[l as usize] += counted;
+        }
         total += counted;
     }
 

@@ -16,6 +16,7 @@
 
 mod amount;
 pub mod engine;
+pub mod national;
 pub mod presets;
 #[cfg(test)]
 mod tests;
@@ -243,7 +244,7 @@ impl Bucket {
     pub fn gathers(&self, e: &Entry) -> bool {
         (self.forms.is_empty() || self.forms.contains(&e.form))
             && (self.areas.is_empty() || e.area.is_some_and(|a| self.areas.contains(&a)))
-            && (self.levels.is_empty() || self.levels.contains(&e.level))
+            && (self.levels.is_empty() || e.level.is_some_and(|l| self.levels.contains(&l)))
     }
 }
 
@@ -293,7 +294,7 @@ impl Conversion {
     pub fn matches(&self, e: &Entry) -> bool {
         (self.kinds.is_empty() || self.kinds.contains(&e.what))
             && (self.forms.is_empty() || self.forms.contains(&e.form))
-            && self.min_level.is_none_or(|l| e.level >= l)
+            && self.min_level.is_none_or(|min| e.level.is_some_and(|l| l >= min))
     }
 }
 

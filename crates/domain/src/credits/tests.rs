@@ -20,7 +20,7 @@ pub(super) fn e(date: NaiveDate, what: What, form: Form, hours: &str) -> Entry {
         what,
         form,
         area: None,
-        level: Level::School,
+        level: Some(Level::School),
         hours: amt(hours),
         credits: None,
         pool: None,
@@ -45,7 +45,7 @@ trait With {
 
 impl With for Entry {
     fn at(mut self, l: Level) -> Self {
-        self.level = l;
+        self.level = Some(l);
         self
     }
     fn about(mut self, a: Area) -> Self {

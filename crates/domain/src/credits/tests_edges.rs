@@ -158,7 +158,7 @@ fn the_tighter_of_a_conversion_cap_and_a_bucket_cap_binds() {
     });
     let open = |m: u32| {
         let mut x = e(d(2025, m, 1), earn(Earning::OpenClass), Form::Centralized, "1");
-        x.level = Level::County;
+        x.level = Some(Level::County);
         x
     };
     let entries = vec![
@@ -183,7 +183,7 @@ fn the_tighter_of_a_conversion_cap_and_a_bucket_cap_binds() {
     assert_eq!(t.lines[2].why, Some(Why::Capped("c".into())));
     // A county open class below the conversion's level is hours at the rate.
     let mut low = open(5);
-    low.level = Level::School;
+    low.level = Some(Level::School);
     let t = transcript(&r, &[low], cycle(), d(2025, 12, 1), false);
     assert_eq!((t.total, t.lines[0].conversion.clone()), (Amount::whole(1), None));
 }
@@ -386,7 +386,7 @@ fn a_bucket_gathers_by_form_area_and_level_together() {
     };
     let mut x = e(d(2025, 1, 1), act(A::Course), Form::Centralized, "1");
     x.area = Some(Area::Ethics);
-    x.level = Level::County;
+    x.level = Some(Level::County);
     assert!(b.gathers(&x));
     let mut y = x.clone();
     y.form = Form::Online;
@@ -397,7 +397,7 @@ fn a_bucket_gathers_by_form_area_and_level_together() {
     y.area = None;
     assert!(!b.gathers(&y));
     y = x.clone();
-    y.level = Level::Provincial;
+    y.level = Some(Level::Provincial);
     assert!(!b.gathers(&y));
     let any = Bucket {
         forms: vec![],
@@ -413,7 +413,7 @@ fn a_bucket_gathers_by_form_area_and_level_together() {
 #[test]
 fn by_level_and_by_form_sum_what_counted() {
     let mut a = e(d(2025, 1, 1), act(A::Course), Form::Centralized, "3");
-    a.level = Level::Municipal;
+    a.level = Some(Level::Municipal);
     let b = e(d(2025, 1, 2), act(A::OnlineCourse), Form::Online, "2");
     let c = e(d(2024, 1, 2), act(A::OnlineCourse), Form::Online, "50");
     let t = transcript(&rules(), &[a, b, c], cycle(), d(2025, 12, 1), false);
@@ -432,4 +432,48 @@ fn by_level_and_by_form_sum_what_counted() {
         ]
     );
     assert_eq!(t.required, Amount::whole(48));
+}
+
+#[test]
+fn an_unknown_level_is_gathered_only_where_no_level_is_asked() {
+    let mut x = e(d(2025, 1, 1), earn(Earning::OpenClass), Form::Centralized, "2");
+    x.level = None;
+    let by_level = Bucket {
+        code: "l".into(),
+        name_zh: "l".into(),
+        name_en: "l".into(),
+        forms: vec![],
+        areas: vec![],
+        levels: vec![Level::School],
+        min: Some(Amount::whole(1)),
+        cap: None,
+    };
+    assert!(!by_level.gathers(&x));
+    let any = Bucket {
+        levels: vec![],
+        ..by_level
+    };
+    assert!(any.gathers(&x));
+    let conv = Conversion {
+        code: "o".into(),
+        name_zh: "o".into(),
+        name_en: "o".into(),
+        kinds: vec![],
+        forms: vec![],
+        min_level: Some(Level::School),
+        hours_per_unit: None,
+        fixed: Some(Amount::whole(6)),
+        cap: None,
+    };
+    assert!(!conv.matches(&x));
+    assert!(
+        Conversion {
+            min_level: None,
+            ..conv
+        }
+        .matches(&x)
+    );
+    let t = transcript(&rules(), &[x], cycle(), d(2025, 12, 1), false);
+    assert_eq!(t.total, Amount::whole(2));
+    assert!(t.by_level.is_empty());
 }
