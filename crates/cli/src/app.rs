@@ -116,6 +116,44 @@ pub(crate) async fn place(
     }
 }
 
+/// A teacher named by registry id, or by staff number with the school's code.
+pub(crate) async fn find_teacher(
+    loc: Locale,
+    store: &Store,
+    scope: &Scope,
+    teacher: &str,
+    school: Option<&str>,
+) -> Result<i64> {
+    let today = lingyan_store::calendar::today();
+    let none = || anyhow!(t_args(loc, "cli.no_teacher", &[("teacher", teacher.to_string())]));
+    match (teacher.trim().parse::<i64>(), school) {
+        (Ok(id), None) => Ok(id),
+        (_, Some(code)) => {
+            let s = find_school(loc, store, scope, code).await?;
+            let list = lingyan_store::teachers::list(
+                store,
+                scope,
+                &lingyan_store::teachers::TeacherFilter {
+                    school_id: Some(s.id),
+                    q: Some(teacher.trim().to_string()),
+                    include_inactive: true,
+                    ..Default::default()
+                },
+                lingyan_domain::PageRequest::new(Some(1), Some(50)),
+                today,
+            )
+            .await
+            .map_err(|e| explain(loc, e))?;
+            list.items
+                .into_iter()
+                .find(|t| t.fields.staff_no.as_deref() == Some(teacher.trim()))
+                .map(|t| t.id)
+                .ok_or_else(none)
+        }
+        (Err(_), None) => Err(none()),
+    }
+}
+
 /// The school year asked for, else the one the calendar puts today in.
 pub(crate) async fn year_or_current(
     loc: Locale,

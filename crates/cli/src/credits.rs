@@ -3,7 +3,7 @@
 //! join it as the ledger lands.
 
 use crate::app::{explain, open_store, parse_lang, place, year_or_current};
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::Subcommand;
 use lingyan_domain::Locale;
 use lingyan_domain::credits::{CreditRules, presets};
@@ -49,6 +49,47 @@ pub(crate) enum CreditsCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: RulesFormat,
     },
+    /// Load a file in the national system's domestic-training format
+    /// (国内培训: .xlsx, .xls or .csv) into the ledgers of a district's
+    /// teachers: all or nothing, every problem by row and column; trainings
+    /// already recorded are recognised and skipped.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        district: String,
+        /// Check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a district's records of a year in the national format
+    /// (.xlsx, or .csv by the file's extension).
+    Export {
+        #[arg(long)]
+        district: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// One teacher's transcript: what counted toward the cycle, what is
+    /// still to earn, whether they may apply for a higher title.
+    Transcript {
+        /// The teacher's registry id, or staff number with --school.
+        #[arg(long)]
+        teacher: String,
+        #[arg(long)]
+        school: Option<String>,
+        /// As of this date (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// The cycle beginning in this year (default the one containing --as-of).
+        #[arg(long)]
+        cycle: Option<i32>,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: RulesFormat,
+    },
     /// Check a requirement file (TOML as the `[rules]` of a file in
     /// crates/domain/presets/credits, or JSON) and list every problem.
     CheckRules { file: PathBuf },
@@ -56,6 +97,110 @@ pub(crate) enum CreditsCommand {
 
 pub(crate) async fn run(loc: Locale, config: &Config, command: CreditsCommand) -> Result<()> {
     match command {
+        CreditsCommand::Import {
+            file,
+            district,
+            dry_run,
+        } => {
+            let store = open_store(config).await?;
+            let scope = Scope::system("cli");
+            let (d, _) = place(loc, &store, &scope, &None, &Some(district)).await?;
+            let bytes = std::fs::read(&file)
+                .with_context(|| crate::app::cannot("cli.cannot_read_file", &file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let r = lingyan_store::credits::import_national(
+                &store,
+                &scope,
+                d,
+                &name,
+                &bytes,
+                dry_run,
+                config.limits.import_bytes,
+                lingyan_store::calendar::today(),
+            )
+            .await
+            .map_err(|e| explain(loc, e))?;
+            if let Some(e) = &r.file_error {
+                bail!("{}{}{}", name, t(loc, "punct.colon"), i18n::field_error(loc, e));
+            }
+            if !r.errors.is_empty() {
+                return Err(crate::import::row_errors(loc, &r.errors));
+            }
+            let key = if dry_run {
+                "cli.credits_checked"
+            } else {
+                "cli.credits_imported"
+            };
+            println!(
+                "{}",
+                t_args(
+                    loc,
+                    key,
+                    &[
+                        ("rows", r.rows.to_string()),
+                        ("added", r.added.to_string()),
+                        ("already", r.already.to_string())
+                    ]
+                )
+            );
+            Ok(())
+        }
+        CreditsCommand::Export {
+            district,
+            year,
+            output,
+        } => {
+            let store = open_store(config).await?;
+            let scope = Scope::system("cli");
+            let (d, _) = place(loc, &store, &scope, &None, &Some(district)).await?;
+            let rows = lingyan_store::credits::export_national(&store, &scope, d, year)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            let csv = output.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let bytes = if csv {
+                lingyan_store::credits::national_csv(&rows).map_err(|e| explain(loc, e))?
+            } else {
+                lingyan_web::pages::national_xlsx(&rows).map_err(|e| anyhow!(e.to_string()))?
+            };
+            std::fs::write(&output, bytes)?;
+            println!(
+                "{}",
+                t_args(
+                    loc,
+                    "cli.credits_exported",
+                    &[
+                        ("n", (rows.len() - 1).to_string()),
+                        ("file", output.display().to_string())
+                    ]
+                )
+            );
+            Ok(())
+        }
+        CreditsCommand::Transcript {
+            teacher,
+            school,
+            as_of,
+            cycle,
+            lang,
+            format,
+        } => {
+            let l = parse_lang(loc, &lang)?;
+            let as_of = crate::app::parse_as_of(loc, &as_of)?;
+            let store = open_store(config).await?;
+            let scope = Scope::system("cli");
+            let id = crate::app::find_teacher(loc, &store, &scope, &teacher, school.as_deref()).await?;
+            let v = lingyan_store::credits::transcript_of(&store, &scope, id, as_of, cycle)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            match format {
+                RulesFormat::Json => println!("{}", serde_json::to_string_pretty(&v)?),
+                RulesFormat::Text => println!("{}", lingyan_web::pages::credit_transcript_text(&v, l)),
+            }
+            Ok(())
+        }
         CreditsCommand::Presets => {
             for p in presets::all() {
                 println!("{}  {}", p.code, p.name(loc));

@@ -106,6 +106,29 @@ pub(crate) async fn attach(loc: Locale, config: &Config, args: AttachArgs) -> Re
     Ok(())
 }
 
+/// Prints every problem of a file by row and column, and the error that
+/// ends the command.
+pub(crate) fn row_errors(loc: Locale, errors: &[lingyan_store::roster::RowIssue]) -> anyhow::Error {
+    for e in errors {
+        eprintln!(
+            "{}",
+            t_args(
+                loc,
+                "cli.row_error",
+                &[
+                    ("row", e.row.to_string()),
+                    ("column", e.column.clone()),
+                    (
+                        "message",
+                        i18n::t_args(loc, &format!("errors.{}", e.error.code), &e.error.args)
+                    )
+                ]
+            )
+        );
+    }
+    anyhow::anyhow!(t_count(loc, "cli.import_failed", errors.len(), &[]))
+}
+
 async fn import_roster(
     loc: Locale,
     config: &Config,
@@ -163,24 +186,7 @@ async fn import_roster(
         );
     }
     if !r.errors.is_empty() {
-        for e in &r.errors {
-            eprintln!(
-                "{}",
-                t_args(
-                    loc,
-                    "cli.row_error",
-                    &[
-                        ("row", e.row.to_string()),
-                        ("column", e.column.clone()),
-                        (
-                            "message",
-                            i18n::t_args(loc, &format!("errors.{}", e.error.code), &e.error.args)
-                        )
-                    ]
-                )
-            );
-        }
-        bail!(t_count(loc, "cli.import_failed", r.errors.len(), &[]));
+        return Err(row_errors(loc, &r.errors));
     }
     let key = if dry_run {
         "cli.import_checked"

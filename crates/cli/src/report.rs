@@ -1,6 +1,6 @@
 //! `report`: growth reports and status analyses as documents.
 
-use crate::app::{explain, find_school, open_store};
+use crate::app::{explain, find_school, find_teacher, open_store};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Subcommand;
 use lingyan_domain::Locale;
@@ -319,32 +319,7 @@ async fn report_teacher(
     let store = open_store(config).await?;
     let scope = Scope::system("cli");
     let today = lingyan_store::calendar::today();
-    let id = match (teacher.trim().parse::<i64>(), school) {
-        (Ok(id), None) => id,
-        (_, Some(code)) => {
-            let s = find_school(loc, &store, &scope, &code).await?;
-            let list = lingyan_store::teachers::list(
-                &store,
-                &scope,
-                &lingyan_store::teachers::TeacherFilter {
-                    school_id: Some(s.id),
-                    q: Some(teacher.trim().to_string()),
-                    include_inactive: true,
-                    ..Default::default()
-                },
-                lingyan_domain::PageRequest::new(Some(1), Some(50)),
-                today,
-            )
-            .await
-            .map_err(|e| explain(loc, e))?;
-            list.items
-                .into_iter()
-                .find(|t| t.fields.staff_no.as_deref() == Some(teacher.trim()))
-                .map(|t| t.id)
-                .ok_or_else(|| anyhow!(t_args(loc, "cli.no_teacher", &[("teacher", teacher.clone())])))?
-        }
-        (Err(_), None) => bail!(t_args(loc, "cli.no_teacher", &[("teacher", teacher.clone())])),
-    };
+    let id = find_teacher(loc, &store, &scope, &teacher, school.as_deref()).await?;
     let q = lingyan_web::pages::ReportQuery {
         format: match format {
             DocFormat::Pdf => "pdf".into(),

@@ -876,6 +876,77 @@ fn duties_commands(postgres: bool) {
         None,
     );
     assert!(ok && out.contains("Nothing set"), "{out}");
+
+    // Records in the national format: import, a transcript, export and
+    // import again (nothing changes).
+    let file = dir.path().join("national.csv");
+    std::fs::write(
+        &file,
+        "工号,身份证号,姓名,培训年度,培训类别,培训项目名称,培训机构名称,培训方式,培训获得学时,培训获得学分,培训开始日期,培训结束日期\n\
+         T100100001,,,2026,40,课堂观察专题,区进修学校,2,24,24,2026-03-02,2026-03-05\n\
+         T100100001,,,2026,30,信息技术,市教育局,3,40,40,2026-04-01,2026-06-30\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(
+        &db,
+        &["credits", "import", file.to_str().unwrap(), "--district", "T1"],
+        None,
+    );
+    assert!(
+        ok && out.contains("Read 2 rows: 2 records added, 0 already recorded."),
+        "{out}{err}"
+    );
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "credits",
+            "transcript",
+            "--teacher",
+            "T100100001",
+            "--school",
+            "T1S001",
+            "--as-of",
+            "2026-12-01",
+        ],
+        None,
+    );
+    assert!(ok && out.contains("64 hours counted of 360 hours"), "{out}{err}");
+    assert!(
+        out.contains("County level or above: 64 hours · at least 180 hours"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Still to earn: 296 hours in all; 116 hours in County level or above"),
+        "{out}"
+    );
+    let back = dir.path().join("back.csv");
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "credits",
+            "export",
+            "--district",
+            "T1",
+            "--year",
+            "2026",
+            "-o",
+            back.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok && out.contains("Wrote 2 records"), "{out}{err}");
+    let (ok, out, _) = run(
+        &db,
+        &["credits", "import", back.to_str().unwrap(), "--district", "T1"],
+        None,
+    );
+    assert!(ok && out.contains("0 records added, 2 already recorded"), "{out}");
+    let (ok, _, err) = run(
+        &db,
+        &["credits", "import", "/no/such.csv", "--district", "T1"],
+        None,
+    );
+    assert!(!ok && !err.contains("backtrace"), "{err}");
 }
 
 #[test]

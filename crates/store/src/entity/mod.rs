@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod app_secret;
 pub mod attachment;
 pub mod audit_log;
+pub mod credit_entry;
 pub mod district;
 pub mod evidence;
 pub mod evidence_event;

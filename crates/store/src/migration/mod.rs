@@ -12,6 +12,7 @@ mod m20261202_000005_rule_sets;
 mod m20261203_000006_honour_titles;
 mod m20261203_000007_speed;
 mod m20261204_000008_transfers;
+mod m20261206_000009_credits;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000006_honour_titles::Migration),
             Box::new(m20261203_000007_speed::Migration),
             Box::new(m20261204_000008_transfers::Migration),
+            Box::new(m20261206_000009_credits::Migration),
         ]
     }
 }

@@ -101,7 +101,7 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(projects::router(upload_limit))
         .merge(mentoring::router())
         .merge(duties::router())
-        .merge(credits::router())
+        .merge(credits::router(upload_limit))
         .merge(rule_sets::router())
         .merge(dashboard::router())
         .merge(province::router())

@@ -4,7 +4,7 @@
 
 mod account;
 mod audit;
-mod credits;
+pub(crate) mod credits;
 mod districts;
 mod duties;
 mod evidence;
@@ -38,7 +38,10 @@ use lingyan_domain::{Capability, Paged, Role};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-pub use credits::words::rules_text as credit_rules_text;
+pub(crate) use credits::export_response as credits_export;
+pub use credits::national_xlsx;
+pub(crate) use credits::words as credits_words;
+pub use credits::words::{rules_text as credit_rules_text, transcript_text as credit_transcript_text};
 pub use duties::{matrix_text as duties_text, matrix_xlsx as duties_xlsx};
 pub use evidence::ReportQuery;
 pub(crate) use evidence::{attachment_response, download};
@@ -62,7 +65,7 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(projects::router(crate::upload_limit(config)))
         .merge(evidence_import::router(crate::upload_limit(config)))
         .merge(duties::router())
-        .merge(credits::router())
+        .merge(credits::router(crate::upload_limit(config)))
         .merge(province::router())
 }
 

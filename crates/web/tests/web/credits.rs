@@ -360,3 +360,234 @@ async fn requirement_pages(app: TestApp) {
 }
 
 both_dbs!(requirement_pages, without_duties);
+
+const HEAD: &str = "工号,身份证号,姓名,培训年度,培训类别,培训项目名称,培训机构名称,培训方式,培训获得学时,培训获得学分,培训开始日期,培训结束日期\n";
+
+fn good() -> String {
+    format!(
+        "{HEAD}GF0005,,,2026,40,小学数学新课标专题培训,广府区教师进修学校,2,16,16,2026-07-10,2026-07-13\n\
+         GF0005,,,2026,30,信息技术应用能力提升,市教育局,3,8,8,2026-03-01,2026-05-30\n\
+         GF0006,,,2026,60,校本研修：作业设计,广府实验小学,2,24,24,2026-04-01,2026-06-30\n"
+    )
+}
+
+async fn transcript_of(api: &Api, teacher: i64, q: &str) -> serde_json::Value {
+    let (s, v) = api.get(&format!("/api/v1/teachers/{teacher}/credits{q}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v
+}
+
+async fn national_import_transcript_and_round_trip(app: TestApp) {
+    let district = district_id(&app).await;
+    let admin = Api::new(&app, "district").await;
+    let teacher = Api::new(&app, "teacher").await;
+    let import = format!("/api/v1/districts/{district}/credits/import");
+    let (_, me) = teacher.get("/api/v1/me").await;
+    let (_, mine) = teacher.get("/api/v1/me/credits").await;
+    let me_id = mine["teacher_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{me} {mine}"));
+    assert_eq!(
+        (mine["total"].as_f64(), mine["required"].as_f64()),
+        (Some(0.0), Some(48.0))
+    );
+
+    // A bad file: every problem named by row and column, nothing written.
+    let bad = format!(
+        "{HEAD}GF9999,,,2026,40,甲,乙,2,16,16,2026-07-10,2026-07-13\n\
+         GF0005,,,2026,50,甲,乙,2,-16,16,2026-07-10,2026-07-13\n\
+         GF0005,,,2025,40,丙,乙,2,16,16,2025-12-28,2026-01-02\n\
+         GF0005,,,2026,40,丁,乙,2,6,6,2026-07-10,2026-07-13\n\
+         GF0005,,,2026,40,丁 ,乙,2,6,6,2026-07-10,2026-07-13\n\
+         ,12345,,2026,40,戊,乙,2,6,6,2026-07-10,2026-07-13\n"
+    );
+    let (s, r) = admin
+        .upload(&format!("{import}?dry_run=false"), "bad.csv", bad.into_bytes())
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let got: Vec<(i64, String, String)> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_i64().unwrap(),
+                e["column"].as_str().unwrap().to_string(),
+                e["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want: Vec<(i64, String, String)> = [
+        (2, "工号", "unknown_staff_no"),
+        (3, "培训类别", "unknown_training_category"),
+        (3, "培训获得学时", "negative_amount"),
+        (4, "培训开始日期", "outside_cycle"),
+        (6, "培训项目名称", "repeats_row"),
+        (7, "身份证号", "id_number_not_kept"),
+    ]
+    .into_iter()
+    .map(|(r, c, e)| (r, c.to_string(), e.to_string()))
+    .collect();
+    assert_eq!(got, want, "{r}");
+    assert!(!r["written"].as_bool().unwrap());
+    let msg = r["errors"][1]["message"].as_str().unwrap();
+    assert!(msg.contains("not a training level code"), "{msg}");
+    assert_eq!(
+        transcript_of(&admin, me_id, "").await["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // A dry run writes nothing; the import adds; again, everything is known.
+    let (s, r) = admin
+        .upload(&format!("{import}?dry_run=true"), "n.csv", good().into_bytes())
+        .await;
+    assert_eq!(
+        (s, r["added"].as_i64(), r["written"].as_bool()),
+        (StatusCode::OK, Some(3), Some(false)),
+        "{r}"
+    );
+    let (s, r) = admin.upload(&import, "n.csv", good().into_bytes()).await;
+    assert_eq!(
+        (s, r["added"].as_i64(), r["written"].as_bool()),
+        (StatusCode::OK, Some(3), Some(true)),
+        "{r}"
+    );
+    let (s, r) = admin.upload(&import, "n.csv", good().into_bytes()).await;
+    assert_eq!(
+        (s, r["added"].as_i64(), r["already"].as_i64()),
+        (StatusCode::OK, Some(0), Some(3)),
+        "{r}"
+    );
+    // A school director may not import.
+    let director = Api::new(&app, "director").await;
+    let (s, _) = director.upload(&import, "n.csv", good().into_bytes()).await;
+    assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND, "{s}");
+
+    // The teacher's transcript: 16 centralized + 8 online of 48; school-based missing.
+    let (_, t) = teacher.get("/api/v1/me/credits?as_of=2026-12-01").await;
+    assert_eq!(
+        (t["total"].as_f64(), t["required"].as_f64()),
+        (Some(24.0), Some(48.0)),
+        "{t}"
+    );
+    assert_eq!(
+        (t["cycle_first"].as_i64(), t["cycle_last"].as_i64()),
+        (Some(2026), Some(2026))
+    );
+    let missing: Vec<&str> = t["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        missing,
+        ["24 credits in all", "24 credits in School-based training"]
+    );
+    assert!(t["eligible"].as_bool().unwrap() && !t["complete"].as_bool().unwrap());
+    let entries = t["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(
+        (entries[0]["title"].as_str(), entries[0]["level"].as_str()),
+        (Some("信息技术应用能力提升"), Some("municipal"))
+    );
+    assert_eq!(
+        (entries[0]["form"].as_str(), entries[0]["counted"].as_f64()),
+        (Some("online"), Some(8.0))
+    );
+    // Once the year is over the shortfall is due: not eligible for a higher title.
+    let t = transcript_of(&admin, me_id, "?as_of=2027-01-05&cycle=2026").await;
+    assert!(!t["eligible"].as_bool().unwrap());
+    assert_eq!(t["due"].as_array().unwrap().len(), 2);
+    let (s, e) = admin
+        .get(&format!(
+            "/api/v1/teachers/{me_id}/credits?cycle=2021&as_of=2026-12-01"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    // Another school's director does not see it.
+    let kg = Api::new(&app, "kgdirector").await;
+    let (s, _) = kg.get(&format!("/api/v1/teachers/{me_id}/credits")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Export → import changes nothing, as .xlsx and as .csv.
+    for format in ["xlsx", "csv"] {
+        let resp = reqwest::Client::new()
+            .get(format!(
+                "{}/api/v1/districts/{district}/credits/export?year=2026&format={format}",
+                app.addr
+            ))
+            .bearer_auth(app.token_for("district").await)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let bytes = resp.bytes().await.unwrap().to_vec();
+        if format == "xlsx" {
+            let sheets = crate::helpers::workbook_sheets(&bytes);
+            let rows: Vec<Vec<String>> = sheets[0]
+                .1
+                .rows()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect();
+            assert_eq!(rows.len(), 4);
+            assert_eq!(rows[0][5], "培训项目名称");
+            assert!(
+                rows.iter()
+                    .any(|r| r[0] == "GF0006" && r[4] == "60" && r[9] == "24"),
+                "{rows:?}"
+            );
+        }
+        let (s, r) = admin.upload(&import, &format!("back.{format}"), bytes).await;
+        assert_eq!(
+            (s, r["added"].as_i64(), r["already"].as_i64()),
+            (StatusCode::OK, Some(0), Some(3)),
+            "{r}"
+        );
+    }
+
+    // The pages: the teacher's transcript on a phone, in Chinese; the import page's report.
+    let page = app
+        .login_with(app.client_with_lang(Some("zh-CN")), "teacher")
+        .await;
+    let (s, html) = page
+        .get_text(&format!("/teachers/{me_id}/credits?as_of=2026-12-01"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("已计 24 学分，要求 48 学分"), "{html}");
+    assert!(
+        html.contains("校本研训差 24 学分") && html.contains("可申报晋升高一级职称"),
+        "{html}"
+    );
+    let admin_page = app
+        .login_with(app.client_with_lang(Some("zh-CN")), "district")
+        .await;
+    let csrf = admin_page
+        .csrf_from(&format!("/districts/{district}/credits/import"))
+        .await;
+    let form = reqwest::multipart::Form::new().text("csrf_token", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(
+            format!("{HEAD}GF9999,,,2026,40,甲,乙,2,16,16,2026-07-10,2026-07-13\n").into_bytes(),
+        )
+        .file_name("x.csv"),
+    );
+    let r = admin_page
+        .http
+        .post(admin_page.url(&format!("/districts/{district}/credits/import")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("本区没有工号为 GF9999 的教师") && html.contains("未写入任何内容"),
+        "{html}"
+    );
+}
+
+both_dbs!(national_import_transcript_and_round_trip);

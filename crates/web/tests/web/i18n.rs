@@ -77,9 +77,26 @@ both_dbs!(language_switch_is_remembered);
 
 /// Every coded value that templates show through `tr.label(group, code)`.
 fn label_groups() -> Vec<(&'static str, Vec<&'static str>)> {
+    use lingyan_domain::credits::{Approval, Area, Earning, Form, Unit};
     use lingyan_domain::*;
     vec![
         ("levels", Level::ALL.iter().map(|l| l.code()).collect()),
+        ("credit_forms", Form::ALL.iter().map(|x| x.code()).collect()),
+        ("credit_areas", Area::ALL.iter().map(|x| x.code()).collect()),
+        ("credit_units", Unit::ALL.iter().map(|x| x.code()).collect()),
+        (
+            "approval_chains",
+            Approval::ALL.iter().map(|x| x.code()).collect(),
+        ),
+        ("earnings", Earning::ALL.iter().map(|x| x.code()).collect()),
+        (
+            "activity_types",
+            lingyan_domain::activities::ActivityType::ALL
+                .iter()
+                .map(|x| x.code())
+                .collect(),
+        ),
+        ("credit_sources", vec!["import"]),
         ("honour_kinds", HonourKind::ALL.iter().map(|k| k.code()).collect()),
         ("honour_status", vec!["active", "expired", "revoked"]),
         ("employment", Employment::ALL.iter().map(|e| e.code()).collect()),

@@ -25,8 +25,16 @@ use tower_sessions::Session;
 
 pub mod words;
 
-pub fn router() -> Router<AppState> {
-    let r = Router::new();
+pub fn router(upload_limit: usize) -> Router<AppState> {
+    let r = Router::new()
+        .route("/teachers/{id}/credits", get(ledger::view_transcript_get))
+        .route(
+            "/districts/{id}/credits/import",
+            get(ledger::view_import_get)
+                .post(ledger::view_import_post)
+                .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/districts/{id}/credits/export", get(ledger::view_export_get));
     let r = both(r, "/credits/rules", get(view_credit_rules_get));
     let r = both(r, "/credits/rules/adopt", post(view_credit_rules_adopt_post));
     let r = both(
@@ -788,3 +796,23 @@ fn remove<T>(list: &mut Vec<T>, code: &str, code_of: impl Fn(&T) -> &String) -> 
     list.retain(|x| code_of(x) != code);
     list.len() < before
 }
+
+/// Rows in the national columns (the header first) as a workbook.
+pub fn national_xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, lingyan_reports::Error> {
+    use lingyan_reports::{Cell, Table, xlsx};
+    let (head, body) = rows
+        .split_first()
+        .map(|(h, b)| (h.clone(), b))
+        .unwrap_or_default();
+    xlsx(&[Table {
+        title: "国内培训".into(),
+        headers: head,
+        rows: body
+            .iter()
+            .map(|r| r.iter().map(|c| Cell::Text(c.clone())).collect())
+            .collect(),
+    }])
+}
+
+mod ledger;
+pub(crate) use ledger::export_response;

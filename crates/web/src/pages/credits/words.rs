@@ -243,3 +243,124 @@ pub fn rules_text(r: &CreditRules, l: lingyan_domain::Locale) -> String {
     }
     lines.join("\n    ")
 }
+
+/// What a shortfall is, in words: "1 credit in all", "1 credit in
+/// School-based training", "20 credits in 2022", "90 credits of New-teacher
+/// training".
+pub fn shortfall_text(tr: Tr, r: &CreditRules, s: &lingyan_domain::credits::Shortfall) -> String {
+    use lingyan_domain::credits::Need;
+    let n = units(tr, r.unit, s.missing);
+    match &s.need {
+        Need::Total => tr.t1("credits.short_total", "n", &n),
+        Need::Bucket(code) => tr
+            .t("credits.short_in")
+            .replace("%{n}", &n)
+            .replace("%{what}", r.bucket(code).map(|b| b.name(tr.0)).unwrap_or(code)),
+        Need::Year(y) => tr
+            .t("credits.short_year")
+            .replace("%{n}", &n)
+            .replace("%{year}", &y.to_string()),
+        Need::Pool(code) => tr
+            .t("credits.short_in")
+            .replace("%{n}", &n)
+            .replace("%{what}", r.pool(code).map(|p| p.name(tr.0)).unwrap_or(code)),
+    }
+}
+
+/// Why an entry counts less than it is worth, in words.
+pub fn why_text(tr: Tr, r: &CreditRules, why: &lingyan_domain::credits::Why) -> String {
+    use lingyan_domain::credits::Why;
+    match why {
+        Why::NotTraining => tr.t("credits.why_not_training"),
+        Why::OutsideCycle => tr.t("credits.why_outside_cycle"),
+        Why::Pool(code) => tr.t1(
+            "credits.why_pool",
+            "what",
+            &r.pool(code)
+                .map(|p| p.name(tr.0).to_string())
+                .unwrap_or_else(|| code.clone()),
+        ),
+        Why::Capped(code) => tr.t1(
+            "credits.why_capped",
+            "what",
+            &r.bucket(code)
+                .map(|b| b.name(tr.0).to_string())
+                .or_else(|| r.conversion(code).map(|c| c.name(tr.0).to_string()))
+                .unwrap_or_else(|| code.clone()),
+        ),
+    }
+}
+
+/// A transcript in lines of text (the CLI's).
+pub fn transcript_text(v: &lingyan_store::credits::TranscriptView, l: lingyan_domain::Locale) -> String {
+    let tr = Tr(l);
+    let r = &v.rules;
+    let t = &v.transcript;
+    let sep = if tr.is_zh() { "；" } else { "; " };
+    let mut out = Vec::new();
+    let who = match &v.staff_no {
+        Some(n) => format!("{}（{n}）", v.teacher_name),
+        None => v.teacher_name.clone(),
+    };
+    out.push(
+        tr.t("credits.transcript_head")
+            .replace("%{who}", &who)
+            .replace("%{school}", tr.name(&v.school_name, &v.school_name_en))
+            .replace("%{cycle}", &t.cycle.label())
+            .replace("%{date}", &tr.date(&t.as_of)),
+    );
+    if !r.is_set() {
+        out.push(tr.t("credits.source_none"));
+        return out.join("\n");
+    }
+    out.push(
+        tr.t("credits.counted_of")
+            .replace("%{n}", &units(tr, r.unit, t.total))
+            .replace("%{total}", &units(tr, r.unit, t.required)),
+    );
+    if t.missing.is_empty() {
+        out.push(tr.t("credits.complete"));
+    } else {
+        let still: Vec<String> = t.missing.iter().map(|s| shortfall_text(tr, r, s)).collect();
+        out.push(tr.t1("credits.still_to_earn", "what", &still.join(sep)));
+    }
+    if t.eligible() {
+        out.push(tr.t("credits.eligible"));
+    } else {
+        let due: Vec<String> = t.due.iter().map(|s| shortfall_text(tr, r, s)).collect();
+        out.push(tr.t1("credits.not_eligible", "what", &due.join(sep)));
+    }
+    for (b, tally) in r.buckets.iter().zip(&t.buckets) {
+        out.push(format!(
+            "  {}{}{} · {}",
+            b.name(l),
+            if tr.is_zh() { "：" } else { ": " },
+            units(tr, r.unit, tally.counted),
+            limits_text(tr, r.unit, tally.min, tally.cap)
+        ));
+    }
+    for y in &t.years {
+        let mut line = format!("  {} · {}", y.year, units(tr, r.unit, y.counted));
+        if let Some(m) = y.min {
+            line.push_str(&format!(
+                " · {}",
+                tr.t1("credits.w_min", "n", &units(tr, r.unit, m))
+            ));
+        }
+        out.push(line);
+    }
+    for (e, line) in v.entries.iter().zip(&t.lines) {
+        let mut s = format!(
+            "  {} {} · {} · {}",
+            e.start,
+            e.title,
+            units(tr, Unit::Hour, e.hours),
+            tr.t1("credits.counts_n", "n", &units(tr, r.unit, line.counted))
+        );
+        if let Some(w) = &line.why {
+            s.push_str(&format!(" ({})", why_text(tr, r, w)));
+        }
+        out.push(s);
+    }
+    out.join("\n")
+}

@@ -1,8 +1,14 @@
 //! Credit requirements (继续教育学分要求), a kind of rule set (decision 32):
 //! kept per district and school year, and per school where the district
 //! lets schools set their own. The arithmetic is the domain's
-//! (`lingyan_domain::credits`); the ledger it runs on comes with the
-//! activities and claims that fill it.
+//! (`lingyan_domain::credits`), run on each teacher's ledger (`ledger`),
+//! which the national format fills and empties (`national`); activities and
+//! claims join it as they land.
+
+mod ledger;
+mod national;
+pub use ledger::*;
+pub use national::*;
 
 use crate::rule_sets::{self, InForce, Place};
 use crate::{Error, Result, Scope, Store};
