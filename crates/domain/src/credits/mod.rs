@@ -537,8 +537,9 @@ impl CreditRules {
         }
         // One code names one thing across buckets, conversions and pools.
         let mut seen: Vec<&str> = Vec::new();
-        let mut i = 0;
-        for b in &self.buckets {
+        // Parts are numbered across the three lists, in order.
+        let (nb, nc) = (self.buckets.len(), self.conversions.len());
+        for (i, b) in self.buckets.iter().enumerate() {
             let mut own = Vec::new();
             if b.min.is_none() && b.cap.is_none() {
                 own.push(FieldError::new("min", "min_or_cap"));
@@ -556,9 +557,8 @@ impl CreditRules {
                 }
             }
             part(&mut out, &mut seen, i, (&b.code, &b.name_zh, &b.name_en), own);
-            i += 1;
         }
-        for c in &self.conversions {
+        for (k, c) in self.conversions.iter().enumerate() {
             let mut own = Vec::new();
             match (c.hours_per_unit, c.fixed) {
                 (Some(_), Some(_)) | (None, None) => {
@@ -570,16 +570,14 @@ impl CreditRules {
             if let Some(cap) = c.cap {
                 amount(&mut own, "cap", cap, false);
             }
-            part(&mut out, &mut seen, i, (&c.code, &c.name_zh, &c.name_en), own);
-            i += 1;
+            part(&mut out, &mut seen, nb + k, (&c.code, &c.name_zh, &c.name_en), own);
         }
-        for p in &self.pools {
+        for (k, p) in self.pools.iter().enumerate() {
             let mut own = Vec::new();
             if let Some(m) = p.min {
                 amount(&mut own, "min", m, false);
             }
-            part(&mut out, &mut seen, i, (&p.code, &p.name_zh, &p.name_en), own);
-            i += 1;
+            part(&mut out, &mut seen, nb + nc + k, (&p.code, &p.name_zh, &p.name_en), own);
         }
         out
     }
