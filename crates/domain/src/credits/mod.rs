@@ -570,14 +570,26 @@ impl CreditRules {
             if let Some(cap) = c.cap {
                 amount(&mut own, "cap", cap, false);
             }
-            part(&mut out, &mut seen, nb + k, (&c.code, &c.name_zh, &c.name_en), own);
+            part(
+                &mut out,
+                &mut seen,
+                nb + k,
+                (&c.code, &c.name_zh, &c.name_en),
+                own,
+            );
         }
         for (k, p) in self.pools.iter().enumerate() {
             let mut own = Vec::new();
             if let Some(m) = p.min {
                 amount(&mut own, "min", m, false);
             }
-            part(&mut out, &mut seen, nb + nc + k, (&p.code, &p.name_zh, &p.name_en), own);
+            part(
+                &mut out,
+                &mut seen,
+                nb + nc + k,
+                (&p.code, &p.name_zh, &p.name_en),
+                own,
+            );
         }
         out
     }

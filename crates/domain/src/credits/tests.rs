@@ -664,6 +664,18 @@ fn a_problem_names_the_position_of_its_part_across_the_lists() {
     // One bucket, then two conversions, then the pool.
     assert_eq!((p[0].field, rule(0)), ("fixed", "3".to_string()));
     assert_eq!((p[1].field, rule(1)), ("min", "4".to_string()));
+    // A second pool is the fifth part, a second conversion's problem the third.
+    r.pools[0].min = Some(Amount::whole(1));
+    r.pools.push(Pool {
+        code: "other".into(),
+        name_zh: "其他".into(),
+        name_en: "Other".into(),
+        min: Some(Amount::ZERO),
+        new_teachers: false,
+    });
+    let p = r.problems();
+    let rule = |i: usize| p[i].args.iter().find(|(k, _)| *k == "rule").unwrap().1.clone();
+    assert_eq!((p[1].field, rule(1)), ("min", "5".to_string()));
 }
 
 #[test]
