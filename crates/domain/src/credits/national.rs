@@ -288,6 +288,13 @@ mod tests {
             ..raw()
         };
         assert!(over.parse(d(2026, 1, 2)).is_ok());
+        // A one-day training.
+        let one_day = RawRecord {
+            start: "2025-07-10",
+            end: "2025-07-10",
+            ..raw()
+        };
+        assert!(one_day.parse(d(2026, 1, 1)).is_ok());
     }
 
     #[test]
