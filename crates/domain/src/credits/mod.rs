@@ -483,11 +483,13 @@ impl CreditRules {
         self.pools.iter().find(|p| p.code == code)
     }
 
-    /// The cycle a calendar year belongs to.
+    /// The cycle a calendar year belongs to (years are taken within
+    /// 1–9999, the years a date can have).
     pub fn cycle_of(&self, year: i32) -> Cycle {
-        let len = self.cycle_years.max(1) as i32;
-        let k = (year - self.cycle_start).div_euclid(len);
-        let first = self.cycle_start + k * len;
+        let len = self.cycle_years.clamp(1, 10) as i32;
+        let year = year.clamp(1, 9999);
+        let k = (year - self.cycle_start.clamp(1, 9999)).div_euclid(len);
+        let first = self.cycle_start.clamp(1, 9999) + k * len;
         Cycle {
             first,
             last: first + len - 1,

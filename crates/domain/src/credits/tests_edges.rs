@@ -292,6 +292,17 @@ fn cycles_follow_each_other_from_the_start_year() {
         .label(),
         "2026"
     );
+    // Years no date can have are taken at the nearest that can.
+    assert_eq!(c(i32::MIN), c(1));
+    assert_eq!(c(i32::MAX), c(9999));
+    assert_eq!(
+        c(9999),
+        Cycle {
+            first: 9996,
+            last: 10000
+        }
+    );
+    assert_eq!(c(1), Cycle { first: 1, last: 5 });
 }
 
 #[test]

@@ -140,6 +140,13 @@ pub async fn transcript_of(
         .year;
     let rules = rules_for(conn, t.district_id, Some(t.school_id), year).await?.set;
     let cycle = match cycle_first {
+        Some(first) if !(1990..=2100).contains(&first) => {
+            return Err(Error::Invalid(
+                lingyan_domain::FieldError::new("cycle", "out_of_range")
+                    .with("min", 1990)
+                    .with("max", 2100),
+            ));
+        }
         Some(first) => {
             let c = rules.cycle_of(first);
             if c.first != first {

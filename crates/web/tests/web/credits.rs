@@ -488,6 +488,13 @@ async fn national_import_transcript_and_round_trip(app: TestApp) {
         ["24 credits in all", "24 credits in School-based training"]
     );
     assert!(t["eligible"].as_bool().unwrap() && !t["complete"].as_bool().unwrap());
+    // A cycle no year can start is refused, naming the field.
+    let (s, e) = teacher.get("/api/v1/me/credits?cycle=-2147483648").await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("cycle")),
+        "{e}"
+    );
     let entries = t["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 2);
     assert_eq!(
