@@ -29,8 +29,8 @@ pub struct PartLine {
     pub counted: String,
     pub limits: String,
     pub short: String,
-    /// Share of the minimum met, 0–100, for the bar.
-    pub pct: u32,
+    /// Share of the minimum met, 0–100, for the bar (none without a minimum).
+    pub pct: Option<u32>,
 }
 
 /// One entry as listed.
@@ -99,7 +99,7 @@ fn page_of(ctx: PageCtx, v: &TranscriptView, as_of_value: String) -> TranscriptP
                 &words::units(tr, r.unit, tally.missing()),
             )
         },
-        pct: pct(tally.counted, tally.min),
+        pct: tally.min.map(|m| pct(tally.counted, Some(m))),
     };
     TranscriptPage {
         teacher_id: v.teacher_id,
@@ -148,6 +148,8 @@ fn page_of(ctx: PageCtx, v: &TranscriptView, as_of_value: String) -> TranscriptP
                 tr.t("credits.by_year"),
                 t.years
                     .iter()
+                    // A one-year cycle without a yearly minimum says nothing more by year.
+                    .filter(|_| r.cycle_years > 1 || r.yearly_min.is_some())
                     .map(|y| {
                         let tally = lingyan_domain::credits::Tally {
                             code: y.year.to_string(),
