@@ -6,6 +6,11 @@
 //! "meeting instead of training" (以会代训) counts only when a leader marks
 //! the meeting with its training content.
 
+pub mod attendance;
+pub mod plan;
+#[cfg(test)]
+mod tests_attendance;
+
 use crate::codes::coded_enum;
 use crate::error::FieldError;
 
