@@ -58,6 +58,10 @@ pub enum Capability {
     ReadEvidence,
     /// Verify or reject portfolio records of the tenant's teachers.
     VerifyEvidence,
+    /// Organise the tenant's training activities: create and edit them,
+    /// assign participants, show the sign-in screen, check attendance off,
+    /// decide leave requests.
+    ManageActivities,
 }
 
 impl Capability {
@@ -84,6 +88,10 @@ impl Capability {
                 TrainingDirector | Principal | DistrictAdmin | Inspector | SystemAdmin
             ),
             VerifyEvidence => matches!(role, TrainingDirector | Principal | DistrictAdmin | SystemAdmin),
+            ManageActivities => matches!(
+                role,
+                TrainingDirector | Principal | GroupLeader | DistrictAdmin | SystemAdmin
+            ),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! Each state change is written together with its audit record in one
 //! transaction.
 
+pub mod activities;
 pub mod attachments;
 pub mod audit;
 pub mod auth;

@@ -68,6 +68,15 @@ pub fn field_error(locale: Locale, e: &FieldError) -> String {
     let field = t(locale, &format!("fields.{}", e.field));
     let reason = t_args(locale, &format!("errors.{}", e.code), &e.args);
     let line = format!("{field}{}{reason}", t(locale, "punct.colon"));
+    // A problem with one session of an activity names the session first.
+    let line = match e.args.iter().any(|(k, _)| *k == "nth_session") {
+        true => format!(
+            "{}{}{line}",
+            t_args(locale, "errors.in_session", &e.args),
+            t(locale, "punct.colon")
+        ),
+        false => line,
+    };
     // A problem inside one rule of a set names the rule first.
     match e.args.iter().find(|(k, _)| *k == "rule") {
         Some(_) => format!(

@@ -61,8 +61,12 @@ pub enum Refusal {
     NotParticipant,
     /// Already signed in to this session.
     AlreadySignedIn,
-    /// Signing out without having signed in, or twice.
+    /// Signing out without having signed in.
     NotSignedIn,
+    /// Signing out twice.
+    AlreadySignedOut,
+    /// Signing out of a session that does not ask for it.
+    NoSignOut,
 }
 
 impl Refusal {
@@ -75,6 +79,8 @@ impl Refusal {
             Refusal::NotParticipant => "signin_not_participant",
             Refusal::AlreadySignedIn => "signin_twice",
             Refusal::NotSignedIn => "signout_not_signed_in",
+            Refusal::AlreadySignedOut => "signout_twice",
+            Refusal::NoSignOut => "signout_not_asked",
         }
     }
 

@@ -18,7 +18,8 @@ pub const MAX_CAPACITY: u32 = 100_000;
 
 /// Who an activity is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Audience {
     /// Every teacher of the organising school (or district).
     #[default]
@@ -44,9 +45,14 @@ impl Audience {
 
 /// One session as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionPlan {
     pub date: NaiveDate,
+    /// `HH:MM` (or `HH:MM:SS`), China time.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "14:00"))]
     pub start: NaiveTime,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "16:00"))]
     pub end: NaiveTime,
     #[serde(default)]
     pub place: String,
@@ -90,12 +96,22 @@ pub fn weekly(first: &SessionPlan, until: NaiveDate) -> Result<Vec<SessionPlan>,
 
 /// An activity as the organiser fills it in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivityPlan {
     pub title: String,
+    /// An activity type code (`teaching_research`, `expert_lecture`, …).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub kind: ActivityType,
+    /// `school`, `town`, `county`, `municipal`, `provincial`, `national`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub level: Level,
+    /// Content area: `ethics`, `theory`, `method`, `research`, `technology`, `subject`, `class_teacher`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub area: Option<Area>,
+    /// Form of training: `centralized`, `online`, `school_based`, …
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub form: Form,
     /// The body that runs it (default: the school or district).
     #[serde(default)]
@@ -118,6 +134,7 @@ pub struct ActivityPlan {
     /// Credits each attended session grants, when the activity states them
     /// (otherwise its hours count by the requirement's rates).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
     pub credits_per_session: Option<Amount>,
     /// 以会代训: the meeting is marked with its training content.
     #[serde(default)]
@@ -134,6 +151,10 @@ pub struct ActivityPlan {
     #[serde(default = "default_grace")]
     pub grace: u32,
     pub sessions: Vec<SessionPlan>,
+    /// Repeat the one session given every week through this day (a
+    /// weekly series created once); not kept.
+    #[serde(default, skip_serializing)]
+    pub repeat_weekly_until: Option<NaiveDate>,
 }
 
 fn default_grace() -> u32 {
@@ -180,7 +201,7 @@ impl ActivityPlan {
             e.push(FieldError::new("registration_closes", "before_opens"));
         }
         if let Some(c) = self.credits_per_session
-            && (c.is_negative() || c > Amount::hundredths(100_00))
+            && (c.is_negative() || c > Amount::hundredths(10_000))
         {
             e.push(
                 FieldError::new("credits_per_session", "out_of_range")
@@ -214,7 +235,9 @@ impl ActivityPlan {
             );
         }
         match &self.audience {
-            Audience::Tiers { tiers } if tiers.is_empty() => e.push(FieldError::new("audience", "no_tiers")),
+            Audience::Tiers { tiers } if tiers.is_empty() => {
+                e.push(FieldError::new("audience", "no_tiers_chosen"))
+            }
             Audience::Groups { groups } if groups.is_empty() => {
                 e.push(FieldError::new("audience", "no_groups"))
             }
@@ -228,20 +251,37 @@ impl ActivityPlan {
         }
         for (i, s) in self.sessions.iter().enumerate() {
             if s.end <= s.start {
-                e.push(FieldError::new("end", "before_start").with("row", i + 1));
+                e.push(FieldError::new("end", "before_start").with("nth_session", i + 1));
             }
             if !(2000..=2100).contains(&s.date.year()) {
-                e.push(FieldError::new("date", "out_of_range").with("row", i + 1));
+                e.push(
+                    FieldError::new("date", "out_of_range")
+                        .with("min", 2000)
+                        .with("max", 2100)
+                        .with("nth_session", i + 1),
+                );
             }
             if s.place.trim().chars().count() > 200 {
                 e.push(
                     FieldError::new("place", "too_long")
                         .with("max", 200)
-                        .with("row", i + 1),
+                        .with("nth_session", i + 1),
                 );
             }
         }
         e
+    }
+
+    /// The plan with a weekly series spelt out into its sessions. A series
+    /// repeats exactly one session.
+    pub fn expanded(mut self) -> Result<Self, FieldError> {
+        if let Some(until) = self.repeat_weekly_until.take() {
+            if self.sessions.len() != 1 {
+                return Err(FieldError::new("repeat_weekly_until", "repeat_needs_one_session"));
+            }
+            self.sessions = weekly(&self.sessions[0], until).map_err(|e| e.on("repeat_weekly_until"))?;
+        }
+        Ok(self)
     }
 
     /// When the first session starts.
@@ -249,17 +289,18 @@ impl ActivityPlan {
         self.sessions.iter().map(|s| s.sitting().starts()).min()
     }
 
-    /// When the last session starts.
-    pub fn last_start(&self) -> Option<NaiveDateTime> {
-        self.sessions.iter().map(|s| s.sitting().starts()).max()
+    /// When the last session ends.
+    pub fn last_end(&self) -> Option<NaiveDateTime> {
+        self.sessions.iter().map(|s| s.sitting().ends()).max()
     }
 
     /// Whether registration is open at `now`: from `registration_opens`
-    /// (or always) until `registration_closes` (or the last session's
-    /// start, so a weekly series can be joined midway).
+    /// (or always) until `registration_closes` (or the end of the last
+    /// session, so a weekly series can be joined midway and a teacher who
+    /// walks into a lecture can still register and sign in).
     pub fn registration_open(&self, now: NaiveDateTime) -> bool {
         let opened = self.registration_opens.is_none_or(|o| now >= o);
-        let closes = self.registration_closes.or(self.last_start());
+        let closes = self.registration_closes.or(self.last_end());
         opened && closes.is_none_or(|c| now < c)
     }
 }

@@ -79,7 +79,7 @@ fn forged_and_foreign_tokens_are_refused() {
 
 #[test]
 fn the_typed_code_lasts_one_to_two_minutes() {
-    let now = 1_800_000_000 - 1_800_000_000 % 60;
+    let now = 1_800_000_000; // a multiple of 60 s
     let code = typed_code(KEY, 42, slot_of(now, CODE_SLOT_SECS));
     assert_eq!(code.len(), 6);
     assert!(code.bytes().all(|b| b.is_ascii_digit()));
@@ -256,6 +256,7 @@ fn plan() -> ActivityPlan {
             end: t(16, 0),
             place: "三楼会议室".into(),
         }],
+        repeat_weekly_until: None,
     }
 }
 
@@ -285,6 +286,22 @@ fn a_weekly_series_is_made_once() {
 }
 
 #[test]
+fn a_plan_repeating_weekly_is_spelt_out() {
+    let mut p = plan();
+    p.repeat_weekly_until = Some(d(2026, 3, 24));
+    let e = p.clone().expanded().unwrap();
+    assert_eq!(e.sessions.len(), 4);
+    assert_eq!(e.repeat_weekly_until, None);
+    p.sessions.push(p.sessions[0].clone());
+    assert_eq!(p.clone().expanded().unwrap_err().code, "repeat_needs_one_session");
+    p.sessions.pop();
+    p.repeat_weekly_until = Some(d(2026, 3, 1));
+    let err = p.expanded().unwrap_err();
+    assert_eq!((err.field, err.code), ("repeat_weekly_until", "before_first"));
+    assert_eq!(plan().expanded().unwrap(), plan());
+}
+
+#[test]
 fn every_problem_of_a_plan_is_named() {
     assert!(plan().problems().is_empty());
     let mut p = plan();
@@ -307,7 +324,7 @@ fn every_problem_of_a_plan_is_named() {
         ("min_presence", "needs_sign_out"),
         ("grace", "out_of_range"),
         ("credits_per_session", "out_of_range"),
-        ("audience", "no_tiers"),
+        ("audience", "no_tiers_chosen"),
         ("registration_closes", "before_opens"),
         ("end", "before_start"),
     ] {
@@ -325,12 +342,12 @@ fn every_problem_of_a_plan_is_named() {
 }
 
 #[test]
-fn registration_runs_until_the_last_session_starts() {
+fn registration_runs_until_the_last_session_ends() {
     let mut p = plan();
     p.sessions = weekly(&p.sessions[0], d(2026, 3, 17)).unwrap();
     assert!(p.registration_open(d(2026, 3, 1).and_time(t(8, 0))));
-    assert!(p.registration_open(d(2026, 3, 17).and_time(t(13, 59))));
-    assert!(!p.registration_open(d(2026, 3, 17).and_time(t(14, 0))));
+    assert!(p.registration_open(d(2026, 3, 17).and_time(t(15, 59))));
+    assert!(!p.registration_open(d(2026, 3, 17).and_time(t(16, 0))));
     p.registration_opens = Some(d(2026, 3, 2).and_time(t(8, 0)));
     p.registration_closes = Some(d(2026, 3, 3).and_time(t(12, 0)));
     assert!(!p.registration_open(d(2026, 3, 2).and_time(t(7, 59))));

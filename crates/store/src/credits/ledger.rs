@@ -32,6 +32,8 @@ pub struct LedgerEntry {
     pub credits: Option<Amount>,
     pub pool: Option<String>,
     pub note: Option<String>,
+    /// 以会代训 marked with its training content.
+    pub marked_training: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -55,6 +57,7 @@ impl LedgerEntry {
             organiser: m.organiser,
             pool: m.pool,
             note: m.note,
+            marked_training: m.marked_training,
             created_at: m.created_at,
         })
     }
@@ -70,7 +73,7 @@ impl LedgerEntry {
             hours: self.hours,
             credits: self.credits,
             pool: self.pool.clone(),
-            marked_training: false,
+            marked_training: self.marked_training,
         }
     }
 }

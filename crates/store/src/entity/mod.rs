@@ -2,9 +2,14 @@
 //! get the plain records the service modules return.
 
 pub mod academic_year;
+pub mod activity;
+pub mod activity_feedback;
+pub mod activity_participant;
+pub mod activity_session;
 pub mod api_token;
 pub mod app_secret;
 pub mod attachment;
+pub mod attendance;
 pub mod audit_log;
 pub mod credit_entry;
 pub mod district;
@@ -17,6 +22,7 @@ pub mod leading_group;
 pub mod leading_group_member;
 pub mod login_throttle;
 pub mod mentor_pair;
+pub mod notice;
 pub mod org_group;
 pub mod org_group_member;
 pub mod pending_upload;

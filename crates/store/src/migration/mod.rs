@@ -13,6 +13,7 @@ mod m20261203_000006_honour_titles;
 mod m20261203_000007_speed;
 mod m20261204_000008_transfers;
 mod m20261206_000009_credits;
+mod m20261207_000010_activities;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_speed::Migration),
             Box::new(m20261204_000008_transfers::Migration),
             Box::new(m20261206_000009_credits::Migration),
+            Box::new(m20261207_000010_activities::Migration),
         ]
     }
 }

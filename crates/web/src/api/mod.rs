@@ -3,6 +3,7 @@
 //! session cookie (plus `X-CSRF-Token` on changes) or with a personal access
 //! token in `Authorization: Bearer lyt_…`.
 
+mod activities;
 mod audit;
 mod auth;
 mod credits;
@@ -55,6 +56,7 @@ caller's language (their saved language, else Accept-Language)."
         (name = "teachers", description = "The teacher registry, honours, roster import and status analysis"),
         (name = "portfolio", description = "Growth portfolio: evidence records, verification, attachments, research projects, mentor pairs, growth reports"),
         (name = "duties", description = "Duties (N个一): preset library, rule sets per school or district and year, progress, reminders and digests"),
+        (name = "activities", description = "Training activities: calendar, sessions, registration and waitlist, QR sign-in, check-off, leave, feedback"),
         (name = "credits", description = "Continuing-education credits: the preset library and the requirement per district (or school) and year"),
         (name = "audit", description = "The audit log")
     )
@@ -88,6 +90,7 @@ impl Modify for Security {
 fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
+        .merge(activities::router())
         .merge(me::router())
         .merge(users::router())
         .merge(orgs::router())

@@ -82,6 +82,9 @@ fn name_placeholders(path: &str) -> String {
             ("users", "{id}") => "{user}",
             ("mentor-pairs" | "mentoring", "{id}") => "{pair}",
             ("tokens", "{id}") => "{token}",
+            ("activities", "{id}") => "{activity}",
+            ("sessions", "{id}") => "{session}",
+            ("notices", "{id}") => "{notice}",
             _ => seg,
         };
         out.push(named.to_string());
@@ -394,6 +397,43 @@ async fn objects(
         let h = history::<CreditRules>(&app.store, &sys, p).await;
         o.insert(name, h.expect("history")[0].id);
     }
+    // An activity of the school next week with one place: the mentor
+    // registers first and the teacher waits; the mentor is taken off, so
+    // the teacher has the place and a notice.
+    let day = lingyan_store::calendar::today() + chrono::Duration::days(7);
+    let (s, a) = director
+        .post(
+            &format!("/api/v1/schools/{}/activities", school.id),
+            json!({"title": format!("授权检查活动 {n}"), "kind": "teaching_research", "level": "school",
+                   "form": "school_based", "capacity": 1,
+                   "sessions": [{"date": day, "start": "14:00", "end": "16:00", "place": "会议室"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let activity = a["id"].as_i64().expect("activity");
+    o.insert("activity", activity);
+    o.insert("session", a["sessions"][0]["id"].as_i64().expect("session"));
+    let mentor = crate::evidence::teacher(app, "GF0004").await;
+    let (s, v) = director
+        .post(
+            &format!("/api/v1/activities/{activity}/participants"),
+            json!({"teacher_ids": [mentor, teacher]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = director
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/activities/{activity}/participants/{mentor}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, notices) = teacher_api.get("/api/v1/me/notices").await;
+    o.insert(
+        "notice",
+        notices[0]["id"].as_i64().unwrap_or_else(|| panic!("{notices}")),
+    );
     o
 }
 

@@ -64,8 +64,8 @@ pub(crate) async fn account(app: &TestApp, username: &str, staff_no: &str, role:
 }
 
 pub(crate) struct Api {
-    http: reqwest::Client,
-    token: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) token: String,
     base: String,
 }
 

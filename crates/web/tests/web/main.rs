@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod activities;
 mod audit;
 mod auth;
 mod authorization;
