@@ -165,6 +165,7 @@ pub async fn load_with(store: &Store, duties: bool) -> Result<Option<Vec<DemoLog
         crate::credits::adopt(store, &scope, district.id, None, 2025, "seed-002-48").await?;
         term_records(store, &scope, primary.id, PRIMARY_TERM, today).await?;
         term_records(store, &scope, kindergarten.id, KINDERGARTEN_TERM, today).await?;
+        crate::activities::demo::load(store, &scope, district.id, primary.id).await?;
     }
     history(store).await?;
     Ok(Some(logins))

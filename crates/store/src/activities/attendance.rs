@@ -566,6 +566,15 @@ pub async fn request_leave(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let txn = store.begin().await?;
+    let (a, s) = session_of(&txn, scope, session_id).await?;
+    let t = own_teacher(&txn, scope)
+        .await?
+        .ok_or_else(|| Error::Invalid(FieldError::new("teacher", "no_teacher_record")))?;
+    if !is_registered(&txn, a.id, t.id).await? {
+        return Err(refused(Refusal::NotParticipant));
+    }
+    // What was sent is read once the caller is known to take part.
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::Invalid(FieldError::new("reason", "required")));
@@ -574,15 +583,6 @@ pub async fn request_leave(
         return Err(Error::Invalid(
             FieldError::new("reason", "too_long").with("max", 500),
         ));
-    }
-    let txn = store.begin().await?;
-    let (a, s) = session_of(&txn, scope, session_id).await?;
-    let t = own_teacher(&txn, scope)
-        .await?
-        .ok_or_else(|| Error::Invalid(FieldError::new("teacher", "no_teacher_record")))?;
-    let registered = is_registered(&txn, a.id, t.id).await?;
-    if !registered {
-        return Err(refused(Refusal::NotParticipant));
     }
     if local(now) > sitting(&s).ends() {
         return Err(Error::Invalid(FieldError::new("session", "session_over")));

@@ -8,6 +8,7 @@
 //! them). Organising takes `Capability::ManageActivities` over the place.
 
 mod attendance;
+pub(crate) mod demo;
 mod notices;
 mod registration;
 pub use attendance::*;
@@ -610,4 +611,13 @@ pub(crate) async fn own_teacher<C: ConnectionTrait>(
         .filter(teacher::Column::Active.eq(true))
         .one(conn)
         .await?)
+}
+
+/// The activity a session belongs to, for a caller who may read it.
+pub async fn session_activity(store: &Store, scope: &Scope, session_id: i64) -> Result<ActivityView> {
+    let s = activity_session::Entity::find_by_id(session_id)
+        .one(store.conn())
+        .await?
+        .ok_or(Error::NotFound)?;
+    get(store, scope, s.activity_id).await
 }

@@ -12,7 +12,7 @@ use lingyan_domain::activities::plan::Audience;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -378,5 +378,98 @@ pub(crate) async fn participants_of<C: ConnectionTrait>(
         })
         .collect();
     out.sort_by_key(|p| !p.registered);
+    Ok(out)
+}
+
+/// The teachers an organiser may name for an activity: the active
+/// teachers of its school (or of its district's schools) the caller
+/// reads, as picker choices.
+pub async fn choices(
+    store: &Store,
+    scope: &Scope,
+    activity_id: i64,
+) -> Result<Vec<crate::evidence::Colleague>> {
+    let (a, _) = load_managed(store.conn(), scope, activity_id).await?;
+    let mut q = teacher::Entity::find()
+        .select_only()
+        .column(teacher::Column::Id)
+        .column(teacher::Column::Name)
+        .column(teacher::Column::StaffNo)
+        .filter(scope.condition(
+            lingyan_domain::Capability::Read,
+            teacher::Column::DistrictId,
+            teacher::Column::SchoolId,
+        ))
+        .filter(teacher::Column::Active.eq(true))
+        .filter(teacher::Column::DistrictId.eq(a.district_id));
+    if let Some(s) = a.school_id {
+        q = q.filter(teacher::Column::SchoolId.eq(s));
+    }
+    let rows: Vec<(i64, String, Option<String>)> = q.into_tuple().all(store.conn()).await?;
+    Ok(crate::evidence::Colleague::labelled(rows))
+}
+
+/// An activity the caller may register for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Open {
+    pub activity_id: i64,
+    pub title: String,
+    pub kind: lingyan_domain::activities::ActivityType,
+    pub organiser: String,
+    pub first: chrono::NaiveDate,
+    pub sessions: usize,
+    pub full: bool,
+}
+
+/// Activities of the caller's school and district still ahead, open for
+/// registration, meant for them and not yet joined; soonest first (at
+/// most 20).
+pub async fn open_for_me(store: &Store, scope: &Scope, now: NaiveDateTime) -> Result<Vec<Open>> {
+    let conn = store.conn();
+    let Some(t) = own_teacher(conn, scope).await? else {
+        return Ok(Vec::new());
+    };
+    let joined: Vec<i64> = part::Entity::find()
+        .filter(part::Column::TeacherId.eq(t.id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| p.activity_id)
+        .collect();
+    let rows = activity::Entity::find()
+        .filter(activity::Column::DistrictId.eq(t.district_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(activity::Column::SchoolId.eq(t.school_id))
+                .add(activity::Column::SchoolId.is_null()),
+        )
+        .filter(activity::Column::LastDate.gte(now.date()))
+        .order_by_asc(activity::Column::FirstDate)
+        .all(conn)
+        .await?;
+    let mut out = Vec::new();
+    for a in rows {
+        if joined.contains(&a.id) || out.len() >= 20 {
+            continue;
+        }
+        let sessions = crate::entity::activity_session::Entity::find()
+            .filter(crate::entity::activity_session::Column::ActivityId.eq(a.id))
+            .all(conn)
+            .await?;
+        let plan = plan_of(&a, &sessions)?;
+        if !plan.registration_open(now) || !in_audience(conn, &a, &t, now.date()).await? {
+            continue;
+        }
+        let taken = registered_count(conn, a.id).await?;
+        out.push(Open {
+            activity_id: a.id,
+            title: a.title.clone(),
+            kind: plan.kind,
+            organiser: a.organiser.clone(),
+            first: a.first_date,
+            sessions: sessions.len(),
+            full: a.capacity.is_some_and(|c| taken >= c.max(0) as u64),
+        });
+    }
     Ok(out)
 }

@@ -4,6 +4,7 @@
 //! token in `Authorization: Bearer lyt_…`.
 
 mod activities;
+pub(crate) use activities::end_of_month;
 mod audit;
 mod auth;
 mod credits;

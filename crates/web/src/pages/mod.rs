@@ -3,6 +3,7 @@
 //! struct. Pages call the same services as the JSON API, never the API.
 
 mod account;
+mod activities;
 mod audit;
 pub(crate) mod credits;
 mod districts;
@@ -22,7 +23,7 @@ mod schools;
 mod settings;
 mod status;
 mod teachers;
-mod users;
+pub(crate) mod users;
 
 use crate::auth::Identity;
 use crate::i18n::{self, Tr};
@@ -66,6 +67,7 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(evidence_import::router(crate::upload_limit(config)))
         .merge(duties::router())
         .merge(credits::router(crate::upload_limit(config)))
+        .merge(activities::router())
         .merge(province::router())
 }
 
@@ -109,6 +111,8 @@ pub struct Nav {
     /// Sees the school's records and counts.
     pub evidence: bool,
     pub verification: bool,
+    /// Where "Activities" leads (none for the system administrator).
+    pub activities: String,
 }
 
 /// The signed-in user, as the layout shows them.
@@ -207,6 +211,19 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
                 evidence: !access.tenants(Capability::ReadEvidence).is_empty(),
                 verification: !access.tenants(Capability::VerifyEvidence).is_empty()
                     || access.has_role(Role::GroupLeader),
+                activities: String::new(),
+            };
+            // Teachers go to their own activities; leaders without classes
+            // of their own to their school's or district's calendar.
+            let home = s.home();
+            let nav = Nav {
+                activities: match (nav.portfolio, home.school_id, home.district_id) {
+                    (true, _, _) => "/activities".into(),
+                    (false, Some(school), _) => format!("/schools/{school}/activities"),
+                    (false, None, Some(d)) => format!("/districts/{d}/activities"),
+                    _ => String::new(),
+                },
+                ..nav
             };
             Some(Me {
                 id: a.id,

@@ -685,6 +685,13 @@ async fn non_training_never_credits_and_no_double_count(app: TestApp) {
         "工号,身份证号,姓名,培训年度,培训类别,培训项目名称,培训机构名称,培训方式,培训获得学时,培训获得学分,培训开始日期,培训结束日期\n\
          GF0005,,,{year},60,校本研修：作业设计,光复实验小学,2,2,2,{day},{day}\n"
     );
+    let (s, v) = admin
+        .post(
+            &format!("/api/v1/districts/{district}/credit-rules/adopt"),
+            json!({"year": 2025, "preset": "seed-002-48"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     let (s, r) = admin
         .upload(
             &format!("/api/v1/districts/{district}/credits/import"),
@@ -709,4 +716,163 @@ async fn non_training_never_credits_and_no_double_count(app: TestApp) {
     );
 }
 
-both_dbs!(non_training_never_credits_and_no_double_count);
+both_dbs!(non_training_never_credits_and_no_double_count, without_duties);
+
+/// The pages: a director creates an activity with the form (a refused form
+/// says why, in Chinese, and keeps what was typed), the calendar and the
+/// activity's page show it, the sign-in screen shows a QR code and a code,
+/// the teacher registers and signs in by typing the code on a phone, the
+/// list is checked off, and feedback is given.
+async fn activity_pages(app: TestApp) {
+    let school = app.school_id("GFSY").await;
+    let director = app
+        .login_with(app.client_with_lang(Some("zh-CN")), "director")
+        .await;
+    let teacher = app
+        .login_with(app.client_with_lang(Some("zh-CN")), "teacher")
+        .await;
+    let new = format!("/schools/{school}/activities/new");
+    let (s, body) = director.get_text(&new).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert!(body.contains("新建活动") && body.contains("每周重复至"), "{body}");
+
+    let s0 = session_now(-10);
+    let (date, start, end) = (
+        s0["date"].as_str().unwrap().to_string(),
+        s0["start"].as_str().unwrap().to_string(),
+        s0["end"].as_str().unwrap().to_string(),
+    );
+    let mut fields = vec![
+        ("title", "页面教研"),
+        ("kind", "teaching_research"),
+        ("level", "school"),
+        ("form", "school_based"),
+        ("audience", "all"),
+        ("feedback_required", "on"),
+        ("grace", "15"),
+        ("date", date.as_str()),
+        ("start", end.as_str()),
+        ("end", start.as_str()),
+        ("place", "三楼会议室"),
+        ("date", ""),
+        ("start", ""),
+        ("end", ""),
+        ("place", ""),
+    ];
+    let r = director.post_form(&new, &new, &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("第 1 场"), "{body}");
+    assert!(body.contains("页面教研"), "typed title kept: {body}");
+    fields[8] = ("start", start.as_str());
+    fields[9] = ("end", end.as_str());
+    let r = director.post_form(&new, &new, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = at.trim_start_matches("/activities/").parse().unwrap();
+
+    // The calendar of this month and this week show it.
+    let (_, cal) = director.get_text(&format!("/schools/{school}/activities")).await;
+    assert!(
+        cal.contains("页面教研") && cal.contains("activity-calendar"),
+        "{cal}"
+    );
+    let (_, wk) = director
+        .get_text(&format!("/schools/{school}/activities?view=week"))
+        .await;
+    assert!(wk.contains("页面教研"), "{wk}");
+    // The teacher registers on the activity's page.
+    let (_, page) = teacher.get_text(&at).await;
+    assert!(page.contains("报名"), "{page}");
+    let r = teacher.post_form(&at, &format!("{at}/register"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = teacher.get_text(&at).await;
+    assert!(page.contains("您已报名"), "{page}");
+
+    // The organiser's screen: a QR code (SVG) and the six-digit code.
+    let (_, a) = Api::new(&app, "director")
+        .await
+        .get(&format!("/api/v1/activities/{id}"))
+        .await;
+    let sid = a["sessions"][0]["id"].as_i64().unwrap();
+    let (s, screen) = director.get_text(&format!("/sessions/{sid}/screen")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        screen.contains("<svg") && screen.contains("typed-code"),
+        "{screen}"
+    );
+    let (s, _) = teacher.get_text(&format!("/sessions/{sid}/screen")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (_, live) = director.get_text(&format!("/sessions/{sid}/screen/live")).await;
+    assert!(live.contains("应到 1 人，实到 0 人"), "{live}");
+
+    // The teacher's page offers signing in; a wrong code is refused in Chinese.
+    let (_, mine) = teacher.get_text("/activities").await;
+    assert!(
+        mine.contains("sign-in-now") && mine.contains("页面教研"),
+        "{mine}"
+    );
+    let sid_s = sid.to_string();
+    let r = teacher
+        .post_form(
+            "/activities",
+            "/sign-in",
+            &[("code", "000000"), ("session", &sid_s), ("direction", "in")],
+        )
+        .await;
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("不是本系统的签到码") || body.contains("已过期"),
+        "{body}"
+    );
+    let k = key(&app).await;
+    let code = typed_code(&k, sid, slot_of(Utc::now().timestamp(), CODE_SLOT_SECS));
+    let r = teacher
+        .post_form(
+            "/activities",
+            "/sign-in",
+            &[("code", &code), ("session", &sid_s), ("direction", "in")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("已签到"), "{body}");
+    // A scanned token opens a page that asks one tap.
+    let tok = qr_token(&k, sid, slot_of(Utc::now().timestamp(), QR_SLOT_SECS));
+    let (_, confirm) = teacher.get_text(&format!("/sign-in?t={tok}")).await;
+    assert!(confirm.contains("token-form"), "{confirm}");
+    let (_, live) = director.get_text(&format!("/sessions/{sid}/screen/live")).await;
+    assert!(live.contains("实到 1 人") && live.contains("张晓雨"), "{live}");
+
+    // Check-off: the list, saved; then feedback from the teacher.
+    let sheet = format!("/sessions/{sid}/attendance");
+    let (_, list) = director.get_text(&sheet).await;
+    assert!(
+        list.contains("张晓雨") && list.contains("尚未计分：请先评价"),
+        "{list}"
+    );
+    let me = teacher_id(&Api::new(&app, "teacher").await).await.to_string();
+    let r = director
+        .post_form(&sheet, &sheet, &[("teacher", &me), ("status", "late")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let fb = format!("/sessions/{sid}/feedback");
+    let (s, form) = teacher.get_text(&fb).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(form.contains("非常有收获"), "{form}");
+    let r = teacher.post_form(&fb, &fb, &[("rating", "9")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = teacher
+        .post_form(&fb, &fb, &[("rating", "5"), ("comment", "收获很大")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, list) = director.get_text(&sheet).await;
+    assert!(list.contains("已计学分"), "{list}");
+    let (_, page) = director.get_text(&at).await;
+    assert!(
+        page.contains("收获很大") && page.contains("共 1 条评价"),
+        "{page}"
+    );
+}
+
+both_dbs!(activity_pages);
