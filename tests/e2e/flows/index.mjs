@@ -5,6 +5,7 @@ import { registry } from "./registry.mjs";
 import { portfolio } from "./portfolio.mjs";
 import { duties } from "./duties.mjs";
 import { forms } from "./forms.mjs";
+import { activities } from "./activities.mjs";
 import { crawl } from "./crawl.mjs";
 
-export const flows = [login, people, registry, portfolio, duties, forms, crawl];
+export const flows = [login, people, registry, portfolio, duties, forms, activities, crawl];

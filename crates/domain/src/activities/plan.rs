@@ -175,7 +175,7 @@ impl ActivityPlan {
     /// are numbered from 1 in `row`).
     pub fn problems(&self) -> Vec<FieldError> {
         let mut e = Vec::new();
-        text(&mut e, "title", &self.title, 200, true);
+        text(&mut e, "activity_title", &self.title, 200, true);
         text(&mut e, "organiser", &self.organiser, 200, false);
         text(&mut e, "host", &self.host, 200, false);
         text(&mut e, "description", &self.description, 4000, false);

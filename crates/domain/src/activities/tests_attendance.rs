@@ -317,7 +317,7 @@ fn every_problem_of_a_plan_is_named() {
     p.sessions[0].end = t(14, 0);
     let codes: Vec<(&str, &str)> = p.problems().iter().map(|e| (e.field, e.code)).collect();
     for want in [
-        ("title", "required"),
+        ("activity_title", "required"),
         ("capacity", "out_of_range"),
         ("training_content", "required_when_marked"),
         ("marked_training", "only_meeting_training"),

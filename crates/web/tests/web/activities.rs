@@ -743,7 +743,7 @@ async fn activity_pages(app: TestApp) {
         s0["end"].as_str().unwrap().to_string(),
     );
     let mut fields = vec![
-        ("title", "页面教研"),
+        ("activity_title", "页面教研"),
         ("kind", "teaching_research"),
         ("level", "school"),
         ("form", "school_based"),

@@ -132,7 +132,11 @@ pub async fn view_mine_get(
                     id: s.session.id,
                     when: session_when(tr, &s.session),
                     place: s.session.place.clone(),
-                    status: status_name(tr, s.status),
+                    status: match (s.status, s.open, s.over) {
+                        (None, true, _) => tr.t("activities.open_now"),
+                        (None, false, false) => tr.t("attendance.upcoming"),
+                        (st, _, _) => status_name(tr, st),
+                    },
                     credit: if s.over || s.status.is_some() {
                         withheld_text(tr, s.withheld)
                     } else {
@@ -143,7 +147,11 @@ pub async fn view_mine_get(
                     over: s.over,
                     signed_in: s.signed_in.is_some(),
                     can_sign_out: m.sign_out && s.signed_in.is_some() && s.signed_out.is_none(),
-                    needs_feedback: s.status.is_some_and(Status::attended) && !s.feedback,
+                    // Asked before credit, or offered for a week after.
+                    needs_feedback: s.status.is_some_and(Status::attended)
+                        && !s.feedback
+                        && s.withheld != Some("not_training")
+                        && (m.feedback_required || (today - s.session.date).num_days() <= 7),
                     can_ask_leave: !s.over && s.signed_in.is_none() && s.leave_state.is_none() && !waiting,
                     leave: s
                         .leave_state

@@ -68,6 +68,16 @@ pub fn router() -> Router<AppState> {
     both(r, "/activities/new", get(view_new_get).post(view_new_post))
 }
 
+/// "school" → "School" (the level names are written for the middle of a
+/// sentence); Chinese is unchanged.
+fn capitalised(s: String) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => s,
+    }
+}
+
 pub(crate) fn kind_name(tr: Tr, k: ActivityType) -> String {
     tr.t(&format!("activity_types.{}", k.code()))
 }
@@ -257,7 +267,7 @@ async fn view_calendar_get(
 /// what was typed).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ActivityForm {
-    #[serde(default)]
+    #[serde(default, rename = "activity_title")]
     title: String,
     #[serde(default)]
     kind: String,
@@ -636,7 +646,12 @@ async fn form_page(
             .collect(),
         levels: Level::ALL
             .iter()
-            .map(|l| (l.code().to_string(), tr.t(&format!("levels.{}", l.code()))))
+            .map(|l| {
+                (
+                    l.code().to_string(),
+                    capitalised(tr.t(&format!("levels.{}", l.code()))),
+                )
+            })
             .collect(),
         forms: Form::ALL
             .iter()
@@ -904,7 +919,10 @@ async fn view_activity_get(
     let p = &v.plan;
     let mut facts = vec![
         (tr.t("fields.type"), kind_name(tr, p.kind)),
-        (tr.t("fields.level"), tr.t(&format!("levels.{}", p.level.code()))),
+        (
+            tr.t("fields.level"),
+            capitalised(tr.t(&format!("levels.{}", p.level.code()))),
+        ),
         (
             tr.t("fields.form"),
             tr.t(&format!("credit_forms.{}", p.form.code())),
