@@ -3,7 +3,7 @@
 //! join it as the ledger lands.
 
 use crate::app::{explain, open_store, parse_lang, place, year_or_current};
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 use lingyan_domain::Locale;
 use lingyan_domain::credits::{CreditRules, presets};
@@ -105,12 +105,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: CreditsCommand) -
             let store = open_store(config).await?;
             let scope = Scope::system("cli");
             let (d, _) = place(loc, &store, &scope, &None, &Some(district)).await?;
-            let bytes = std::fs::read(&file)
-                .with_context(|| crate::app::cannot("cli.cannot_read_file", &file.display()))?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let (name, bytes) = crate::import::read_named(&file)?;
             let r = lingyan_store::credits::import_national(
                 &store,
                 &scope,
@@ -123,12 +118,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: CreditsCommand) -
             )
             .await
             .map_err(|e| explain(loc, e))?;
-            if let Some(e) = &r.file_error {
-                bail!("{}{}{}", name, t(loc, "punct.colon"), i18n::field_error(loc, e));
-            }
-            if !r.errors.is_empty() {
-                return Err(crate::import::row_errors(loc, &r.errors));
-            }
+            crate::import::check_report(loc, &name, &r.file_error, &r.errors)?;
             let key = if dry_run {
                 "cli.credits_checked"
             } else {

@@ -108,6 +108,40 @@ pub(crate) async fn attach(loc: Locale, config: &Config, args: AttachArgs) -> Re
 
 /// Prints every problem of a file by row and column, and the error that
 /// ends the command.
+/// A file to import: its name (for the report) and its bytes.
+pub(crate) fn read_named(file: &std::path::Path) -> anyhow::Result<(String, Vec<u8>)> {
+    use anyhow::Context;
+    let bytes =
+        std::fs::read(file).with_context(|| crate::app::cannot("cli.cannot_read_file", &file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((name, bytes))
+}
+
+/// Fails when an import found a problem with the whole file or its rows
+/// (each row's printed first).
+pub(crate) fn check_report(
+    loc: Locale,
+    name: &str,
+    file_error: &Option<lingyan_domain::FieldError>,
+    errors: &[lingyan_store::roster::RowIssue],
+) -> anyhow::Result<()> {
+    if let Some(e) = file_error {
+        anyhow::bail!(
+            "{}{}{}",
+            name,
+            i18n::t(loc, "punct.colon"),
+            i18n::field_error(loc, e)
+        );
+    }
+    if !errors.is_empty() {
+        return Err(row_errors(loc, errors));
+    }
+    Ok(())
+}
+
 pub(crate) fn row_errors(loc: Locale, errors: &[lingyan_store::roster::RowIssue]) -> anyhow::Error {
     for e in errors {
         eprintln!(

@@ -5,6 +5,7 @@
 
 mod admin;
 mod app;
+mod attendance;
 mod credits;
 mod duties;
 mod export;
@@ -96,6 +97,11 @@ enum Command {
     Credits {
         #[command(subcommand)]
         command: credits::CreditsCommand,
+    },
+    /// Attendance at training activities.
+    Attendance {
+        #[command(subcommand)]
+        command: attendance::AttendanceCommand,
     },
     /// Produce reports.
     Report {
@@ -192,6 +198,7 @@ async fn run(cli: Cli, loc: lingyan_domain::Locale) -> Result<()> {
         Command::GenData(args) => gen_data::run(loc, &config, args).await,
         Command::Duties { command } => duties::run(loc, &config, command).await,
         Command::Credits { command } => credits::run(loc, &config, command).await,
+        Command::Attendance { command } => attendance::run(loc, &config, command).await,
         Command::Report { command } => report::run(loc, &config, command).await,
         Command::Backup(args) => admin::backup(loc, &config, args).await,
         Command::Restore(args) => admin::restore(loc, &config, args).await,

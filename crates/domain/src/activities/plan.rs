@@ -284,11 +284,6 @@ impl ActivityPlan {
         Ok(self)
     }
 
-    /// When the first session starts.
-    pub fn first_start(&self) -> Option<NaiveDateTime> {
-        self.sessions.iter().map(|s| s.sitting().starts()).min()
-    }
-
     /// When the last session ends.
     pub fn last_end(&self) -> Option<NaiveDateTime> {
         self.sessions.iter().map(|s| s.sitting().ends()).max()

@@ -368,3 +368,168 @@ fn attendance_statuses_read_as_rosters_write_them() {
         "unknown_attendance_status"
     );
 }
+
+#[test]
+fn every_refusal_and_withholding_has_its_own_code() {
+    let refusals = [
+        (Refusal::Forged, "signin_forged"),
+        (Refusal::Expired, "signin_expired"),
+        (Refusal::OtherSession, "signin_other_session"),
+        (Refusal::OutsideWindow, "signin_outside_window"),
+        (Refusal::NotParticipant, "signin_not_participant"),
+        (Refusal::AlreadySignedIn, "signin_twice"),
+        (Refusal::NotSignedIn, "signout_not_signed_in"),
+        (Refusal::AlreadySignedOut, "signout_twice"),
+        (Refusal::NoSignOut, "signout_not_asked"),
+    ];
+    for (r, code) in refusals {
+        assert_eq!(r.code(), code);
+        let e = r.error();
+        assert_eq!((e.field, e.code), ("token", code));
+    }
+    let withheld = [
+        (Withheld::NotTraining, "not_training"),
+        (Withheld::NotThere, "not_there"),
+        (Withheld::NoSignOut, "no_sign_out"),
+        (Withheld::TooShort { present: 1, asked: 2 }, "too_short"),
+        (Withheld::NoFeedback, "no_feedback"),
+    ];
+    for (w, code) in withheld {
+        assert_eq!(w.code(), code);
+    }
+    assert_eq!(Audience::All.code(), "all");
+    assert_eq!(Audience::Tiers { tiers: vec![] }.code(), "tiers");
+    assert_eq!(Audience::Groups { groups: vec![] }.code(), "groups");
+    assert_eq!(Audience::Named.code(), "named");
+}
+
+#[test]
+fn a_plan_read_from_json_takes_the_defaults() {
+    let p: ActivityPlan = serde_json::from_str(
+        r#"{"title": "教研", "kind": "teaching_research", "level": "school", "form": "school_based",
+            "sessions": [{"date": "2027-03-02", "start": "14:00", "end": "16:00"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(p.grace, DEFAULT_GRACE_MINUTES);
+    assert_eq!(DEFAULT_GRACE_MINUTES, 15);
+    assert_eq!(p.audience, Audience::All);
+    assert!(p.problems().is_empty());
+    let e = serde_json::from_str::<ActivityPlan>(r#"{"title": "x", "colour": "red"}"#).unwrap_err();
+    assert!(e.to_string().contains("colour"), "{e}");
+}
+
+fn arg<'a>(e: &'a crate::error::FieldError, name: &str) -> Option<&'a str> {
+    e.args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+}
+
+fn only(p: &ActivityPlan) -> Vec<(&'static str, &'static str)> {
+    p.problems().iter().map(|e| (e.field, e.code)).collect()
+}
+
+#[test]
+fn each_limit_of_a_plan_at_its_edge() {
+    let mut p = plan();
+    p.title = "题".repeat(200);
+    p.host = "x".repeat(200);
+    p.organiser = "x".repeat(200);
+    p.description = "x".repeat(4000);
+    p.training_content = "x".repeat(2000);
+    assert!(p.problems().is_empty(), "{:?}", only(&p));
+    p.title.push('题');
+    let e = &p.problems()[0];
+    assert_eq!(
+        (e.field, e.code, arg(e, "max")),
+        ("activity_title", "too_long", Some("200"))
+    );
+
+    let mut p = plan();
+    p.capacity = Some(MAX_CAPACITY);
+    p.credits_per_session = Some(Amount::hundredths(10_000));
+    p.grace = 120;
+    p.sign_out = true;
+    p.min_presence = Some(24 * 60);
+    assert!(p.problems().is_empty(), "{:?}", only(&p));
+    p.min_presence = Some(1);
+    assert!(p.problems().is_empty());
+    p.capacity = Some(MAX_CAPACITY + 1);
+    p.credits_per_session = Some(Amount::hundredths(10_001));
+    p.min_presence = Some(24 * 60 + 1);
+    let all = p.problems();
+    let codes: Vec<_> = all.iter().map(|e| (e.field, e.code)).collect();
+    assert_eq!(
+        codes,
+        [
+            ("capacity", "out_of_range"),
+            ("credits_per_session", "out_of_range"),
+            ("min_presence", "out_of_range")
+        ]
+    );
+    assert_eq!(arg(&all[2], "max"), Some("1440"));
+    assert_eq!(arg(&all[2], "min"), Some("1"));
+    assert_eq!(arg(&all[1], "max"), Some("100"));
+    p.capacity = None;
+    p.credits_per_session = None;
+    p.min_presence = Some(0);
+    assert_eq!(only(&p), [("min_presence", "out_of_range")]);
+
+    let mut p = plan();
+    p.audience = Audience::Groups { groups: vec![] };
+    assert_eq!(only(&p), [("audience", "no_groups")]);
+    p.audience = Audience::Groups { groups: vec![3] };
+    assert!(p.problems().is_empty());
+    p.audience = Audience::Tiers {
+        tiers: vec!["young".into()],
+    };
+    assert!(p.problems().is_empty());
+}
+
+#[test]
+fn a_plan_names_the_session_at_fault() {
+    let mut p = plan();
+    p.sessions = weekly(&p.sessions[0], d(2026, 3, 10)).unwrap();
+    p.sessions[1].place = "x".repeat(200);
+    assert!(p.problems().is_empty());
+    p.sessions[1].place.push('x');
+    p.sessions[1].date = d(1999, 12, 31);
+    let all = p.problems();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!((all[0].field, arg(&all[0], "nth_session")), ("date", Some("2")));
+    assert_eq!(
+        (arg(&all[0], "min"), arg(&all[0], "max")),
+        (Some("2000"), Some("2100"))
+    );
+    assert_eq!(
+        (all[1].field, arg(&all[1], "nth_session"), arg(&all[1], "max")),
+        ("place", Some("2"), Some("200"))
+    );
+    p.sessions[1].place.pop();
+    p.sessions[1].date = d(2000, 1, 1);
+    assert!(p.problems().is_empty());
+    p.sessions[1].date = d(2100, 12, 31);
+    assert!(p.problems().is_empty());
+    p.sessions[1].date = d(2101, 1, 1);
+    assert_eq!(only(&p), [("date", "out_of_range")]);
+    p.sessions[1].date = d(2026, 3, 10);
+    p.sessions[0].end = t(13, 0);
+    assert_eq!(arg(&p.problems()[0], "nth_session"), Some("1"));
+
+    let mut p = plan();
+    p.sessions = (0..MAX_SESSIONS).map(|_| p.sessions[0].clone()).collect();
+    assert!(p.problems().is_empty());
+    p.sessions.push(p.sessions[0].clone());
+    let e = &p.problems()[0];
+    assert_eq!(
+        (e.field, e.code, arg(e, "max")),
+        ("sessions", "too_many_sessions", Some("80"))
+    );
+}
+
+#[test]
+fn typed_codes_spread_over_all_six_digits() {
+    let codes: Vec<String> = (0..200).map(|slot| typed_code(KEY, 42, slot)).collect();
+    assert!(codes.iter().all(|c| c.len() == 6));
+    // A code is any of a million, not only the small ones.
+    assert!(codes.iter().any(|c| c.as_str() >= "500000"), "{codes:?}");
+    let distinct: std::collections::HashSet<_> = codes.iter().collect();
+    assert!(distinct.len() > 190);
+}

@@ -9,9 +9,11 @@
 
 mod attendance;
 pub(crate) mod demo;
+mod import;
 mod notices;
 mod registration;
 pub use attendance::*;
+pub use import::*;
 pub use notices::*;
 pub use registration::*;
 

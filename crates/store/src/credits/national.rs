@@ -8,7 +8,7 @@
 use super::rules_for;
 use crate::audit::{self, Change};
 use crate::entity::{credit_entry, teacher};
-use crate::roster::{ReadLimits, RowIssue, read_table};
+use crate::roster::{RowIssue, read_upload};
 use crate::rule_sets::{self, Place};
 use crate::{Result, Scope, Store, bulk};
 use chrono::{NaiveDate, Utc};
@@ -62,13 +62,13 @@ fn header_of(field: &str) -> &'static str {
 }
 
 /// Who a row names, among a district's teachers.
-struct Registry {
+pub(crate) struct Registry {
     by_staff_no: HashMap<String, (i64, i64)>,
     by_name: HashMap<String, Vec<(i64, i64)>>,
 }
 
 impl Registry {
-    async fn load(store: &Store, district_id: i64) -> Result<Self> {
+    pub(crate) async fn load(store: &Store, district_id: i64) -> Result<Self> {
         let rows: Vec<(i64, i64, Option<String>, String)> = teacher::Entity::find()
             .select_only()
             .column(teacher::Column::Id)
@@ -92,7 +92,7 @@ impl Registry {
 
     /// The teacher (and their school) a row names: by staff number, else
     /// by a name only one teacher of the district has.
-    fn find(
+    pub(crate) fn find(
         &self,
         staff_no: &str,
         id_number: &str,
@@ -149,16 +149,9 @@ pub async fn import_national(
         report.file_error = Some(e);
         Ok(report)
     };
-    if bytes.len() > max_bytes {
-        let mb = max_bytes.div_ceil(1024 * 1024);
-        return fail(
-            report,
-            FieldError::new("file", "file_too_large").with("max", format!("{mb} MB")),
-        );
-    }
-    let grid = match read_table(bytes, &ReadLimits::default()) {
+    let grid = match read_upload(bytes, max_bytes) {
         Ok(g) => g,
-        Err(e) => return fail(report, e.field_error()),
+        Err(e) => return fail(report, e),
     };
     // The header row: the first of the first ten that names the record's columns.
     let Some(header_at) = grid

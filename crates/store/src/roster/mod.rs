@@ -11,4 +11,6 @@ pub use columns::{COLUMNS, Column};
 pub use import::{
     ImportReport, RowIssue, discard_upload, export_rows, import, import_upload, stash_upload, upload_info,
 };
-pub use read::{CancelOnDrop, Limit, ReadError, ReadLimits, for_each_row, read_sheets, read_table};
+pub use read::{
+    CancelOnDrop, Limit, ReadError, ReadLimits, for_each_row, read_sheets, read_table, read_upload,
+};

@@ -501,6 +501,16 @@ pub fn read_sheets(bytes: &[u8], limits: &ReadLimits) -> Result<Vec<Sheet>, Read
     Ok(sheets)
 }
 
+/// An uploaded table within `max_bytes` (.xlsx, .xls or .csv), as rows of
+/// cells; the whole file refused with one problem naming `file`.
+pub fn read_upload(bytes: &[u8], max_bytes: usize) -> Result<Vec<Vec<String>>, lingyan_domain::FieldError> {
+    if bytes.len() > max_bytes {
+        let mb = max_bytes.div_ceil(1024 * 1024);
+        return Err(lingyan_domain::FieldError::new("file", "file_too_large").with("max", format!("{mb} MB")));
+    }
+    read_table(bytes, &ReadLimits::default()).map_err(|e| e.field_error())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,11 +17,12 @@ use lingyan_domain::activities::plan::ActivityPlan;
 use lingyan_store::activities::{self as acts, Direction, Proof};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(import_attendance).layer(axum::extract::DefaultBodyLimit::max(upload_limit)))
         .routes(routes!(school_calendar, create_school_activity))
         .routes(routes!(district_calendar, create_district_activity))
         .routes(routes!(get_activity, update_activity, delete_activity))
@@ -870,4 +871,80 @@ async fn read_notice(
 ) -> ApiResult<StatusCode> {
     acts::mark_read(&state.store, &caller.scope, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ImportParams {
+    /// Check only; write nothing.
+    dry_run: Option<bool>,
+    /// The file's name, for the report and the audit log.
+    filename: Option<String>,
+}
+
+/// What an attendance import found and did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendanceReportDto {
+    pub filename: String,
+    pub header_row: usize,
+    pub rows: usize,
+    /// Attendance rows written (or that would be, in a dry run).
+    pub recorded: usize,
+    /// Teachers added to the activity (named by the organiser) because the sheet lists them.
+    pub added_participants: usize,
+    pub errors: Vec<super::teachers_dto::ImportIssue>,
+    pub file_error: Option<String>,
+    pub dry_run: bool,
+    pub written: bool,
+}
+
+impl AttendanceReportDto {
+    pub fn of(r: acts::AttendanceReport, l: lingyan_domain::Locale) -> Self {
+        Self {
+            errors: super::teachers_dto::ImportIssue::all(&r.errors, l),
+            file_error: r.file_error.as_ref().map(|e| crate::i18n::field_error(l, e)),
+            filename: r.filename,
+            header_row: r.header_row,
+            rows: r.rows,
+            recorded: r.recorded,
+            added_participants: r.added_participants,
+            dry_run: r.dry_run,
+            written: r.written,
+        }
+    }
+}
+
+/// Load an attendance sheet (.xlsx, .xls or .csv; the request body is the
+/// file: 工号 or 姓名, 日期, 考勤, optional 签到时间 and 签退时间) into an
+/// activity. All or nothing: with any problem nothing is written and the
+/// report names every row and column.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/attendance-import", tag = "activities", params(("id" = i64, Path), ImportParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, description = "Imported (or checked)", body = AttendanceReportDto),
+              (status = 422, description = "Nothing written: see errors", body = AttendanceReportDto),
+              (status = 403, body = ErrorBody)))]
+async fn import_attendance(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<ImportParams>,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<AttendanceReportDto>)> {
+    let name = q.filename.unwrap_or_else(|| "attendance.xlsx".into());
+    let r = acts::import_attendance(
+        &state.store,
+        &caller.scope,
+        id,
+        &name,
+        &body,
+        q.dry_run.unwrap_or(false),
+        state.config.limits.import_bytes,
+    )
+    .await?;
+    let status = if r.errors.is_empty() && r.file_error.is_none() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(AttendanceReportDto::of(r, caller.locale))))
 }

@@ -569,16 +569,7 @@ pub struct NationalReportDto {
 impl NationalReportDto {
     pub fn of(r: lingyan_store::credits::NationalReport, l: lingyan_domain::Locale) -> Self {
         Self {
-            errors: r
-                .errors
-                .iter()
-                .map(|i| super::teachers_dto::ImportIssue {
-                    row: i.row,
-                    column: i.column.clone(),
-                    code: i.error.code.to_string(),
-                    message: crate::i18n::t_args(l, &format!("errors.{}", i.error.code), &i.error.args),
-                })
-                .collect(),
+            errors: super::teachers_dto::ImportIssue::all(&r.errors, l),
             file_error: r.file_error.as_ref().map(|e| crate::i18n::field_error(l, e)),
             filename: r.filename,
             header_row: r.header_row,

@@ -91,7 +91,7 @@ impl Modify for Security {
 fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
-        .merge(activities::router())
+        .merge(activities::router(upload_limit))
         .merge(me::router())
         .merge(users::router())
         .merge(orgs::router())

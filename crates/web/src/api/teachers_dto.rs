@@ -357,6 +357,21 @@ pub struct ImportIssue {
     pub message: String,
 }
 
+impl ImportIssue {
+    /// Every problem of an import, in the caller's language.
+    pub fn all(errors: &[lingyan_store::roster::RowIssue], l: lingyan_domain::Locale) -> Vec<Self> {
+        errors
+            .iter()
+            .map(|i| ImportIssue {
+                row: i.row,
+                column: i.column.clone(),
+                code: i.error.code.to_string(),
+                message: crate::i18n::t_args(l, &format!("errors.{}", i.error.code), &i.error.args),
+            })
+            .collect()
+    }
+}
+
 /// What a roster import found and did.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportReport {

@@ -8,6 +8,7 @@
 //! `records`, `mentoring`, `staff`); a new area adds a module and a field
 //! to the part of [`Dashboard`] its users see (decision 33).
 
+pub mod activities;
 pub mod duties;
 pub mod kept;
 pub mod mentoring;
@@ -48,6 +49,9 @@ pub struct Dashboard {
     pub school: Option<SchoolGlance>,
     /// The district's schools side by side.
     pub district: Option<DistrictSchools>,
+    /// The caller's activities (a teacher's next sessions and notices), or
+    /// their school's or district's coming week.
+    pub activities: Option<activities::ActivitiesCard>,
 }
 
 /// A teacher's own work.
@@ -176,7 +180,24 @@ pub async fn load(
             .home_name
             .unwrap_or_default(),
     };
+    // Not kept with the rest of the teacher's part: a sign-in or a notice
+    // shows at once.
+    let activities = match (&own, role, home.school_id, home.district_id) {
+        (Some(_), Role::Teacher | Role::Mentor, _, _) => activities::own(state, caller, tr, today).await?,
+        (_, Role::Principal | Role::TrainingDirector | Role::GroupLeader, Some(s), _) => {
+            match lingyan_store::schools::get(store, &caller.scope, s).await {
+                Ok(sc) => Some(activities::place(state, caller, tr, today, sc.district_id, Some(s)).await?),
+                Err(_) => None,
+            }
+        }
+        (_, Role::DistrictAdmin | Role::Inspector, _, Some(d)) => {
+            Some(activities::place(state, caller, tr, today, d, None).await?)
+        }
+        (Some(_), _, _, _) => activities::own(state, caller, tr, today).await?,
+        _ => None,
+    };
     Ok(Dashboard {
+        activities,
         role: role.code().to_string(),
         place,
         as_of: today,

@@ -39,6 +39,7 @@ use lingyan_domain::{Capability, Paged, Role};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
+pub(crate) use activities::session_when as activity_session_when;
 pub(crate) use credits::export_response as credits_export;
 pub use credits::national_xlsx;
 pub(crate) use credits::words as credits_words;
@@ -67,7 +68,7 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(evidence_import::router(crate::upload_limit(config)))
         .merge(duties::router())
         .merge(credits::router(crate::upload_limit(config)))
-        .merge(activities::router())
+        .merge(activities::router(crate::upload_limit(config)))
         .merge(province::router())
 }
 
@@ -411,6 +412,32 @@ pub fn url_with(path: &str, pairs: &[(&str, String)]) -> String {
         s.append_pair(k, v);
     }
     format!("{path}?{}", s.finish())
+}
+
+/// Reads an upload form: its `file` (name and bytes, none when empty) and
+/// whether `dry_run` was ticked.
+pub(crate) async fn read_upload(
+    mut multipart: axum::extract::Multipart,
+    default_name: &str,
+) -> Result<(Option<(String, Vec<u8>)>, bool), crate::error::PageError> {
+    let bad =
+        |e: axum::extract::multipart::MultipartError| crate::error::PageError::BadRequest(e.body_text());
+    let mut dry_run = false;
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("dry_run") => dry_run = field.text().await.is_ok_and(|t| !t.is_empty()),
+            Some("file") => {
+                let name = field.file_name().unwrap_or(default_name).to_string();
+                let bytes = field.bytes().await.map_err(bad)?;
+                if !bytes.is_empty() {
+                    file = Some((name, bytes.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((file, dry_run))
 }
 
 /// Form checkbox: present means true.

@@ -876,3 +876,116 @@ async fn activity_pages(app: TestApp) {
 }
 
 both_dbs!(activity_pages);
+
+/// An attendance sheet: every problem named by row and column and nothing
+/// written; a dry run writes nothing; the import records attendance, adds
+/// teachers not yet registered, and their credit follows.
+async fn attendance_sheet_import(app: TestApp) {
+    let school = app.school_id("GFSY").await;
+    let director = Api::new(&app, "director").await;
+    let teacher = Api::new(&app, "teacher").await;
+    let mut p = plan(
+        "读书沙龙：《给教师的建议》",
+        json!([
+            {"date": "2026-11-03", "start": "15:00", "end": "16:30"},
+            {"date": "2026-11-10", "start": "15:00", "end": "16:30"}
+        ]),
+    );
+    p["kind"] = json!("reading_salon");
+    let (s, a) = director
+        .post(&format!("/api/v1/schools/{school}/activities"), p)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let id = a["id"].as_i64().unwrap();
+    let url = format!("/api/v1/activities/{id}/attendance-import");
+    let bad = "工号,姓名,日期,考勤,签到时间\n\
+               GF0005,,2026-11-03,出勤,14:58\n\
+               GF9999,,2026-11-03,出勤,\n\
+               ,张晓雨,2026-11-04,出勤,\n\
+               GF0004,,2026-11-10,睡觉,\n\
+               GF0005,,2026-11-03,迟到,\n\
+               YG0001,,2026-11-03,出勤,\n\
+               GF0003,,2026-11-10,出勤,25:00\n";
+    let (s, r) = director.upload(&url, "bad.csv", bad.as_bytes().to_vec()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let got = crate::helpers::row_codes(&r);
+    let want: Vec<(i64, String, String)> = [
+        (3, "工号", "unknown_staff_no"),
+        (4, "日期", "no_session_that_day"),
+        (5, "考勤", "unknown_attendance_status"),
+        (6, "姓名", "repeats_teacher_session"),
+        (7, "姓名", "not_of_this_school"),
+        (8, "签到时间", "invalid"),
+    ]
+    .into_iter()
+    .map(|(r, c, e)| (r, c.to_string(), e.to_string()))
+    .collect();
+    assert_eq!(got, want, "{r}");
+    assert!(!r["written"].as_bool().unwrap());
+    let (_, sheet) = director
+        .get(&format!("/api/v1/sessions/{}/attendance", a["sessions"][0]["id"]))
+        .await;
+    assert_eq!(sheet["expected"], 0, "nothing written: {sheet}");
+    // A teacher of another school may not import at all.
+    let kg = Api::new(&app, "kgdirector").await;
+    assert_eq!(
+        kg.upload(&url, "a.csv", b"x".to_vec()).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let good = "工号,姓名,日期,考勤,签到时间\n\
+                GF0005,,2026-11-03,出勤,14:58\n\
+                ,李秀英,2026/11/03,请假,\n\
+                GF0005,,2026-11-10,迟到,15:12\n";
+    let (s, r) = director
+        .upload(
+            &format!("{url}?dry_run=true"),
+            "good.csv",
+            good.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(
+        (
+            s,
+            r["recorded"].as_i64(),
+            r["added_participants"].as_i64(),
+            r["written"].as_bool()
+        ),
+        (StatusCode::OK, Some(3), Some(2), Some(false)),
+        "{r}"
+    );
+    let (s, r) = director.upload(&url, "good.csv", good.as_bytes().to_vec()).await;
+    assert_eq!((s, r["written"].as_bool()), (StatusCode::OK, Some(true)), "{r}");
+    let (_, sheet) = director
+        .get(&format!("/api/v1/sessions/{}/attendance", a["sessions"][0]["id"]))
+        .await;
+    assert_eq!(
+        (
+            sheet["expected"].as_i64(),
+            sheet["signed_in"].as_i64(),
+            sheet["leave"].as_i64()
+        ),
+        (Some(2), Some(1), Some(1)),
+        "{sheet}"
+    );
+    let row = sheet["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "张晓雨")
+        .unwrap();
+    assert_eq!(
+        (row["method"].as_str(), row["status"].as_str()),
+        (Some("import"), Some("present"))
+    );
+    let (_, t) = teacher.get("/api/v1/me/credits?as_of=2026-12-01").await;
+    let n = t["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["title"] == "读书沙龙：《给教师的建议》")
+        .count();
+    assert_eq!(n, 2, "{t}");
+}
+
+both_dbs!(attendance_sheet_import);

@@ -414,18 +414,7 @@ async fn national_import_transcript_and_round_trip(app: TestApp) {
         .upload(&format!("{import}?dry_run=false"), "bad.csv", bad.into_bytes())
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
-    let got: Vec<(i64, String, String)> = r["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["row"].as_i64().unwrap(),
-                e["column"].as_str().unwrap().to_string(),
-                e["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let got = crate::helpers::row_codes(&r);
     let want: Vec<(i64, String, String)> = [
         (2, "工号", "unknown_staff_no"),
         (3, "培训类别", "unknown_training_category"),

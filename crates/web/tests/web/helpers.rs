@@ -300,3 +300,19 @@ pub fn workbook_sheets(bytes: &[u8]) -> Vec<(String, calamine::Range<calamine::D
         })
         .collect()
 }
+
+/// An import report's problems as (row, column, code).
+pub fn row_codes(report: &serde_json::Value) -> Vec<(i64, String, String)> {
+    report["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_i64().expect("row"),
+                e["column"].as_str().expect("column").to_string(),
+                e["code"].as_str().expect("code").to_string(),
+            )
+        })
+        .collect()
+}

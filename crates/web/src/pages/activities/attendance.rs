@@ -756,3 +756,86 @@ pub async fn view_notice_read_post(
     acts::mark_read(&state.store, &caller.scope, id).await?;
     Ok(redirect("/activities"))
 }
+
+/// One problem of an imported sheet.
+pub struct SheetProblem {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "activity_import.html")]
+struct ImportPage {
+    ctx: PageCtx,
+    activity_id: i64,
+    title: String,
+    outcome: String,
+    problems: Vec<SheetProblem>,
+}
+
+/// `POST /activities/{id}/attendance-import`: an attendance sheet.
+pub async fn view_import_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    session: Session,
+    Path(id): Path<i64>,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let tr = ctx.tr;
+    let v = acts::get(&state.store, &caller.scope, id).await?;
+    acts::check_organise(&caller.scope, v.district_id, v.school_id)?;
+    let (file, dry_run) = crate::pages::read_upload(multipart, "attendance").await?;
+    let Some((filename, bytes)) = file else {
+        flash(
+            &session,
+            "error",
+            tr.field_error(&lingyan_domain::FieldError::new("file", "required")),
+        )
+        .await;
+        return Ok(redirect(&format!("/activities/{id}")));
+    };
+    let r = acts::import_attendance(
+        &state.store,
+        &caller.scope,
+        id,
+        &filename,
+        &bytes,
+        dry_run,
+        state.config.limits.import_bytes,
+    )
+    .await?;
+    if r.errors.is_empty() && r.file_error.is_none() {
+        let key = if r.written {
+            "attendance.imported"
+        } else {
+            "attendance.import_checked"
+        };
+        let msg = tr
+            .t(key)
+            .replace("%{n}", &r.recorded.to_string())
+            .replace("%{added}", &r.added_participants.to_string());
+        flash(&session, "ok", msg).await;
+        return Ok(redirect(&format!("/activities/{id}")));
+    }
+    let page = ImportPage {
+        activity_id: id,
+        title: v.plan.title.clone(),
+        outcome: match &r.file_error {
+            Some(e) => tr.field_error(e),
+            None => tr.n("attendance.import_refused", &r.errors.len()),
+        },
+        problems: r
+            .errors
+            .iter()
+            .map(|i| SheetProblem {
+                row: i.row,
+                column: i.column.clone(),
+                message: crate::i18n::t_args(tr.0, &format!("errors.{}", i.error.code), &i.error.args),
+            })
+            .collect(),
+        ctx,
+    };
+    Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}

@@ -28,13 +28,17 @@ use lingyan_store::activities as acts;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-pub fn router() -> Router<AppState> {
+pub fn router(upload_limit: usize) -> Router<AppState> {
     let r = Router::new()
         .route("/activities", get(attendance::view_mine_get))
         .route("/activities/{id}", get(view_activity_get))
         .route("/activities/{id}/edit", get(view_edit_get).post(view_edit_post))
         .route("/activities/{id}/delete", post(view_delete_post))
         .route("/activities/{id}/register", post(view_register_post))
+        .route(
+            "/activities/{id}/attendance-import",
+            post(attendance::view_import_post).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/activities/{id}/cancel", post(view_cancel_post))
         .route("/activities/{id}/participants", post(view_assign_post))
         .route(

@@ -281,32 +281,11 @@ pub(super) async fn view_import_post(
     caller: Caller,
     ctx: PageCtx,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, PageError> {
     let district = district_name(&state, &caller, ctx.tr, id).await?;
     let tr = ctx.tr;
-    let mut dry_run = false;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| PageError::BadRequest(e.body_text()))?
-    {
-        match field.name() {
-            Some("dry_run") => dry_run = field.text().await.is_ok_and(|t| !t.is_empty()),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("national").to_string();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| PageError::BadRequest(e.body_text()))?;
-                if !bytes.is_empty() {
-                    file = Some((name, bytes.to_vec()));
-                }
-            }
-            _ => {}
-        }
-    }
+    let (file, dry_run) = crate::pages::read_upload(multipart, "national").await?;
     let max_mb = state.config.limits.import_bytes / (1024 * 1024);
     let year = chrono::Datelike::year(&lingyan_store::calendar::today());
     let Some((filename, bytes)) = file else {
