@@ -28,6 +28,10 @@ pub(crate) struct GenDataArgs {
     /// School years the records spread over, ending with this one.
     #[arg(long, default_value_t = 3)]
     years: usize,
+    /// Training activities per school this year (two sessions held each,
+    /// up to 50 participants with attendance and credit).
+    #[arg(long, default_value_t = 0)]
+    activities_per_school: usize,
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Password of the two accounts made for logging in.
@@ -44,6 +48,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, args: GenDataArgs) -> Resu
         teachers,
         records,
         years,
+        activities_per_school,
         seed,
         password,
     } = args;
@@ -60,6 +65,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, args: GenDataArgs) -> Resu
         years,
         seed,
         password,
+        activities_per_school,
     };
     let total = opts.districts * opts.schools_per_district * opts.teachers_per_school * records;
     let bar = indicatif::ProgressBar::new(total as u64);
@@ -74,6 +80,19 @@ pub(crate) async fn run(loc: Locale, config: &Config, args: GenDataArgs) -> Resu
     .await
     .map_err(|e| explain(loc, e))?;
     bar.finish_and_clear();
+    if r.activities > 0 {
+        println!(
+            "{}",
+            t_args(
+                loc,
+                "cli.generated_activities",
+                &[
+                    ("activities", r.activities.to_string()),
+                    ("attendance", r.attendance.to_string()),
+                ]
+            )
+        );
+    }
     println!(
         "{}",
         t_args(

@@ -701,7 +701,7 @@ fn duties_commands(postgres: bool) {
     let (ok, out, err) = generate(&db);
     assert!(ok, "{out}{err}");
     assert!(
-        out.contains("Generated 2 districts, 4 schools, 48 teachers and 960 records"),
+        out.contains("districts: 2; schools: 4; teachers: 48; records: 960."),
         "{out}"
     );
 
@@ -1064,4 +1064,43 @@ fn backup_and_restore_on_sqlite() {
 #[test]
 fn backup_and_restore_on_postgres() {
     backup_and_restore(true);
+}
+
+/// `gen-data --activities-per-school`: activities with their sessions held,
+/// attendance and the credit it earns.
+fn gen_data_activities(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path(), postgres);
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "gen-data",
+            "--district",
+            "GA",
+            "--schools-per-district",
+            "2",
+            "--teachers-per-school",
+            "12",
+            "--records",
+            "1",
+            "--years",
+            "1",
+            "--activities-per-school",
+            "3",
+        ],
+        None,
+    );
+    assert!(ok, "{out}{err}");
+    // Three activities a school, two sessions of the school's 12 teachers each.
+    assert!(out.contains("Activities made: 6; attendance rows: 144."), "{out}");
+}
+
+#[test]
+fn gen_data_activities_on_sqlite() {
+    gen_data_activities(false);
+}
+
+#[test]
+fn gen_data_activities_on_postgres() {
+    gen_data_activities(true);
 }

@@ -37,6 +37,10 @@ pub struct GenOptions {
     pub seed: u64,
     /// Password of the two accounts made for logging in.
     pub password: String,
+    /// Training activities per school this school year, each with two
+    /// sessions already held, up to 50 participants, their attendance (most
+    /// present, some late, on leave or absent), feedback and credit entries.
+    pub activities_per_school: usize,
 }
 
 /// What was made, and how to log in to look at it.
@@ -46,6 +50,8 @@ pub struct GenReport {
     pub school_ids: Vec<i64>,
     pub teachers: usize,
     pub records: usize,
+    pub activities: usize,
+    pub attendance: usize,
     /// Training director of the first school.
     pub director: String,
     /// Linked to the first teacher of the first school.
@@ -345,6 +351,8 @@ pub async fn generate(
         school_ids: Vec::new(),
         teachers: 0,
         records: 0,
+        activities: 0,
+        attendance: 0,
         director: format!("{}_director", opts.district.to_lowercase()),
         teacher: format!("{}_teacher", opts.district.to_lowercase()),
         first_teacher_id: 0,
@@ -608,6 +616,19 @@ pub async fn generate(
             crate::bulk::insert(&txn, "project_members", &PROJECT_MEMBER_COLUMNS, members).await?;
             crate::bulk::insert(&txn, "project_stages", &STAGE_COLUMNS, stages).await?;
         }
+        let (a, n) = activities(
+            &txn,
+            &mut rng,
+            district.id,
+            &school_ids,
+            &made,
+            opts.activities_per_school,
+            year_start,
+            today,
+        )
+        .await?;
+        report.activities += a;
+        report.attendance += n;
         txn.commit().await?;
 
         // Two accounts to look at it with, in the first district.
@@ -793,4 +814,285 @@ pub(crate) async fn insert_records<C: sea_orm::ConnectionTrait>(
         .collect();
     crate::bulk::insert(txn, "evidence_people", &PEOPLE_COLUMNS, people).await?;
     Ok(())
+}
+
+const ACTIVITY_COLUMNS: [&str; 26] = [
+    "district_id",
+    "school_id",
+    "title",
+    "kind",
+    "level",
+    "area",
+    "form",
+    "organiser",
+    "host",
+    "description",
+    "audience",
+    "capacity",
+    "registration_opens",
+    "registration_closes",
+    "credits_per_session",
+    "marked_training",
+    "training_content",
+    "sign_out",
+    "min_presence",
+    "feedback_required",
+    "grace",
+    "first_date",
+    "last_date",
+    "created_at",
+    "created_by",
+    "updated_at",
+];
+const SESSION_COLUMNS: [&str; 7] = [
+    "activity_id",
+    "district_id",
+    "school_id",
+    "date",
+    "start_time",
+    "end_time",
+    "place",
+];
+const PARTICIPANT_COLUMNS: [&str; 8] = [
+    "activity_id",
+    "teacher_id",
+    "district_id",
+    "school_id",
+    "status",
+    "assigned",
+    "created_at",
+    "updated_at",
+];
+const ATTENDANCE_COLUMNS: [&str; 13] = [
+    "session_id",
+    "activity_id",
+    "teacher_id",
+    "district_id",
+    "school_id",
+    "status",
+    "signed_in_at",
+    "signed_out_at",
+    "method",
+    "leave_reason",
+    "leave_state",
+    "recorded_by",
+    "updated_at",
+];
+const ENTRY_COLUMNS: [&str; 22] = [
+    "district_id",
+    "school_id",
+    "teacher_id",
+    "source",
+    "source_ref",
+    "start_date",
+    "end_date",
+    "year",
+    "title",
+    "organiser",
+    "what",
+    "form",
+    "area",
+    "level",
+    "hours",
+    "credits",
+    "pool",
+    "marked_training",
+    "note",
+    "dedup_key",
+    "created_at",
+    "created_by",
+];
+
+/// The activities of a district's schools this school year, held before
+/// `today`: two sessions each a week apart, up to 50 participants, their
+/// attendance and the credit entries it earns. Returns how many activities
+/// and attendance rows were made.
+#[allow(clippy::too_many_arguments)]
+async fn activities<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    rng: &mut StdRng,
+    district_id: i64,
+    school_ids: &[i64],
+    made: &[Made],
+    per_school: usize,
+    year_start: NaiveDate,
+    today: NaiveDate,
+) -> Result<(usize, usize)> {
+    use lingyan_domain::activities::ActivityType;
+    use lingyan_domain::credits::{Area, Form};
+    if per_school == 0 {
+        return Ok((0, 0));
+    }
+    let kinds = [
+        (
+            ActivityType::TeachingResearch,
+            Form::SchoolBased,
+            Area::Method,
+            "教研活动",
+        ),
+        (
+            ActivityType::LessonPrep,
+            Form::SchoolBased,
+            Area::Subject,
+            "集体备课",
+        ),
+        (
+            ActivityType::ExpertLecture,
+            Form::SchoolBased,
+            Area::Theory,
+            "专家讲座",
+        ),
+        (
+            ActivityType::ReadingSalon,
+            Form::SchoolBased,
+            Area::Ethics,
+            "读书沙龙",
+        ),
+        (
+            ActivityType::Observation,
+            Form::SchoolBased,
+            Area::Method,
+            "观课议课",
+        ),
+    ];
+    let now = Utc::now();
+    let days = (today - year_start).num_days().max(8) - 8;
+    let (mut made_n, mut rows_n) = (0, 0);
+    for &school in school_ids {
+        let staff: Vec<&Made> = made.iter().filter(|m| m.school == school).collect();
+        if staff.is_empty() {
+            continue;
+        }
+        let mut plans = Vec::with_capacity(per_school);
+        let mut rows = Vec::with_capacity(per_school);
+        for i in 0..per_school {
+            let (kind, form, area, label) = kinds[i % kinds.len()];
+            let first = year_start + Days::new(rng.random_range(0..=days.max(0) as u64));
+            let title = format!("{label}（第{}期）", i + 1);
+            rows.push(vec![
+                Value::from(district_id),
+                Value::from(school),
+                Value::from(title.clone()),
+                Value::from(kind.code()),
+                Value::from(Level::School.code()),
+                Value::from(area.code()),
+                Value::from(form.code()),
+                Value::from("本校"),
+                Value::from(""),
+                Value::from(""),
+                Value::from("{\"kind\":\"named\"}"),
+                Value::from(None::<i32>),
+                Value::from(None::<chrono::NaiveDateTime>),
+                Value::from(None::<chrono::NaiveDateTime>),
+                Value::from(None::<i64>),
+                Value::from(false),
+                Value::from(""),
+                Value::from(false),
+                Value::from(None::<i32>),
+                Value::from(false),
+                Value::from(15),
+                Value::from(first),
+                Value::from(first + Days::new(7)),
+                Value::from(now),
+                Value::from(None::<i64>),
+                Value::from(now),
+            ]);
+            plans.push((title, kind, form, area, first));
+        }
+        let ids = crate::bulk::insert_returning_ids(conn, "activities", &ACTIVITY_COLUMNS, rows).await?;
+        let start = chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap_or_default();
+        let end = chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default();
+        let mut sessions = Vec::with_capacity(ids.len() * 2);
+        for (id, p) in ids.iter().zip(&plans) {
+            for d in [p.4, p.4 + Days::new(7)] {
+                sessions.push(vec![
+                    Value::from(*id),
+                    Value::from(district_id),
+                    Value::from(school),
+                    Value::from(d),
+                    Value::from(start),
+                    Value::from(end),
+                    Value::from("会议室"),
+                ]);
+            }
+        }
+        let session_ids =
+            crate::bulk::insert_returning_ids(conn, "activity_sessions", &SESSION_COLUMNS, sessions).await?;
+        let (mut parts, mut marks, mut entries) = (Vec::new(), Vec::new(), Vec::new());
+        for (k, (id, p)) in ids.iter().zip(&plans).enumerate() {
+            let n = staff.len().min(50);
+            let offset = rng.random_range(0..staff.len());
+            let who: Vec<&&Made> = staff.iter().cycle().skip(offset).take(n).collect();
+            for m in &who {
+                parts.push(vec![
+                    Value::from(*id),
+                    Value::from(m.id),
+                    Value::from(district_id),
+                    Value::from(school),
+                    Value::from("registered"),
+                    Value::from(true),
+                    Value::from(now),
+                    Value::from(now),
+                ]);
+            }
+            for (j, sid) in session_ids[k * 2..k * 2 + 2].iter().enumerate() {
+                let date = p.4 + Days::new(7 * j as u64);
+                for m in &who {
+                    let status = match rng.random_range(0..100) {
+                        0..85 => "present",
+                        85..90 => "late",
+                        90..95 => "leave",
+                        _ => "absent",
+                    };
+                    marks.push(vec![
+                        Value::from(*sid),
+                        Value::from(*id),
+                        Value::from(m.id),
+                        Value::from(district_id),
+                        Value::from(school),
+                        Value::from(status),
+                        Value::from(None::<chrono::NaiveDateTime>),
+                        Value::from(None::<chrono::NaiveDateTime>),
+                        Value::from("checkoff"),
+                        Value::from(None::<String>),
+                        Value::from(None::<String>),
+                        Value::from(None::<i64>),
+                        Value::from(now),
+                    ]);
+                    if status == "present" || status == "late" {
+                        entries.push(vec![
+                            Value::from(district_id),
+                            Value::from(school),
+                            Value::from(m.id),
+                            Value::from("activity"),
+                            Value::from(format!("session:{sid}")),
+                            Value::from(date),
+                            Value::from(date),
+                            Value::from(date.year()),
+                            Value::from(p.0.clone()),
+                            Value::from("本校"),
+                            Value::from(p.1.code()),
+                            Value::from(p.2.code()),
+                            Value::from(p.3.code()),
+                            Value::from(Level::School.code()),
+                            Value::from(200i64),
+                            Value::from(None::<i64>),
+                            Value::from(None::<String>),
+                            Value::from(false),
+                            Value::from(None::<String>),
+                            Value::from(lingyan_domain::credits::national::dedup_key(date, &p.0)),
+                            Value::from(now),
+                            Value::from(None::<i64>),
+                        ]);
+                    }
+                }
+            }
+        }
+        rows_n += marks.len();
+        made_n += ids.len();
+        crate::bulk::insert(conn, "activity_participants", &PARTICIPANT_COLUMNS, parts).await?;
+        crate::bulk::insert(conn, "attendance", &ATTENDANCE_COLUMNS, marks).await?;
+        crate::bulk::insert(conn, "credit_entries", &ENTRY_COLUMNS, entries).await?;
+    }
+    Ok((made_n, rows_n))
 }

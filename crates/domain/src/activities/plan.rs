@@ -128,8 +128,10 @@ pub struct ActivityPlan {
     pub capacity: Option<u32>,
     /// Registration opens and closes (none: open until the first session).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "2027-02-20T08:00:00"))]
     pub registration_opens: Option<NaiveDateTime>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "2027-03-01T12:00:00"))]
     pub registration_closes: Option<NaiveDateTime>,
     /// Credits each attended session grants, when the activity states them
     /// (otherwise its hours count by the requirement's rates).

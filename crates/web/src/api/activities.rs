@@ -465,7 +465,9 @@ pub struct SheetRowDto {
     pub staff_no: Option<String>,
     /// `present`, `late`, `leave`, `absent`, or absent when not recorded.
     pub status: Option<String>,
+    #[schema(value_type = Option<String>, example = "2026-10-13T14:02:00")]
     pub signed_in: Option<NaiveDateTime>,
+    #[schema(value_type = Option<String>, example = "2026-10-13T14:02:00")]
     pub signed_out: Option<NaiveDateTime>,
     /// `qr`, `code`, `checkoff`, `import`, `leave`.
     pub method: Option<String>,
@@ -527,7 +529,9 @@ pub struct ScreenDto {
     pub code: String,
     pub refresh_in: i64,
     pub open: bool,
+    #[schema(value_type = String, example = "2026-10-13T13:45:00")]
     pub opens: NaiveDateTime,
+    #[schema(value_type = String, example = "2026-10-13T13:45:00")]
     pub closes: NaiveDateTime,
     pub sheet: SheetDto,
 }
@@ -636,6 +640,7 @@ pub struct SignedDto {
     pub direction: String,
     /// `present` or `late`.
     pub status: String,
+    #[schema(value_type = String, example = "2026-10-13T13:45:00")]
     pub at: NaiveDateTime,
     pub feedback_required: bool,
     pub sign_out: bool,
@@ -758,7 +763,9 @@ async fn give_feedback(
 pub struct MySessionDto {
     pub session: SessionDto,
     pub status: Option<String>,
+    #[schema(value_type = Option<String>, example = "2026-10-13T14:02:00")]
     pub signed_in: Option<NaiveDateTime>,
+    #[schema(value_type = Option<String>, example = "2026-10-13T14:02:00")]
     pub signed_out: Option<NaiveDateTime>,
     pub leave_state: Option<String>,
     pub feedback: bool,
