@@ -96,7 +96,33 @@ fn label_groups() -> Vec<(&'static str, Vec<&'static str>)> {
                 .map(|x| x.code())
                 .collect(),
         ),
-        ("credit_sources", vec!["import"]),
+        ("credit_sources", vec!["import", "activity"]),
+        (
+            "notices",
+            vec!["waitlist_promoted", "leave_approved", "leave_refused"],
+        ),
+        (
+            "attendance",
+            lingyan_domain::activities::attendance::Status::ALL
+                .iter()
+                .map(|x| x.code())
+                .chain([
+                    "withheld_not_training",
+                    "withheld_not_there",
+                    "withheld_no_sign_out",
+                    "withheld_too_short",
+                    "withheld_no_feedback",
+                    "by_qr",
+                    "by_code",
+                    "by_checkoff",
+                    "by_import",
+                    "by_leave",
+                    "leave_requested",
+                    "leave_approved",
+                    "leave_refused",
+                ])
+                .collect(),
+        ),
         ("honour_kinds", HonourKind::ALL.iter().map(|k| k.code()).collect()),
         ("honour_status", vec!["active", "expired", "revoked"]),
         ("employment", Employment::ALL.iter().map(|e| e.code()).collect()),
