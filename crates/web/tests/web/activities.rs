@@ -777,6 +777,20 @@ async fn activity_pages(app: TestApp) {
         cal.contains("页面教研") && cal.contains("activity-calendar"),
         "{cal}"
     );
+    // The district's calendar says whose activity it is.
+    let district = lingyan_store::districts::find_by_code(&app.store, "GF")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let admin = app
+        .login_with(app.client_with_lang(Some("zh-CN")), "district")
+        .await;
+    let (_, dcal) = admin.get_text(&format!("/districts/{district}/activities")).await;
+    assert!(
+        dcal.contains("页面教研") && dcal.contains("广府实验小学 三楼会议室"),
+        "{dcal}"
+    );
     let (_, wk) = director
         .get_text(&format!("/schools/{school}/activities?view=week"))
         .await;

@@ -182,6 +182,16 @@ async fn view_calendar_get(
         to,
     )
     .await?;
+    // On a district's calendar each school's activity says whose it is.
+    let school_names: std::collections::HashMap<i64, String> = if place.school_id.is_none() {
+        lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::Read)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, tr.name(&s.name, &s.name_en).to_string()))
+            .collect()
+    } else {
+        Default::default()
+    };
     let mut weeks = Vec::new();
     let mut d = from;
     while d <= to {
@@ -206,7 +216,11 @@ async fn view_calendar_get(
                     } else {
                         String::new()
                     },
-                    place: i.session.place.clone(),
+                    place: match i.school_id.and_then(|s| school_names.get(&s)) {
+                        Some(school) if i.session.place.is_empty() => school.clone(),
+                        Some(school) => format!("{school} {}", i.session.place),
+                        None => i.session.place.clone(),
+                    },
                     district: i.school_id.is_none() && place.school_id.is_some(),
                 })
                 .collect();
