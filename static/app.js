@@ -21,14 +21,16 @@
       if (data.stacked) {
         var one = document.createElement("div");
         one.className = "chart-part";
-        one.style.height = (70 + 30 * (data.labels || []).length) + "px";
+        // The legend one series a line, so long names never run into the bars.
+        var top = 30 + 22 * (data.series || []).length;
+        one.style.height = (top + 24 + 30 * (data.labels || []).length) + "px";
         el.appendChild(one);
         var c = window.echarts.init(one, null, { renderer: "svg" });
         c.setOption({
           title: { text: data.title, left: 0, textStyle: { fontSize: 14 } },
           tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-          legend: { top: 24, left: 0 },
-          grid: { left: 8, right: 16, top: 56, bottom: 8, containLabel: true },
+          legend: { top: 24, left: 0, orient: "vertical", itemGap: 6 },
+          grid: { left: 8, right: 16, top: top, bottom: 8, containLabel: true },
           xAxis: data.percent ? { type: "value", max: 100, axisLabel: { formatter: "{value}%" } } : { type: "value", minInterval: 1 },
           yAxis: { type: "category", inverse: true, data: data.labels,
                    axisLabel: { width: 180, overflow: "truncate" } },

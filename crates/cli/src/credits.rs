@@ -90,6 +90,30 @@ pub(crate) enum CreditsCommand {
         #[arg(long, value_enum, default_value = "text")]
         format: RulesFormat,
     },
+    /// Completion of the requirement for a school or a district: the
+    /// rates, each part's, and every teacher who has not met it with what
+    /// is due (those may not apply for a higher title) and what is still to
+    /// earn.
+    Report {
+        #[arg(long, conflicts_with = "district", required_unless_present = "district")]
+        school: Option<String>,
+        #[arg(long)]
+        district: Option<String>,
+        /// As of this date (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// The cycle containing this year (default the one containing
+        /// --as-of); a past cycle has everything due.
+        #[arg(long)]
+        cycle: Option<i32>,
+        #[arg(long)]
+        lang: Option<String>,
+        /// xlsx needs -o.
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::duties::DutiesFormat,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// Check a requirement file (TOML as the `[rules]` of a file in
     /// crates/domain/presets/credits, or JSON) and list every problem.
     CheckRules { file: PathBuf },
@@ -188,6 +212,49 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: CreditsCommand) -
             match format {
                 RulesFormat::Json => println!("{}", serde_json::to_string_pretty(&v)?),
                 RulesFormat::Text => println!("{}", lingyan_web::pages::credit_transcript_text(&v, l)),
+            }
+            Ok(())
+        }
+        CreditsCommand::Report {
+            school,
+            district,
+            as_of,
+            cycle,
+            lang,
+            format,
+            output,
+        } => {
+            use crate::duties::DutiesFormat;
+            let l = parse_lang(loc, &lang)?;
+            let as_of = crate::app::parse_as_of(loc, &as_of)?;
+            if format == DutiesFormat::Xlsx && output.is_none() {
+                bail!(t(loc, "cli.xlsx_needs_output"));
+            }
+            let store = open_store(config).await?;
+            let scope = Scope::system("cli");
+            let (d, s) = place(loc, &store, &scope, &school, &district).await?;
+            let c = lingyan_store::credits::completion(&store, &scope, d, s, as_of, cycle)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            let bytes = match format {
+                DutiesFormat::Xlsx => {
+                    lingyan_web::pages::completion_xlsx(&c, l).map_err(|e| anyhow!(e.to_string()))?
+                }
+                DutiesFormat::Json => (serde_json::to_string_pretty(&c)? + "\n").into_bytes(),
+                DutiesFormat::Text => lingyan_web::pages::completion_text(&c, l).into_bytes(),
+            };
+            match output {
+                Some(out) => {
+                    std::fs::write(&out, bytes)?;
+                    println!(
+                        "{}",
+                        t_args(loc, "cli.written", &[("file", out.display().to_string())])
+                    );
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().lock().write_all(&bytes)?;
+                }
             }
             Ok(())
         }

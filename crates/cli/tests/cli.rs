@@ -919,6 +919,47 @@ fn duties_commands(postgres: bool) {
         out.contains("Still to earn: 296 hours in all; 116 hours in County level or above"),
         "{out}"
     );
+    // Completion: the teacher among those short, with what is missing.
+    let (ok, out, err) = run(
+        &db,
+        &["credits", "report", "--school", "T1S001", "--as-of", "2026-12-01"],
+        None,
+    );
+    assert!(ok && out.starts_with("Credit completion · "), "{out}{err}");
+    assert!(out.contains("Met the cycle's requirement: 0 of "), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("T100100001"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("64 hours counted of 360 hours"), "{line}");
+    let book = dir.path().join("report.xlsx");
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "credits",
+            "report",
+            "--district",
+            "T1",
+            "--as-of",
+            "2026-12-01",
+            "--format",
+            "xlsx",
+            "-o",
+            book.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok && out.contains("report.xlsx"), "{out}{err}");
+    assert!(std::fs::read(&book).unwrap().starts_with(b"PK"));
+    let (ok, _, err) = run(
+        &db,
+        &["credits", "report", "--district", "T1", "--format", "xlsx"],
+        None,
+    );
+    assert!(
+        !ok && err.contains("-o FILE") && !err.contains("backtrace"),
+        "{err}"
+    );
     let back = dir.path().join("back.csv");
     let (ok, out, err) = run(
         &db,

@@ -166,6 +166,7 @@ pub async fn load_with(store: &Store, duties: bool) -> Result<Option<Vec<DemoLog
         term_records(store, &scope, primary.id, PRIMARY_TERM, today).await?;
         term_records(store, &scope, kindergarten.id, KINDERGARTEN_TERM, today).await?;
         crate::activities::demo::load(store, &scope, district.id, primary.id).await?;
+        crate::credits::demo::load(store, &scope, district.id, today).await?;
     }
     history(store).await?;
     Ok(Some(logins))

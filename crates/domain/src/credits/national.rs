@@ -54,7 +54,8 @@ pub fn level_code(level: Option<Level>) -> &'static str {
 }
 
 /// The form of a 培训方式 code (1 长期脱产, 2 短期面授, 3 网络研修,
-/// 4 面授与网络结合, 9 其他), or its name.
+/// 4 面授与网络结合, 9 其他), or its name, or the name of one of the
+/// requirement's forms (校本研修).
 pub fn form_of(field: &'static str, code: &str) -> Result<Form, FieldError> {
     let c = code.trim();
     if c.is_empty() {
@@ -69,6 +70,9 @@ pub fn form_of(field: &'static str, code: &str) -> Result<Form, FieldError> {
             "其他" => Some(Form::Other),
             _ => None,
         })
+        // A district's own records may name a form of its requirement
+        // that the national list folds into 短期面授 (校本研修, 实践研修…).
+        .or_else(|| Form::parse(field, c).ok())
         .ok_or_else(|| FieldError::new(field, "unknown_training_mode_code").with("value", c))
 }
 
@@ -408,6 +412,10 @@ mod tests {
             assert_eq!(form_of("m", name).unwrap(), form);
         }
         assert_eq!(form_of("m", " ").unwrap_err().code, "required");
+        assert_eq!(form_of("m", "校本研修").unwrap(), Form::SchoolBased);
+        assert_eq!(form_of("m", "school_based").unwrap(), Form::SchoolBased);
+        assert_eq!(form_of("m", "自学").unwrap(), Form::SelfStudy);
+        assert_eq!(form_of("m", "5").unwrap_err().code, "unknown_training_mode_code");
         assert_eq!(HEADERS.len(), 12);
     }
 

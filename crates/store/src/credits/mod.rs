@@ -5,8 +5,11 @@
 //! which the national format fills and empties (`national`); activities and
 //! claims join it as they land.
 
+mod completion;
+pub(crate) mod demo;
 mod ledger;
 mod national;
+pub use completion::*;
 pub use ledger::*;
 pub use national::*;
 

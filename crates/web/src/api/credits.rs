@@ -335,6 +335,26 @@ pub struct ShortfallDto {
     pub text: String,
 }
 
+impl ShortfallDto {
+    pub(crate) fn of(tr: crate::i18n::Tr, r: &CreditRules, s: &lingyan_domain::credits::Shortfall) -> Self {
+        use lingyan_domain::credits::Need;
+        let (need, of) = match &s.need {
+            Need::Total => ("total", None),
+            Need::Bucket(c) => ("bucket", Some(c.clone())),
+            Need::Year(y) => ("year", Some(y.to_string())),
+            Need::Pool(c) => ("pool", Some(c.clone())),
+        };
+        ShortfallDto {
+            need: need.into(),
+            of,
+            required: s.required.to_f64(),
+            counted: s.counted.to_f64(),
+            missing: s.missing.to_f64(),
+            text: crate::pages::credits_words::shortfall_text(tr, r, s),
+        }
+    }
+}
+
 /// A bucket's, year's or pool's figures.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TallyDto {
@@ -403,26 +423,10 @@ pub struct TranscriptDto {
 impl TranscriptDto {
     pub fn of(v: &lingyan_store::credits::TranscriptView, l: lingyan_domain::Locale) -> Self {
         use crate::pages::credits_words as w;
-        use lingyan_domain::credits::Need;
         let tr = crate::i18n::Tr(l);
         let r = &v.rules;
         let t = &v.transcript;
-        let short = |s: &lingyan_domain::credits::Shortfall| {
-            let (need, of) = match &s.need {
-                Need::Total => ("total", None),
-                Need::Bucket(c) => ("bucket", Some(c.clone())),
-                Need::Year(y) => ("year", Some(y.to_string())),
-                Need::Pool(c) => ("pool", Some(c.clone())),
-            };
-            ShortfallDto {
-                need: need.into(),
-                of,
-                required: s.required.to_f64(),
-                counted: s.counted.to_f64(),
-                missing: s.missing.to_f64(),
-                text: w::shortfall_text(tr, r, s),
-            }
-        };
+        let short = |s: &lingyan_domain::credits::Shortfall| ShortfallDto::of(tr, r, s);
         let tally = |code: &str, name: &str, t: &lingyan_domain::credits::Tally| TallyDto {
             code: code.to_string(),
             name: name.to_string(),

@@ -7,6 +7,7 @@ mod activities;
 pub(crate) use activities::end_of_month;
 mod audit;
 mod auth;
+mod completion;
 mod credits;
 mod dashboard;
 mod dto;
@@ -106,6 +107,7 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(mentoring::router())
         .merge(duties::router())
         .merge(credits::router(upload_limit))
+        .merge(completion::router())
         .merge(rule_sets::router())
         .merge(dashboard::router())
         .merge(province::router())

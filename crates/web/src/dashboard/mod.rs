@@ -9,6 +9,7 @@
 //! to the part of [`Dashboard`] its users see (decision 33).
 
 pub mod activities;
+pub mod credits;
 pub mod duties;
 pub mod kept;
 pub mod mentoring;
@@ -52,6 +53,9 @@ pub struct Dashboard {
     /// The caller's activities (a teacher's next sessions and notices), or
     /// their school's or district's coming week.
     pub activities: Option<activities::ActivitiesCard>,
+    /// The caller's credits this cycle, or their school's or district's
+    /// completion.
+    pub credits: Option<credits::CreditsCard>,
 }
 
 /// A teacher's own work.
@@ -196,7 +200,21 @@ pub async fn load(
         (Some(_), _, _, _) => activities::own(state, caller, tr, today).await?,
         _ => None,
     };
+    let credits = match (&own, role, home.school_id, home.district_id) {
+        (_, Role::Principal | Role::TrainingDirector, Some(s), _) => {
+            match lingyan_store::schools::get(store, &caller.scope, s).await {
+                Ok(sc) => credits::place(state, caller, tr, sc.district_id, Some(s), today).await?,
+                Err(_) => None,
+            }
+        }
+        (_, Role::DistrictAdmin | Role::Inspector, _, Some(d)) => {
+            credits::place(state, caller, tr, d, None, today).await?
+        }
+        (Some(o), _, _, _) => credits::own(state, caller, tr, o.teacher_id, today).await?,
+        _ => None,
+    };
     Ok(Dashboard {
+        credits,
         activities,
         role: role.code().to_string(),
         place,

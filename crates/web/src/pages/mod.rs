@@ -35,11 +35,13 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_csrf::CsrfToken;
-use lingyan_domain::{Capability, Paged, Role};
+use lingyan_domain::{Capability, Paged, Role, Tenant};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 pub(crate) use activities::session_when as activity_session_when;
+pub(crate) use credits::completion as credits_completion;
+pub use credits::completion::{completion_text, completion_xlsx};
 pub(crate) use credits::export_response as credits_export;
 pub use credits::national_xlsx;
 pub(crate) use credits::words as credits_words;
@@ -114,6 +116,9 @@ pub struct Nav {
     pub verification: bool,
     /// Where "Activities" leads (none for the system administrator).
     pub activities: String,
+    /// Where "Credits" leads: the school's or district's completion for
+    /// those who read its records, else the teacher's own transcript.
+    pub credits: String,
 }
 
 /// The signed-in user, as the layout shows them.
@@ -213,6 +218,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
                 verification: !access.tenants(Capability::VerifyEvidence).is_empty()
                     || access.has_role(Role::GroupLeader),
                 activities: String::new(),
+                credits: String::new(),
             };
             // Teachers go to their own activities; leaders without classes
             // of their own to their school's or district's calendar.
@@ -222,6 +228,18 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
                     (true, _, _) => "/activities".into(),
                     (false, Some(school), _) => format!("/schools/{school}/activities"),
                     (false, None, Some(d)) => format!("/districts/{d}/activities"),
+                    _ => String::new(),
+                },
+                credits: match (home.school_id, home.district_id) {
+                    (Some(school), Some(d))
+                        if access.allows(Capability::ReadEvidence, Tenant::school(d, school)) =>
+                    {
+                        format!("/schools/{school}/credits")
+                    }
+                    (None, Some(d)) if access.allows(Capability::ReadEvidence, Tenant::district(d)) => {
+                        format!("/districts/{d}/credits")
+                    }
+                    _ if nav.portfolio => "/me/credits".into(),
                     _ => String::new(),
                 },
                 ..nav

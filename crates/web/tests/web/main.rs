@@ -7,6 +7,7 @@ mod activities;
 mod audit;
 mod auth;
 mod authorization;
+mod completion;
 mod credits;
 mod csrf;
 mod duties;

@@ -205,6 +205,24 @@ fn page_of(ctx: PageCtx, v: &TranscriptView, as_of_value: String) -> TranscriptP
     }
 }
 
+/// `GET /me/credits`: the caller's own transcript (where the menu leads
+/// a teacher).
+pub(super) async fn view_my_transcript_get(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, PageError> {
+    let id = lingyan_store::evidence::own_teacher_id(
+        &state.store,
+        &caller.scope,
+        lingyan_store::calendar::today(),
+    )
+    .await?
+    .ok_or(Error::NotFound)?;
+    Ok(axum::response::IntoResponse::into_response(
+        axum::response::Redirect::to(&format!("/teachers/{id}/credits")),
+    ))
+}
+
 /// `GET /teachers/{id}/credits?as_of=&cycle=`: a teacher's transcript.
 pub(super) async fn view_transcript_get(
     State(state): State<AppState>,

@@ -23,11 +23,13 @@ use lingyan_store::Error;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+pub mod completion;
 pub mod words;
 
 pub fn router(upload_limit: usize) -> Router<AppState> {
     let r = Router::new()
         .route("/teachers/{id}/credits", get(ledger::view_transcript_get))
+        .route("/me/credits", get(ledger::view_my_transcript_get))
         .route(
             "/districts/{id}/credits/import",
             get(ledger::view_import_get)
@@ -35,6 +37,12 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
         )
         .route("/districts/{id}/credits/export", get(ledger::view_export_get));
+    let r = both(r, "/credits", get(completion::view_completion_get));
+    let r = both(
+        r,
+        "/credits/report.xlsx",
+        get(completion::view_completion_xlsx_get),
+    );
     let r = both(r, "/credits/rules", get(view_credit_rules_get));
     let r = both(r, "/credits/rules/adopt", post(view_credit_rules_adopt_post));
     let r = both(
