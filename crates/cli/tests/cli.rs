@@ -1068,7 +1068,7 @@ fn backup_and_restore(postgres: bool) {
     let a = archive.to_str().unwrap();
     let (ok, out, err) = run(&db, &["--data-dir", d, "backup", "-o", a], None);
     assert!(
-        ok && out.starts_with("Backed up to") && out.contains("attachment files"),
+        ok && out.starts_with("Backed up to") && out.contains("1 attachment file ("),
         "{out}{err}"
     );
 

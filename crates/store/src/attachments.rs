@@ -63,30 +63,8 @@ pub async fn attach(
     let (Some(district_id), Some(school_id)) = (tenant.district_id, tenant.school_id) else {
         return Err(Error::NotFound);
     };
-    let sha = hex(&Sha256::digest(bytes));
-    write_blob(blobs, &sha, bytes).await?;
     let txn = store.begin().await?;
-    let existing = file::Entity::find()
-        .filter(file::Column::DistrictId.eq(district_id))
-        .filter(file::Column::Sha256.eq(&sha))
-        .one(&txn)
-        .await?;
-    let file_id = match existing {
-        Some(f) => f.id,
-        None => {
-            file::ActiveModel {
-                district_id: Set(district_id),
-                sha256: Set(sha.clone()),
-                size: Set(bytes.len() as i64),
-                content_type: Set(content_type.to_string()),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?
-            .id
-        }
-    };
+    let (file_id, sha) = save_file(&txn, blobs, district_id, bytes, content_type).await?;
     let a = attachment::ActiveModel {
         district_id: Set(district_id),
         school_id: Set(school_id),
@@ -125,6 +103,58 @@ pub async fn attach(
     })
 }
 
+/// Writes a file's content (once per district and content) and returns
+/// its row and hash; the blob is written before the row, so a row never
+/// names a missing file.
+pub(crate) async fn save_file<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    blobs: &crate::files::Blobs,
+    district_id: i64,
+    bytes: &[u8],
+    content_type: &str,
+) -> Result<(i64, String)> {
+    let sha = hex(&Sha256::digest(bytes));
+    write_blob(blobs, &sha, bytes).await?;
+    let existing = file::Entity::find()
+        .filter(file::Column::DistrictId.eq(district_id))
+        .filter(file::Column::Sha256.eq(&sha))
+        .one(conn)
+        .await?;
+    let id = match existing {
+        Some(f) => f.id,
+        None => {
+            file::ActiveModel {
+                district_id: Set(district_id),
+                sha256: Set(sha.clone()),
+                size: Set(bytes.len() as i64),
+                content_type: Set(content_type.to_string()),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?
+            .id
+        }
+    };
+    Ok((id, sha))
+}
+
+/// A stored file's content.
+pub(crate) async fn read_file(store: &Store, file_id: i64) -> Result<(file::Model, Vec<u8>)> {
+    let f = file::Entity::find_by_id(file_id)
+        .one(store.conn())
+        .await?
+        .ok_or(Error::NotFound)?;
+    let blobs = store
+        .blobs()
+        .ok_or_else(|| Error::Internal("no attachment directory configured".into()))?;
+    let path = blobs.path_of(&f.sha256);
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| Error::Internal(format!("reading attachment {}: {e}", path.display())))?;
+    Ok((f, bytes))
+}
+
 /// An attachment's content, for download.
 pub struct Download {
     pub filename: String,
@@ -156,17 +186,7 @@ pub async fn download(
     today: NaiveDate,
 ) -> Result<Download> {
     let (a, _, _) = attachment_record(store, scope, attachment_id, today).await?;
-    let f = file::Entity::find_by_id(a.file_id)
-        .one(store.conn())
-        .await?
-        .ok_or(Error::NotFound)?;
-    let blobs = store
-        .blobs()
-        .ok_or_else(|| Error::Internal("no attachment directory configured".into()))?;
-    let path = blobs.path_of(&f.sha256);
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| Error::Internal(format!("reading attachment {}: {e}", path.display())))?;
+    let (f, bytes) = read_file(store, a.file_id).await?;
     Ok(Download {
         filename: a.filename,
         content_type: f.content_type,

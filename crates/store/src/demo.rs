@@ -167,6 +167,7 @@ pub async fn load_with(store: &Store, duties: bool) -> Result<Option<Vec<DemoLog
         term_records(store, &scope, kindergarten.id, KINDERGARTEN_TERM, today).await?;
         crate::activities::demo::load(store, &scope, district.id, primary.id).await?;
         crate::credits::demo::load(store, &scope, district.id, today).await?;
+        crate::credits::demo::claims(store, today).await?;
     }
     history(store).await?;
     Ok(Some(logins))

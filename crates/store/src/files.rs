@@ -200,7 +200,11 @@ pub(crate) async fn drop_unused<C: ConnectionTrait>(conn: &C, file_ids: &[i64]) 
         let used = attachment::Entity::find()
             .filter(attachment::Column::FileId.eq(id))
             .count(conn)
-            .await?;
+            .await?
+            + crate::entity::credit_claim::Entity::find()
+                .filter(crate::entity::credit_claim::Column::FileId.eq(Some(id)))
+                .count(conn)
+                .await?;
         if used == 0
             && let Some(f) = file::Entity::find_by_id(id).one(conn).await?
         {

@@ -163,7 +163,13 @@ fn default_grace() -> u32 {
     DEFAULT_GRACE_MINUTES
 }
 
-fn text(errors: &mut Vec<FieldError>, field: &'static str, value: &str, max: usize, required: bool) {
+pub(crate) fn text(
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    value: &str,
+    max: usize,
+    required: bool,
+) {
     let n = value.trim().chars().count();
     if required && n == 0 {
         errors.push(FieldError::new(field, "required"));

@@ -15,6 +15,7 @@
 //! outside the cycle (new-teacher training).
 
 mod amount;
+pub mod claims;
 pub mod engine;
 pub mod national;
 pub mod presets;

@@ -133,3 +133,143 @@ pub(crate) async fn load(store: &Store, scope: &Scope, district_id: i64, today: 
         ))),
     }
 }
+
+/// A one-page PDF standing in for a scanned certificate.
+const CERTIFICATE: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 420 298]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n4 0 obj<</Length 93>>stream\nBT /F1 20 Tf 60 190 Td (Certificate of completion) Tj 0 -40 Td /F1 12 Tf (Lingyan demo) Tj ET\nendstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+async fn as_user(store: &Store, username: &str) -> Result<Scope> {
+    let u = crate::entity::user::Entity::find()
+        .filter(crate::entity::user::Column::Username.eq(username))
+        .one(store.conn())
+        .await?
+        .ok_or(crate::Error::NotFound)?;
+    let account = crate::auth::account(store, u.id)
+        .await?
+        .ok_or(crate::Error::NotFound)?;
+    crate::users::scope_for(store, &account, None).await
+}
+
+/// The demo's claims: the teacher's counted one (through the school and the
+/// district), one waiting for the school, one returned with a reason; the
+/// mentor's waiting for the district.
+pub(crate) async fn claims(store: &Store, today: NaiveDate) -> Result<()> {
+    use super::claims::{Certificate, Decision, decide, submit};
+    use lingyan_domain::Level;
+    use lingyan_domain::credits::claims::ClaimInput;
+    use lingyan_domain::credits::{Amount, Area, Earning, Form, What};
+    if store.blobs().is_none() {
+        return Ok(());
+    }
+    let (teacher, mentor) = (as_user(store, "teacher").await?, as_user(store, "mentor").await?);
+    let (director, district) = (
+        as_user(store, "director").await?,
+        as_user(store, "district").await?,
+    );
+    let claim = |title: &str,
+                 organiser: &str,
+                 days_ago: i64,
+                 form: Form,
+                 level: Level,
+                 area: Option<Area>,
+                 hours: i64| {
+        let day = today - chrono::Duration::days(days_ago);
+        ClaimInput {
+            title: title.into(),
+            organiser: organiser.into(),
+            start: day,
+            end: day,
+            form,
+            level: Some(level),
+            area,
+            what: What::Earning(Earning::OutsideTraining),
+            hours: Amount::whole(hours),
+            credits: None,
+            note: String::new(),
+        }
+    };
+    let cert = || {
+        Some(Certificate {
+            filename: "结业证书.pdf",
+            bytes: CERTIFICATE,
+        })
+    };
+    let counted = submit(
+        store,
+        &teacher,
+        claim(
+            "师德师风专题网络研修",
+            "国家中小学智慧教育平台",
+            40,
+            Form::Online,
+            Level::National,
+            Some(Area::Ethics),
+            8,
+        ),
+        cert(),
+        None,
+        today,
+    )
+    .await?;
+    decide(store, &director, counted.id, Decision::Approve).await?;
+    decide(store, &district, counted.id, Decision::Approve).await?;
+    submit(
+        store,
+        &teacher,
+        claim(
+            "全国小学语文教学观摩研讨会",
+            "中国教育学会小学语文教学专业委员会",
+            12,
+            Form::Centralized,
+            Level::National,
+            Some(Area::Method),
+            12,
+        ),
+        cert(),
+        None,
+        today,
+    )
+    .await?;
+    let returned = submit(
+        store,
+        &teacher,
+        claim(
+            "市级青年教师读书分享会",
+            "市教育科学研究院",
+            25,
+            Form::Centralized,
+            Level::Municipal,
+            None,
+            4,
+        ),
+        cert(),
+        None,
+        today,
+    )
+    .await?;
+    decide(
+        store,
+        &director,
+        returned.id,
+        Decision::Reject("证书未盖章，请补交盖章的证书扫描件后重新申报。".into()),
+    )
+    .await?;
+    let waiting = submit(
+        store,
+        &mentor,
+        claim(
+            "省级骨干教师培训（第一阶段）",
+            "省教师发展中心",
+            30,
+            Form::Centralized,
+            Level::Provincial,
+            Some(Area::Research),
+            24,
+        ),
+        cert(),
+        None,
+        today,
+    )
+    .await?;
+    decide(store, &director, waiting.id, Decision::Approve).await?;
+    Ok(())
+}

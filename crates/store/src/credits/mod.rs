@@ -5,6 +5,7 @@
 //! which the national format fills and empties (`national`); activities and
 //! claims join it as they land.
 
+pub mod claims;
 mod completion;
 pub(crate) mod demo;
 mod ledger;

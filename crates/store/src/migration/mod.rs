@@ -14,6 +14,7 @@ mod m20261203_000007_speed;
 mod m20261204_000008_transfers;
 mod m20261206_000009_credits;
 mod m20261207_000010_activities;
+mod m20261208_000011_claims;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_transfers::Migration),
             Box::new(m20261206_000009_credits::Migration),
             Box::new(m20261207_000010_activities::Migration),
+            Box::new(m20261208_000011_claims::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ mod activities;
 pub(crate) use activities::end_of_month;
 mod audit;
 mod auth;
+mod claims;
 mod completion;
 mod credits;
 mod dashboard;
@@ -108,6 +109,7 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(duties::router())
         .merge(credits::router(upload_limit))
         .merge(completion::router())
+        .merge(claims::router(upload_limit))
         .merge(rule_sets::router())
         .merge(dashboard::router())
         .merge(province::router())

@@ -25,6 +25,11 @@ pub struct CreditsCard {
     pub warn: bool,
     /// The transcript or the completion page.
     pub href: String,
+    /// Claims: those waiting for the caller's review, or the teacher's
+    /// returned in the last 30 days (none when there are none).
+    pub claims: Option<String>,
+    /// Where that leads.
+    pub claims_href: String,
 }
 
 /// A teacher's card; none where no requirement is set.
@@ -69,11 +74,22 @@ pub async fn own(
     } else {
         lines.push(tr.t1("credits.still_to_earn", "what", &still.join(sep)));
     }
+    let since = chrono::Utc::now() - chrono::Duration::days(30);
+    let returned = lingyan_store::credits::claims::mine(&state.store, &caller.scope)
+        .await?
+        .iter()
+        .filter(|c| {
+            c.status == lingyan_domain::credits::claims::ClaimStatus::Rejected
+                && c.school_at.max(c.district_at).is_some_and(|at| at >= since)
+        })
+        .count();
     Ok(Some(CreditsCard {
         cycle: tr.t1("credits.cycle_n", "cycle", &t.cycle.label()),
         lines,
         warn: !t.eligible(),
         href: format!("/teachers/{teacher_id}/credits"),
+        claims: (returned > 0).then(|| tr.n("claims.returned_n", &returned)),
+        claims_href: "/claims".into(),
     }))
 }
 
@@ -107,13 +123,19 @@ pub async fn place(
     let Some(first) = c.schools.first() else {
         return Ok(None);
     };
+    let waiting =
+        lingyan_store::credits::claims::waiting_count(&state.store, &caller.scope, district_id, school_id)
+            .await?;
+    let base = match school_id {
+        Some(s) => format!("/schools/{s}"),
+        None => format!("/districts/{district_id}"),
+    };
     Ok(Some(CreditsCard {
+        claims: (waiting > 0).then(|| tr.n("claims.waiting_n", &waiting)),
+        claims_href: format!("{base}/credits/claims"),
         cycle: tr.t1("credits.cycle_n", "cycle", &first.cycle.label()),
         lines: crate::pages::credits_completion::headline(tr, &c),
         warn: c.not_eligible() > 0,
-        href: match school_id {
-            Some(s) => format!("/schools/{s}/credits"),
-            None => format!("/districts/{district_id}/credits"),
-        },
+        href: format!("{base}/credits"),
     }))
 }

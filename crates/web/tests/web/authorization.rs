@@ -85,6 +85,8 @@ fn name_placeholders(path: &str) -> String {
             ("activities", "{id}") => "{activity}",
             ("sessions", "{id}") => "{session}",
             ("notices", "{id}") => "{notice}",
+            ("claims", "{id}") => "{claim}",
+            ("credit-entries", "{id}") => "{entry}",
             _ => seg,
         };
         out.push(named.to_string());
@@ -434,6 +436,35 @@ async fn objects(
         "notice",
         notices[0]["id"].as_i64().unwrap_or_else(|| panic!("{notices}")),
     );
+    // A claim of the teacher's waiting for the school, and an adjustment
+    // on their transcript.
+    let (s, c) = crate::claims::submit(
+        teacher_api,
+        &json!({"title": format!("授权检查培训 {n}"), "organiser": "市教科院", "start": "2026-07-10",
+                "end": "2026-07-10", "form": "centralized", "hours": 8}),
+        Some(("c.pdf", crate::claims::PDF)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    o.insert("claim", c["id"].as_i64().expect("claim"));
+    let e = lingyan_store::credits::claims::adjust(
+        &app.store,
+        &sys,
+        teacher,
+        lingyan_domain::credits::claims::AdjustmentInput {
+            date: "2026-07-11".parse().expect("date"),
+            title: format!("授权检查调整 {n}"),
+            form: lingyan_domain::credits::Form::Centralized,
+            level: None,
+            area: None,
+            credits: lingyan_domain::credits::Amount::whole(1),
+            reason: "授权检查".into(),
+        },
+        "2026-12-01".parse().expect("date"),
+    )
+    .await
+    .expect("adjustment");
+    o.insert("entry", e.id);
     o
 }
 

@@ -110,6 +110,11 @@ impl Api {
         self.send(reqwest::Method::PUT, path, Some(body)).await
     }
 
+    /// The server's address, for requests the helpers do not make.
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
     pub(crate) async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
         let resp = self
             .http

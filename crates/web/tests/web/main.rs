@@ -7,6 +7,7 @@ mod activities;
 mod audit;
 mod auth;
 mod authorization;
+mod claims;
 mod completion;
 mod credits;
 mod csrf;

@@ -35,6 +35,9 @@ pub struct PartLine {
 
 /// One entry as listed.
 pub struct EntryLine {
+    pub id: i64,
+    /// District staff may remove it (imported or adjusted).
+    pub removable: bool,
     pub dates: String,
     pub title: String,
     pub organiser: String,
@@ -67,6 +70,14 @@ struct TranscriptPage {
     /// Parts of the total, years, separate counts: each a heading and lines.
     groups: Vec<(String, Vec<PartLine>)>,
     entries: Vec<EntryLine>,
+    /// District staff: the adjustment form and removals.
+    can_adjust: bool,
+    /// The teacher's own transcript: the way to their claims.
+    own: bool,
+    forms: Vec<(String, String)>,
+    levels: Vec<(String, String)>,
+    areas: Vec<(String, String)>,
+    today: String,
     rules_href: String,
 }
 
@@ -79,7 +90,13 @@ fn pct(counted: lingyan_domain::credits::Amount, min: Option<lingyan_domain::cre
     }
 }
 
-fn page_of(ctx: PageCtx, v: &TranscriptView, as_of_value: String) -> TranscriptPage {
+fn page_of(
+    ctx: PageCtx,
+    v: &TranscriptView,
+    as_of_value: String,
+    can_adjust: bool,
+    own: bool,
+) -> TranscriptPage {
     let tr = ctx.tr;
     let r = &v.rules;
     let t = &v.transcript;
@@ -176,13 +193,19 @@ fn page_of(ctx: PageCtx, v: &TranscriptView, as_of_value: String) -> TranscriptP
             .zip(&t.lines)
             .rev()
             .map(|(e, line)| EntryLine {
+                id: e.id,
+                removable: can_adjust && matches!(e.source.as_str(), "import" | "adjustment"),
                 dates: if e.start == e.end {
                     tr.date(&e.start)
                 } else {
                     format!("{} – {}", tr.date(&e.start), tr.date(&e.end))
                 },
                 title: e.title.clone(),
-                organiser: e.organiser.clone(),
+                // An adjustment's reason is read where its organiser would be.
+                organiser: match (e.source.as_str(), &e.note) {
+                    ("adjustment", Some(n)) => format!("{} · {n}", e.organiser),
+                    _ => e.organiser.clone(),
+                },
                 what: {
                     let mut parts = vec![tr.label("credit_forms", e.form.code())];
                     if let Some(level) = e.level {
@@ -201,6 +224,21 @@ fn page_of(ctx: PageCtx, v: &TranscriptView, as_of_value: String) -> TranscriptP
             })
             .collect(),
         rules_href: format!("/schools/{}/credits/rules", v.school_id),
+        can_adjust,
+        own,
+        forms: lingyan_domain::credits::Form::ALL
+            .iter()
+            .map(|x| (x.code().to_string(), tr.t(&format!("credit_forms.{}", x.code()))))
+            .collect(),
+        levels: lingyan_domain::Level::ALL
+            .iter()
+            .map(|x| (x.code().to_string(), tr.t(&format!("levels.{}", x.code()))))
+            .collect(),
+        areas: lingyan_domain::credits::Area::ALL
+            .iter()
+            .map(|x| (x.code().to_string(), tr.t(&format!("credit_areas.{}", x.code()))))
+            .collect(),
+        today: lingyan_store::calendar::today().to_string(),
         ctx,
     }
 }
@@ -236,7 +274,18 @@ pub(super) async fn view_transcript_get(
         None => lingyan_store::calendar::today(),
     };
     let v = lingyan_store::credits::transcript_of(&state.store, &caller.scope, id, as_of, q.cycle).await?;
-    Ok(render(&page_of(ctx, &v, as_of.to_string())))
+    let can_adjust = caller.scope.allows(
+        lingyan_domain::Capability::ManageSchools,
+        lingyan_domain::Tenant::district(v.district_id),
+    );
+    let own = lingyan_store::evidence::own_teacher_id(
+        &state.store,
+        &caller.scope,
+        lingyan_store::calendar::today(),
+    )
+    .await?
+        == Some(v.teacher_id);
+    Ok(render(&page_of(ctx, &v, as_of.to_string(), can_adjust, own)))
 }
 
 /// One problem of an import as the page lists it.

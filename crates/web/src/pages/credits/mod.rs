@@ -23,6 +23,7 @@ use lingyan_store::Error;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+pub mod claims;
 pub mod completion;
 pub mod words;
 
@@ -31,6 +32,22 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/teachers/{id}/credits", get(ledger::view_transcript_get))
         .route("/me/credits", get(ledger::view_my_transcript_get))
         .route(
+            "/claims",
+            get(claims::view_mine_get)
+                .post(claims::view_mine_post)
+                .layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/claims/{id}", get(claims::view_claim_get))
+        .route("/claims/{id}/approve", post(claims::view_approve_post))
+        .route("/claims/{id}/reject", post(claims::view_reject_post))
+        .route("/claims/{id}/withdraw", post(claims::view_withdraw_post))
+        .route("/claims/{id}/certificate", get(claims::view_certificate_get))
+        .route("/teachers/{id}/credits/adjust", post(claims::view_adjust_post))
+        .route(
+            "/credit-entries/{id}/remove",
+            post(claims::view_remove_entry_post),
+        )
+        .route(
             "/districts/{id}/credits/import",
             get(ledger::view_import_get)
                 .post(ledger::view_import_post)
@@ -38,6 +55,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         )
         .route("/districts/{id}/credits/export", get(ledger::view_export_get));
     let r = both(r, "/credits", get(completion::view_completion_get));
+    let r = both(r, "/credits/claims", get(claims::view_queue_get));
     let r = both(
         r,
         "/credits/report.xlsx",

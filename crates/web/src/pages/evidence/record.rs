@@ -11,6 +11,8 @@ pub(crate) struct EvidencePage {
     details: Vec<(String, String)>,
     semester: String,
     error: Option<crate::pages::FormError>,
+    /// The caller's own training record: it can be claimed for credits.
+    claimable: bool,
 }
 
 pub(crate) async fn evidence_page(
@@ -24,6 +26,9 @@ pub(crate) async fn evidence_page(
     let details = detail_texts(&ctx.tr, &d.evidence, d.observed_name.as_deref());
     let semester = semester_label(&ctx.tr, &d.evidence.semester);
     let status = crate::pages::form_status(&error);
+    let claimable = d.evidence.kind == lingyan_domain::evidence::EvidenceKind::Training
+        && lingyan_store::evidence::own_teacher_id(&state.store, &caller.scope, today()).await?
+            == Some(d.evidence.owner_teacher_id);
     Ok(render_status(
         status,
         &EvidencePage {
@@ -32,6 +37,7 @@ pub(crate) async fn evidence_page(
             details,
             semester,
             error,
+            claimable,
         },
     ))
 }
