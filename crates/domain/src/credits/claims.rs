@@ -143,7 +143,7 @@ impl ClaimInput {
         let mut e = Vec::new();
         text(&mut e, "training_title", &self.title, 200, true);
         text(&mut e, "organiser", &self.organiser, 100, true);
-        text(&mut e, "note", &self.note, 500, false);
+        text(&mut e, "claim_note", &self.note, 500, false);
         if self.end < self.start {
             e.push(FieldError::new("end", "before_start"));
         }

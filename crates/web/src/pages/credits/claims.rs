@@ -123,12 +123,13 @@ pub struct ClaimRow {
     pub reason: String,
 }
 
+/// The tag's look: the portfolio's verified, returned and waiting.
 fn tone(s: ClaimStatus) -> &'static str {
     match s {
-        ClaimStatus::Approved => "ok",
-        ClaimStatus::Rejected => "danger",
+        ClaimStatus::Approved => "state-verified",
+        ClaimStatus::Rejected => "state-rejected",
         ClaimStatus::Withdrawn => "muted",
-        _ => "warn",
+        _ => "state-recorded",
     }
 }
 
@@ -173,9 +174,10 @@ fn choices(tr: Tr) -> (Choices, Choices, Choices, Choices) {
             .iter()
             .map(|x| (x.code().to_string(), tr.t(&format!("credit_areas.{}", x.code()))))
             .collect(),
-        Earning::ALL
-            .iter()
-            .map(|e| (e.code().to_string(), words::what_label(tr, What::Earning(*e))))
+        // Outside training first: what most claims are.
+        std::iter::once(Earning::OutsideTraining)
+            .chain(Earning::ALL.iter().copied().filter(|e| *e != Earning::OutsideTraining))
+            .map(|e| (e.code().to_string(), words::what_label(tr, What::Earning(e))))
             .collect(),
     )
 }
@@ -243,6 +245,7 @@ pub(super) async fn view_mine_get(
 ) -> Result<Response, PageError> {
     let mut f = ClaimForm {
         form: "centralized".into(),
+        what: "outside_training".into(),
         ..Default::default()
     };
     if let Some(id) = q.evidence {
@@ -308,7 +311,7 @@ pub(super) async fn view_mine_post(
             "what" => &mut f.what,
             "hours" => &mut f.hours,
             "credits" => &mut f.credits,
-            "note" => &mut f.note,
+            "claim_note" => &mut f.note,
             "evidence_id" => &mut f.evidence_id,
             _ => continue,
         };
@@ -386,7 +389,13 @@ pub(super) async fn view_claim_get(
         tr.label("credit_forms", i.form.code()),
     ];
     if let Some(l) = i.level {
-        what.push(tr.label("levels", l.code()));
+        // "Provincial", not "provincial", at the head of its item.
+        let word = tr.label("levels", l.code());
+        let mut c = word.chars();
+        what.push(match c.next() {
+            Some(first) => first.to_uppercase().chain(c).collect(),
+            None => word,
+        });
     }
     if let Some(a) = i.area {
         what.push(tr.label("credit_areas", a.code()));
