@@ -18,6 +18,14 @@ pub(crate) enum RulesFormat {
     Json,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum TranscriptFormat {
+    Text,
+    Json,
+    Xlsx,
+    Pdf,
+}
+
 #[derive(Subcommand)]
 pub(crate) enum CreditsCommand {
     /// Replace a district's (or, where it allows, a school's) credit
@@ -87,8 +95,15 @@ pub(crate) enum CreditsCommand {
         cycle: Option<i32>,
         #[arg(long)]
         lang: Option<String>,
+        /// xlsx and pdf need -o; a pdf is issued with a verification code
+        /// whose page is at the site's address (public_url, or --base-url).
         #[arg(long, value_enum, default_value = "text")]
-        format: RulesFormat,
+        format: TranscriptFormat,
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// The site's address printed on a PDF (default: public_url).
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Completion of the requirement for a school or a district: the
     /// rates, each part's, and every teacher who has not met it with what
@@ -200,7 +215,12 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: CreditsCommand) -
             cycle,
             lang,
             format,
+            output,
+            base_url,
         } => {
+            if matches!(format, TranscriptFormat::Xlsx | TranscriptFormat::Pdf) && output.is_none() {
+                bail!(t(loc, "cli.xlsx_needs_output"));
+            }
             let l = parse_lang(loc, &lang)?;
             let as_of = crate::app::parse_as_of(loc, &as_of)?;
             let store = open_store(config).await?;
@@ -209,10 +229,52 @@ pub(crate) async fn run(loc: Locale, config: &Config, command: CreditsCommand) -
             let v = lingyan_store::credits::transcript_of(&store, &scope, id, as_of, cycle)
                 .await
                 .map_err(|e| explain(loc, e))?;
-            match format {
-                RulesFormat::Json => println!("{}", serde_json::to_string_pretty(&v)?),
-                RulesFormat::Text => println!("{}", lingyan_web::pages::credit_transcript_text(&v, l)),
-            }
+            let bytes = match format {
+                TranscriptFormat::Json => {
+                    println!("{}", serde_json::to_string_pretty(&v)?);
+                    return Ok(());
+                }
+                TranscriptFormat::Text => {
+                    println!("{}", lingyan_web::pages::credit_transcript_text(&v, l));
+                    return Ok(());
+                }
+                TranscriptFormat::Xlsx => {
+                    lingyan_web::pages::transcript_xlsx(&v, l).map_err(|e| anyhow!(e.to_string()))?
+                }
+                TranscriptFormat::Pdf => {
+                    let Some(base) = base_url
+                        .or_else(|| config.public_url.clone())
+                        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+                    else {
+                        bail!(t(loc, "cli.pdf_needs_base_url"));
+                    };
+                    let issued = lingyan_store::credits::issue(&store, &scope, &v)
+                        .await
+                        .map_err(|e| explain(loc, e))?;
+                    let pdf = lingyan_web::pages::transcript_pdf(&v, l, &issued, &base)
+                        .map_err(|e| anyhow!(e.to_string()))?;
+                    println!(
+                        "{}",
+                        t_args(
+                            loc,
+                            "cli.transcript_issued",
+                            &[
+                                ("code", issued.code.clone()),
+                                ("url", lingyan_web::pages::verify_url(&base, &issued.code))
+                            ]
+                        )
+                    );
+                    pdf
+                }
+            };
+            let Some(out) = output else {
+                bail!(t(loc, "cli.xlsx_needs_output"));
+            };
+            std::fs::write(&out, bytes)?;
+            println!(
+                "{}",
+                t_args(loc, "cli.written", &[("file", out.display().to_string())])
+            );
             Ok(())
         }
         CreditsCommand::Report {

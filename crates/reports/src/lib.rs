@@ -9,6 +9,7 @@ pub mod duties;
 pub mod growth;
 pub mod roster;
 pub mod status;
+pub mod transcript;
 mod typeset;
 mod xlsx;
 

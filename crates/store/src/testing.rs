@@ -397,3 +397,25 @@ pub async fn dump_tables(store: &Store) -> std::collections::BTreeMap<String, Ve
     }
     out
 }
+
+/// Issues a teacher's transcript under a code of twelve digits (so a test
+/// that fills paths with numbers can name it), and returns the number.
+pub async fn issue_numbered(store: &Store, teacher_id: i64, n: i64) -> i64 {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let scope = crate::Scope::system("testing");
+    let v = crate::credits::transcript_of(store, &scope, teacher_id, crate::calendar::today(), None)
+        .await
+        .expect("transcript");
+    let issued = crate::credits::issue(store, &scope, &v).await.expect("issue");
+    let number = 900_000_000_000 + n;
+    let m = crate::entity::transcript_issue::Entity::find()
+        .filter(crate::entity::transcript_issue::Column::Code.eq(&issued.code))
+        .one(store.conn())
+        .await
+        .expect("read")
+        .expect("issued");
+    let mut am: crate::entity::transcript_issue::ActiveModel = m.into();
+    am.code = Set(number.to_string());
+    am.update(store.conn()).await.expect("renumber");
+    number
+}

@@ -26,6 +26,10 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// tracing filter, e.g. `info` or `lingyan_web=debug,info`.
     pub log: String,
+    /// The address people reach the site at (`https://lingyan.example.edu.cn`),
+    /// printed on documents that link back (a transcript's verification
+    /// code); pages take it from the request when it is not set.
+    pub public_url: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -65,6 +69,7 @@ impl Default for Config {
             login: LoginConfig::default(),
             limits: LimitsConfig::default(),
             log: "info".into(),
+            public_url: None,
         }
     }
 }
@@ -156,6 +161,7 @@ impl fmt::Debug for Config {
             .field("login", &self.login)
             .field("limits", &self.limits)
             .field("log", &self.log)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }

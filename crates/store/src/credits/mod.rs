@@ -7,6 +7,8 @@
 
 pub mod claims;
 mod completion;
+mod issued;
+pub use issued::*;
 pub(crate) mod demo;
 mod ledger;
 mod national;

@@ -38,4 +38,5 @@ pub mod session;
 pub mod teacher;
 pub mod teacher_transfer;
 pub mod tier_override;
+pub mod transcript_issue;
 pub mod user;

@@ -15,6 +15,7 @@ mod m20261204_000008_transfers;
 mod m20261206_000009_credits;
 mod m20261207_000010_activities;
 mod m20261208_000011_claims;
+mod m20261209_000012_transcript_issues;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_credits::Migration),
             Box::new(m20261207_000010_activities::Migration),
             Box::new(m20261208_000011_claims::Migration),
+            Box::new(m20261209_000012_transcript_issues::Migration),
         ]
     }
 }

@@ -46,9 +46,10 @@ pub(crate) use credits::export_response as credits_export;
 pub use credits::national_xlsx;
 pub(crate) use credits::words as credits_words;
 pub use credits::words::{rules_text as credit_rules_text, transcript_text as credit_transcript_text};
+pub use credits::{transcript_pdf, transcript_xlsx, verify_url};
 pub use duties::{matrix_text as duties_text, matrix_xlsx as duties_xlsx};
 pub use evidence::ReportQuery;
-pub(crate) use evidence::{attachment_response, download};
+pub(crate) use evidence::{attachment_response, download, file_response};
 pub(crate) use roster::{headers as roster_headers, xlsx_response as xlsx_download};
 
 pub fn router(config: &crate::Config) -> Router<AppState> {

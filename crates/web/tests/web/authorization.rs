@@ -86,6 +86,7 @@ fn name_placeholders(path: &str) -> String {
             ("sessions", "{id}") => "{session}",
             ("notices", "{id}") => "{notice}",
             ("claims", "{id}") => "{claim}",
+            ("v", "{code}") => "{issued}",
             ("credit-entries", "{id}") => "{entry}",
             _ => seg,
         };
@@ -465,6 +466,10 @@ async fn objects(
     .await
     .expect("adjustment");
     o.insert("entry", e.id);
+    o.insert(
+        "issued",
+        lingyan_store::testing::issue_numbered(&app.store, teacher, n as i64).await,
+    );
     o
 }
 

@@ -233,3 +233,91 @@ async fn completion_report(app: TestApp) {
 }
 
 both_dbs!(completion_report, without_duties);
+
+/// A transcript printed as a PDF carries a code whose public page shows
+/// what it said; the workbook has the parts and the ledger.
+async fn transcript_documents_and_verification(app: TestApp) {
+    let district = lingyan_store::districts::find_by_code(&app.store, "GF")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let admin = Api::new(&app, "district").await;
+    admin
+        .post(
+            &format!("/api/v1/districts/{district}/credit-rules/adopt"),
+            json!({"year": 2025, "preset": "seed-002-48"}),
+        )
+        .await;
+    let (s, r) = admin
+        .upload(
+            &format!("/api/v1/districts/{district}/credits/import"),
+            "n.csv",
+            records().into_bytes(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let teacher = app
+        .login_with(app.client_with_lang(Some("zh-CN")), "teacher")
+        .await;
+    let r = teacher.get("/me/credits").await;
+    let page = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, html) = teacher.get_text(&format!("{page}?as_of=2026-12-01")).await;
+    assert!(
+        html.contains("transcript.pdf") && html.contains("transcript.xlsx"),
+        "{html}"
+    );
+    let r = teacher
+        .get(&format!("{page}/transcript.pdf?as_of=2026-12-01&cycle=2026"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF") && bytes.len() > 2000);
+    // The code is the file name's last part.
+    let code = disposition
+        .rsplit('-')
+        .next()
+        .unwrap()
+        .trim_end_matches(".pdf")
+        .to_string();
+    assert_eq!(code.len(), 12, "{disposition}");
+    // Anyone may check it, without signing in; case and dashes do not matter.
+    let anon = app.client_with_lang(Some("zh-CN"));
+    let (s, v) = anon.get_text(&format!("/v/{code}")).await;
+    assert_eq!(s, StatusCode::OK);
+    for want in [
+        "张晓雨",
+        "2026 周期",
+        "已计 48 学分，要求 48 学分",
+        "已达到要求",
+        "集中培训",
+        "出具时间",
+    ] {
+        assert!(v.contains(want), "{want} in {v}");
+    }
+    let loose = format!("{}-{}", &code[..6].to_lowercase(), &code[6..]);
+    let (s, _) = anon.get_text(&format!("/v/{loose}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = anon.get_text("/v/ZZZZZZZZZZZZ").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(v.contains("没有以此核验码出具的学分档案"), "{v}");
+    let r = anon.get(&format!("/v?code={code}")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Another school's director may not print it.
+    let kg = app.login_as("kgdirector").await;
+    let r = kg.get(&format!("{page}/transcript.pdf")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // The workbook: the parts, then every training.
+    let r = teacher
+        .get(&format!("{page}/transcript.xlsx?as_of=2026-12-01&cycle=2026"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let sheets = crate::helpers::workbook_sheets(&r.bytes().await.unwrap());
+    assert_eq!(sheets.len(), 2);
+    assert_eq!(sheets[1].1.height(), 4, "a header and three trainings");
+    let cells: Vec<String> = sheets[0].1.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c.contains("集中培训")), "{cells:?}");
+}
+
+both_dbs!(transcript_documents_and_verification, without_duties);

@@ -405,7 +405,7 @@ pub struct ScreenLive {
     lines: Vec<SheetLine>,
 }
 
-fn origin(headers: &HeaderMap, secure: bool) -> String {
+pub(crate) fn origin(headers: &HeaderMap, secure: bool) -> String {
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -4,7 +4,7 @@
 //! organisers, participants and feedback; the sign-in screen, the
 //! check-off list and the teacher's own pages live in `attendance`.
 
-mod attendance;
+pub(crate) mod attendance;
 
 use super::place::{Place, both};
 use super::users::RepeatedForm;

@@ -176,7 +176,12 @@ fn choices(tr: Tr) -> (Choices, Choices, Choices, Choices) {
             .collect(),
         // Outside training first: what most claims are.
         std::iter::once(Earning::OutsideTraining)
-            .chain(Earning::ALL.iter().copied().filter(|e| *e != Earning::OutsideTraining))
+            .chain(
+                Earning::ALL
+                    .iter()
+                    .copied()
+                    .filter(|e| *e != Earning::OutsideTraining),
+            )
             .map(|e| (e.code().to_string(), words::what_label(tr, What::Earning(e))))
             .collect(),
     )

@@ -78,6 +78,8 @@ struct TranscriptPage {
     levels: Vec<(String, String)>,
     areas: Vec<(String, String)>,
     today: String,
+    /// The first year of the cycle shown (for the document links).
+    cycle_first: i32,
     rules_href: String,
 }
 
@@ -239,8 +241,215 @@ fn page_of(
             .map(|x| (x.code().to_string(), tr.t(&format!("credit_areas.{}", x.code()))))
             .collect(),
         today: lingyan_store::calendar::today().to_string(),
+        cycle_first: t.cycle.first,
         ctx,
     }
+}
+
+/// The QR code of a text as rows of modules ("1" dark), with a quiet zone
+/// of two modules.
+pub fn qr_rows(text: &str) -> Vec<String> {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) else {
+        return Vec::new();
+    };
+    let w = code.width();
+    let colors = code.to_colors();
+    let quiet = "0".repeat(w + 4);
+    let mut rows = vec![quiet.clone(), quiet.clone()];
+    for y in 0..w {
+        let mut r = String::from("00");
+        for x in 0..w {
+            r.push(if colors[y * w + x] == qrcode::Color::Dark {
+                '1'
+            } else {
+                '0'
+            });
+        }
+        r.push_str("00");
+        rows.push(r);
+    }
+    rows.push(quiet.clone());
+    rows.push(quiet);
+    rows
+}
+
+/// The address of an issued transcript's verification page.
+pub fn verify_url(base: &str, code: &str) -> String {
+    format!("{}/v/{code}", base.trim_end_matches('/'))
+}
+
+/// A transcript as a PDF: the page's figures and ledger, the QR code and
+/// short address of the verification page of `issued`.
+pub fn transcript_pdf(
+    v: &TranscriptView,
+    l: lingyan_domain::Locale,
+    issued: &lingyan_store::credits::Issued,
+    base_url: &str,
+) -> Result<Vec<u8>, lingyan_reports::Error> {
+    use lingyan_reports::transcript::{Entry, Group, Line, TranscriptDoc};
+    let tr = Tr(l);
+    let p = page_of(PageCtx::bare(tr), v, v.transcript.as_of.to_string(), false, false);
+    let url = verify_url(base_url, &issued.code);
+    let sep = if tr.is_zh() { "；" } else { "; " };
+    let doc = TranscriptDoc {
+        lang: if tr.is_zh() { "zh".into() } else { "en".into() },
+        title: p.title.clone(),
+        who: p.who.clone(),
+        school: p.school.clone(),
+        cycle: p.cycle.clone(),
+        as_of: p.as_of.clone(),
+        issued: tr.t1("credits.issued_at", "date", &tr.datetime(&issued.issued_at)),
+        headline: p.headline.clone(),
+        eligible: p.eligible,
+        eligibility: p.eligibility.clone(),
+        still: if p.still.is_empty() {
+            tr.t("credits.complete")
+        } else {
+            tr.t1("credits.still_to_earn", "what", &p.still.join(sep))
+        },
+        part_head: vec![
+            tr.t("credits.name"),
+            tr.t("credits.counted"),
+            tr.t("credits.asked"),
+        ],
+        groups: p
+            .groups
+            .iter()
+            .filter(|(_, lines)| !lines.is_empty())
+            .map(|(heading, lines)| Group {
+                heading: heading.clone(),
+                lines: lines
+                    .iter()
+                    .map(|x| Line {
+                        name: x.name.clone(),
+                        counted: x.counted.clone(),
+                        asked: match (x.limits.is_empty(), x.short.is_empty()) {
+                            (true, _) => "—".into(),
+                            (false, true) => x.limits.clone(),
+                            (false, false) => format!("{} · {}", x.limits, x.short),
+                        },
+                    })
+                    .collect(),
+            })
+            .collect(),
+        entries_heading: tr.t("credits.entries"),
+        entry_head: vec![
+            tr.t("credits.training"),
+            tr.t("credits.dates"),
+            tr.t("credits.form_level"),
+            tr.t("credits.hours"),
+            tr.t("credits.counted"),
+        ],
+        entries: p
+            .entries
+            .iter()
+            .map(|e| Entry {
+                title: e.title.clone(),
+                organiser: e.organiser.clone(),
+                source: e.source.clone(),
+                dates: e.dates.clone(),
+                what: e.what.clone(),
+                hours: e.hours.clone(),
+                counted: e.counted.clone(),
+                why: e.why.clone(),
+            })
+            .collect(),
+        none: tr.t("credits.no_entries"),
+        qr: qr_rows(&url),
+        code: issued.code.clone(),
+        code_label: tr.t("credits.verify_code"),
+        verify_note: tr.t1("credits.verify_note", "url", &url),
+        footer: format!("{} · {}", p.title, p.who),
+    };
+    lingyan_reports::transcript::pdf(&doc, lingyan_store::calendar::today())
+}
+
+/// A transcript as a workbook: the parts of the requirement and the ledger.
+pub fn transcript_xlsx(
+    v: &TranscriptView,
+    l: lingyan_domain::Locale,
+) -> Result<Vec<u8>, lingyan_reports::Error> {
+    use lingyan_reports::{Cell, Table, Tone, xlsx};
+    let tr = Tr(l);
+    let p = page_of(PageCtx::bare(tr), v, v.transcript.as_of.to_string(), false, false);
+    let mut summary = vec![
+        vec![Cell::Text(tr.t("claims.teacher")), Cell::Text(p.who.clone())],
+        vec![Cell::Text(tr.t("fields.school")), Cell::Text(p.school.clone())],
+        vec![Cell::Text(tr.t("fields.cycle")), Cell::Text(p.cycle.clone())],
+        vec![Cell::Text(tr.t("fields.as_of")), Cell::Date(v.transcript.as_of)],
+        vec![
+            Cell::Text(tr.t("credits.counted")),
+            Cell::Text(p.headline.clone()),
+        ],
+        vec![
+            Cell::Text(tr.t("credits.col_may_apply")),
+            Cell::Marked(
+                p.eligibility.clone(),
+                if p.eligible { Tone::Good } else { Tone::Bad },
+            ),
+        ],
+    ];
+    for (heading, lines) in &p.groups {
+        for x in lines {
+            summary.push(vec![
+                Cell::Text(format!("{heading} · {}", x.name)),
+                Cell::Text(x.counted.clone()),
+                Cell::Text(x.limits.clone()),
+                if x.short.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Marked(x.short.clone(), Tone::Bad)
+                },
+            ]);
+        }
+    }
+    let entries = v
+        .entries
+        .iter()
+        .zip(&v.transcript.lines)
+        // The page lists the newest first.
+        .zip(p.entries.iter().rev())
+        .map(|((e, line), shown)| {
+            vec![
+                Cell::Text(e.title.clone()),
+                Cell::Text(shown.organiser.clone()),
+                Cell::Date(e.start),
+                Cell::Date(e.end),
+                Cell::Text(shown.what.clone()),
+                Cell::Number(e.hours.to_f64()),
+                Cell::Number(line.counted.to_f64()),
+                Cell::Text(shown.why.clone()),
+                Cell::Text(shown.source.clone()),
+            ]
+        })
+        .collect();
+    xlsx(&[
+        Table {
+            title: tr.t("credits.transcript"),
+            headers: vec![
+                tr.t("credits.name"),
+                tr.t("credits.counted"),
+                tr.t("credits.asked"),
+                String::new(),
+            ],
+            rows: summary,
+        },
+        Table {
+            title: tr.t("credits.entries"),
+            headers: vec![
+                tr.t("credits.training"),
+                tr.t("fields.organiser"),
+                tr.t("fields.start"),
+                tr.t("fields.end"),
+                tr.t("credits.form_level"),
+                tr.t("credits.hours"),
+                tr.t("credits.counted"),
+                tr.t("credits.why"),
+                tr.t("credits.source"),
+            ],
+            rows: entries,
+        },
+    ])
 }
 
 /// `GET /me/credits`: the caller's own transcript (where the menu leads
@@ -286,6 +495,208 @@ pub(super) async fn view_transcript_get(
     .await?
         == Some(v.teacher_id);
     Ok(render(&page_of(ctx, &v, as_of.to_string(), can_adjust, own)))
+}
+
+/// The site's address as documents print it: the configured one, else
+/// the one the request came to.
+pub(crate) fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    match &state.config.public_url {
+        Some(u) if !u.trim().is_empty() => u.trim().trim_end_matches('/').to_string(),
+        _ => crate::pages::activities::attendance::origin(headers, state.config.secure_cookies),
+    }
+}
+
+async fn transcript_for(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    q: &TranscriptQuery,
+) -> Result<TranscriptView, Error> {
+    let as_of = match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => lingyan_domain::dates::parse_date("as_of", s).map_err(Error::Invalid)?,
+        None => lingyan_store::calendar::today(),
+    };
+    lingyan_store::credits::transcript_of(&state.store, &caller.scope, id, as_of, q.cycle).await
+}
+
+/// `GET /teachers/{id}/credits/transcript.pdf?as_of=&cycle=`: the
+/// transcript issued as a PDF with its verification code.
+pub(super) async fn view_transcript_pdf_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<TranscriptQuery>,
+) -> Result<Response, PageError> {
+    let v = transcript_for(&state, &caller, id, &q).await?;
+    let issued = lingyan_store::credits::issue(&state.store, &caller.scope, &v).await?;
+    let bytes = transcript_pdf(&v, ctx.tr.0, &issued, &base_url(&state, &headers))
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let name = format!(
+        "{}-{}-{}.pdf",
+        ctx.tr.t("credits.transcript"),
+        v.teacher_name,
+        issued.code
+    );
+    Ok(crate::pages::file_response(
+        bytes,
+        "application/pdf",
+        &name,
+        "attachment",
+    ))
+}
+
+/// `GET /teachers/{id}/credits/transcript.xlsx?as_of=&cycle=`
+pub(super) async fn view_transcript_xlsx_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<TranscriptQuery>,
+) -> Result<Response, PageError> {
+    let v = transcript_for(&state, &caller, id, &q).await?;
+    let bytes = transcript_xlsx(&v, ctx.tr.0).map_err(|e| Error::Internal(e.to_string()))?;
+    let name = format!(
+        "{}-{}-{}.xlsx",
+        ctx.tr.t("credits.transcript"),
+        v.teacher_name,
+        v.transcript.as_of
+    );
+    Ok(crate::pages::xlsx_download(bytes, &name))
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    ctx: PageCtx,
+    code: String,
+    found: Option<lingyan_store::credits::Issued>,
+    who: String,
+    school: String,
+    period: String,
+    totals: String,
+    standing: String,
+    eligible: bool,
+    /// (part, counted, asked)
+    parts: Vec<(String, String, String)>,
+    issued: String,
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct VerifyQuery {
+    code: Option<String>,
+}
+
+/// `GET /v?code=`: the form to type a code, or on to its page.
+pub(super) async fn view_verify_form_get(ctx: PageCtx, Query(q): Query<VerifyQuery>) -> Response {
+    match q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => {
+            let clean: String = c
+                .chars()
+                .filter(|ch| ch.is_ascii_alphanumeric())
+                .take(20)
+                .collect();
+            crate::pages::redirect(&format!("/v/{clean}"))
+        }
+        None => render(&VerifyPage {
+            ctx,
+            code: String::new(),
+            found: None,
+            who: String::new(),
+            school: String::new(),
+            period: String::new(),
+            totals: String::new(),
+            standing: String::new(),
+            eligible: false,
+            parts: Vec::new(),
+            issued: String::new(),
+        }),
+    }
+}
+
+/// `GET /v/{code}`: what an issued transcript said — public, for anyone
+/// holding the paper (404 with the same page when no such code).
+pub(super) async fn view_verify_get(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let tr = ctx.tr;
+    let code: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(20)
+        .collect();
+    let found = match lingyan_store::credits::verify(&state.store, &code).await {
+        Ok(i) => Some(i),
+        Err(Error::NotFound) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let mut page = VerifyPage {
+        ctx,
+        code,
+        found: None,
+        who: String::new(),
+        school: String::new(),
+        period: String::new(),
+        totals: String::new(),
+        standing: String::new(),
+        eligible: false,
+        parts: Vec::new(),
+        issued: String::new(),
+    };
+    let Some(i) = found else {
+        return Ok(render_status(StatusCode::NOT_FOUND, &page));
+    };
+    let s = &i.summary;
+    let unit = Unit::from_code(&s.unit).unwrap_or(Unit::Credit);
+    page.who = match &s.staff_no {
+        Some(n) => format!("{}（{n}）", s.teacher_name),
+        None => s.teacher_name.clone(),
+    };
+    page.school = tr.name(&s.school_name, &s.school_name_en).to_string();
+    let cycle = lingyan_domain::credits::Cycle {
+        first: s.cycle_first,
+        last: s.cycle_last,
+    };
+    page.period = format!(
+        "{} · {}",
+        tr.t1("credits.cycle_n", "cycle", &cycle.label()),
+        tr.t1("credits.as_of", "date", &tr.date(&s.as_of))
+    );
+    page.totals = tr
+        .t("credits.counted_of")
+        .replace("%{n}", &words::units(tr, unit, s.total))
+        .replace("%{total}", &words::units(tr, unit, s.required));
+    page.eligible = s.eligible;
+    page.standing = if s.complete {
+        tr.t("credits.complete")
+    } else if s.eligible {
+        tr.t("credits.eligible")
+    } else {
+        tr.t("credits.may_not_apply")
+    };
+    page.parts = s
+        .parts
+        .iter()
+        .map(|p| {
+            (
+                if tr.is_zh() {
+                    p.name_zh.clone()
+                } else {
+                    p.name_en.clone()
+                },
+                words::units(tr, unit, p.counted),
+                p.min
+                    .map(|m| tr.t1("credits.at_least", "n", &words::units(tr, unit, m)))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    page.issued = tr.datetime(&i.issued_at);
+    page.found = Some(i);
+    Ok(render(&page))
 }
 
 /// One problem of an import as the page lists it.

@@ -32,6 +32,16 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/teachers/{id}/credits", get(ledger::view_transcript_get))
         .route("/me/credits", get(ledger::view_my_transcript_get))
         .route(
+            "/teachers/{id}/credits/transcript.pdf",
+            get(ledger::view_transcript_pdf_get),
+        )
+        .route(
+            "/teachers/{id}/credits/transcript.xlsx",
+            get(ledger::view_transcript_xlsx_get),
+        )
+        .route("/v", get(ledger::view_verify_form_get))
+        .route("/v/{code}", get(ledger::view_verify_get))
+        .route(
             "/claims",
             get(claims::view_mine_get)
                 .post(claims::view_mine_post)
@@ -842,3 +852,4 @@ pub fn national_xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, lingyan_reports::E
 
 mod ledger;
 pub(crate) use ledger::export_response;
+pub use ledger::{transcript_pdf, transcript_xlsx, verify_url};
