@@ -419,3 +419,28 @@ pub async fn issue_numbered(store: &Store, teacher_id: i64, n: i64) -> i64 {
     am.update(store.conn()).await.expect("renumber");
     number
 }
+
+/// Gives a teacher a calendar feed whose secret is a number (for tests
+/// that fill paths with numbers), and returns it.
+pub async fn feed_numbered(store: &Store, teacher_id: i64, n: i64) -> i64 {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    use sha2::Digest;
+    let number = 800_000_000_000 + n;
+    crate::entity::calendar_feed::Entity::delete_many()
+        .filter(crate::entity::calendar_feed::Column::TeacherId.eq(teacher_id))
+        .exec(store.conn())
+        .await
+        .expect("clear");
+    crate::entity::calendar_feed::ActiveModel {
+        teacher_id: Set(teacher_id),
+        token_hash: Set(crate::files::hex(&sha2::Sha256::digest(
+            number.to_string().as_bytes(),
+        ))),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(store.conn())
+    .await
+    .expect("feed");
+    number
+}

@@ -9,10 +9,12 @@
 
 mod attendance;
 pub(crate) mod demo;
+mod feed;
 mod import;
 mod notices;
 mod registration;
 pub use attendance::*;
+pub use feed::*;
 pub use import::*;
 pub use notices::*;
 pub use registration::*;

@@ -11,6 +11,7 @@ pub mod app_secret;
 pub mod attachment;
 pub mod attendance;
 pub mod audit_log;
+pub mod calendar_feed;
 pub mod credit_claim;
 pub mod credit_entry;
 pub mod district;

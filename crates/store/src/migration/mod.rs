@@ -16,6 +16,7 @@ mod m20261206_000009_credits;
 mod m20261207_000010_activities;
 mod m20261208_000011_claims;
 mod m20261209_000012_transcript_issues;
+mod m20261210_000013_calendar_feeds;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000010_activities::Migration),
             Box::new(m20261208_000011_claims::Migration),
             Box::new(m20261209_000012_transcript_issues::Migration),
+            Box::new(m20261210_000013_calendar_feeds::Migration),
         ]
     }
 }

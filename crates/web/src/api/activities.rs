@@ -27,6 +27,7 @@ pub fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(district_calendar, create_district_activity))
         .routes(routes!(get_activity, update_activity, delete_activity))
         .routes(routes!(register, cancel_own))
+        .routes(routes!(reset_calendar_feed))
         .routes(routes!(list_participants, assign_participants))
         .routes(routes!(remove_participant))
         .routes(routes!(feedback_summary))
@@ -954,4 +955,34 @@ async fn import_attendance(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Json(AttendanceReportDto::of(r, caller.locale))))
+}
+
+/// A calendar feed's address.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedDto {
+    /// The iCalendar address of the caller's sessions; shown only now.
+    pub url: String,
+}
+
+/// Makes (or replaces) the caller's calendar feed: an iCalendar address of
+/// the sessions of their activities. The address before stops working.
+#[utoipa::path(post, path = "/api/v1/me/calendar-feed", tag = "activities",
+    responses((status = 201, body = FeedDto), (status = 403, body = ErrorBody)))]
+async fn reset_calendar_feed(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<(StatusCode, Json<FeedDto>)> {
+    let secret = match acts::reset_feed(&state.store, &caller.scope).await {
+        Ok(s) => s,
+        Err(lingyan_store::Error::NotFound) => return Err(lingyan_store::Error::Forbidden.into()),
+        Err(e) => return Err(e.into()),
+    };
+    let base = crate::pages::credits_base_url(&state, &headers);
+    Ok((
+        StatusCode::CREATED,
+        Json(FeedDto {
+            url: crate::pages::activities::feed::feed_url(&base, &secret),
+        }),
+    ))
 }

@@ -3,7 +3,7 @@
 //! struct. Pages call the same services as the JSON API, never the API.
 
 mod account;
-mod activities;
+pub(crate) mod activities;
 mod audit;
 pub(crate) mod credits;
 mod districts;
@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 pub(crate) use activities::session_when as activity_session_when;
+pub(crate) use credits::base_url as credits_base_url;
 pub(crate) use credits::completion as credits_completion;
 pub use credits::completion::{completion_text, completion_xlsx};
 pub(crate) use credits::export_response as credits_export;

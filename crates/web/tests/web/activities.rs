@@ -1003,3 +1003,61 @@ async fn attendance_sheet_import(app: TestApp) {
 }
 
 both_dbs!(attendance_sheet_import);
+
+/// A teacher's calendar feed: made through the API or the page, an
+/// iCalendar file of their sessions at a secret address, replaced when
+/// made again; nobody without a teacher record has one.
+async fn calendar_feed(app: TestApp) {
+    let teacher = Api::new(&app, "teacher").await;
+    let (s, f) = teacher.post("/api/v1/me/calendar-feed", json!({})).await;
+    assert_eq!(s, StatusCode::CREATED, "{f}");
+    let url = f["url"].as_str().unwrap().to_string();
+    let path = url
+        .split_once("/calendar/")
+        .map(|(_, p)| format!("/calendar/{p}"))
+        .unwrap();
+    assert!(path.ends_with(".ics"), "{url}");
+    let anon = app.client_with_lang(Some("zh-CN"));
+    let r = anon.get(&path).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let ics = r.text().await.unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    // The demo's weekly teaching research of the Chinese group, in UTC.
+    assert!(
+        ics.contains("BEGIN:VEVENT") && ics.contains("SUMMARY:语文组周二教研"),
+        "{ics}"
+    );
+    assert!(ics.contains("T060000Z"), "14:00 China time is 06:00 UTC: {ics}");
+    assert!(ics.contains("UID:session-"), "{ics}");
+    // A new address: the old one stops.
+    let (_, f2) = teacher.post("/api/v1/me/calendar-feed", json!({})).await;
+    let again = f2["url"].as_str().unwrap();
+    assert_ne!(again, url);
+    assert_eq!(anon.get(&path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        anon.get("/calendar/nosuchsecret.ics").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // The page: made there too, the address shown once.
+    let page = app.login_as("teacher").await;
+    let (_, html) = page.get_text("/activities").await;
+    assert!(html.contains("id=\"calendar-feed\""), "{html}");
+    let r = page
+        .post_form("/activities", "/activities/calendar-feed", &[])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page.get_text("/activities").await;
+    assert!(html.contains("/calendar/") && html.contains(".ics"), "{html}");
+    // No teacher record, no feed.
+    let district = Api::new(&app, "district").await;
+    let (s, _) = district.post("/api/v1/me/calendar-feed", json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+both_dbs!(calendar_feed);

@@ -87,6 +87,7 @@ fn name_placeholders(path: &str) -> String {
             ("notices", "{id}") => "{notice}",
             ("claims", "{id}") => "{claim}",
             ("v", "{code}") => "{issued}",
+            ("calendar", "{secret}") => "{feed}",
             ("credit-entries", "{id}") => "{entry}",
             _ => seg,
         };
@@ -469,6 +470,10 @@ async fn objects(
     o.insert(
         "issued",
         lingyan_store::testing::issue_numbered(&app.store, teacher, n as i64).await,
+    );
+    o.insert(
+        "feed",
+        lingyan_store::testing::feed_numbered(&app.store, teacher, n as i64).await,
     );
     o
 }

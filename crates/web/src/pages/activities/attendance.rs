@@ -83,6 +83,8 @@ struct MinePage {
     open: Vec<OpenLine>,
     has_record: bool,
     calendar_href: String,
+    /// When the caller's calendar feed was made ("" when none).
+    feed_made: String,
 }
 
 /// `GET /activities`: the caller's activities, what is open now, what they
@@ -200,6 +202,10 @@ pub async fn view_mine_get(
         .map(|t| format!("/schools/{}/activities", t.school_id))
         .unwrap_or_default();
     Ok(render(&MinePage {
+        feed_made: lingyan_store::activities::feed_made(&state.store, &caller.scope)
+            .await?
+            .map(|at| tr.datetime(&at))
+            .unwrap_or_default(),
         notices,
         now_open,
         mine,

@@ -5,6 +5,7 @@
 //! check-off list and the teacher's own pages live in `attendance`.
 
 pub(crate) mod attendance;
+pub mod feed;
 
 use super::place::{Place, both};
 use super::users::RepeatedForm;
@@ -31,6 +32,8 @@ use tower_sessions::Session;
 pub fn router(upload_limit: usize) -> Router<AppState> {
     let r = Router::new()
         .route("/activities", get(attendance::view_mine_get))
+        .route("/activities/calendar-feed", post(feed::view_feed_reset_post))
+        .route("/calendar/{secret}", get(feed::view_feed_get))
         .route("/activities/{id}", get(view_activity_get))
         .route("/activities/{id}/edit", get(view_edit_get).post(view_edit_post))
         .route("/activities/{id}/delete", post(view_delete_post))

@@ -583,6 +583,24 @@ struct VerifyPage {
     issued: String,
 }
 
+impl VerifyPage {
+    fn empty(ctx: PageCtx, code: String) -> Self {
+        VerifyPage {
+            ctx,
+            code,
+            found: None,
+            who: String::new(),
+            school: String::new(),
+            period: String::new(),
+            totals: String::new(),
+            standing: String::new(),
+            eligible: false,
+            parts: Vec::new(),
+            issued: String::new(),
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub(super) struct VerifyQuery {
     code: Option<String>,
@@ -599,19 +617,7 @@ pub(super) async fn view_verify_form_get(ctx: PageCtx, Query(q): Query<VerifyQue
                 .collect();
             crate::pages::redirect(&format!("/v/{clean}"))
         }
-        None => render(&VerifyPage {
-            ctx,
-            code: String::new(),
-            found: None,
-            who: String::new(),
-            school: String::new(),
-            period: String::new(),
-            totals: String::new(),
-            standing: String::new(),
-            eligible: false,
-            parts: Vec::new(),
-            issued: String::new(),
-        }),
+        None => render(&VerifyPage::empty(ctx, String::new())),
     }
 }
 
@@ -633,19 +639,7 @@ pub(super) async fn view_verify_get(
         Err(Error::NotFound) => None,
         Err(e) => return Err(e.into()),
     };
-    let mut page = VerifyPage {
-        ctx,
-        code,
-        found: None,
-        who: String::new(),
-        school: String::new(),
-        period: String::new(),
-        totals: String::new(),
-        standing: String::new(),
-        eligible: false,
-        parts: Vec::new(),
-        issued: String::new(),
-    };
+    let mut page = VerifyPage::empty(ctx, code);
     let Some(i) = found else {
         return Ok(render_status(StatusCode::NOT_FOUND, &page));
     };

@@ -851,5 +851,5 @@ pub fn national_xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, lingyan_reports::E
 }
 
 mod ledger;
-pub(crate) use ledger::export_response;
+pub(crate) use ledger::{base_url, export_response};
 pub use ledger::{transcript_pdf, transcript_xlsx, verify_url};
