@@ -313,6 +313,9 @@ mod tests {
         c.end = today;
         c.hours = Amount::hundredths(1);
         assert!(c.problems(today).is_empty());
+        // A one-day training: the end on the first day is fine.
+        c.start = today;
+        assert!(c.problems(today).is_empty());
     }
 
     #[test]

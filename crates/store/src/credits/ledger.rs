@@ -188,3 +188,27 @@ pub fn cycles_around(rules: &CreditRules, as_of: NaiveDate) -> Vec<Cycle> {
     let now = rules.cycle_of(as_of.year());
     vec![rules.cycle_of(now.first - 1), now]
 }
+
+/// A teacher's latest trainings attended through activities or counted
+/// from claims (the portfolio's list), newest first, for whoever may read
+/// the teacher's transcript; nothing for others.
+pub async fn attended(store: &Store, scope: &Scope, teacher_id: i64, limit: u64) -> Result<Vec<LedgerEntry>> {
+    use sea_orm::QuerySelect;
+    let Some(t) = teacher::Entity::find_by_id(teacher_id).one(store.conn()).await? else {
+        return Ok(Vec::new());
+    };
+    if !crate::teachers::can_read(scope, Tenant::school(t.district_id, t.school_id), t.user_id) {
+        return Ok(Vec::new());
+    }
+    credit_entry::Entity::find()
+        .filter(credit_entry::Column::TeacherId.eq(teacher_id))
+        .filter(credit_entry::Column::Source.is_in(["activity", "claim"]))
+        .order_by_desc(credit_entry::Column::StartDate)
+        .order_by_desc(credit_entry::Column::Id)
+        .limit(limit)
+        .all(store.conn())
+        .await?
+        .into_iter()
+        .map(LedgerEntry::of)
+        .collect()
+}

@@ -43,6 +43,31 @@ pub async fn labels(
             }
         }
     }
+    // Trainings attended through activities: their ledger entries.
+    let attended: Vec<i64> = refs
+        .iter()
+        .filter(|r| r.kind == CountedKind::Training && r.id < 0)
+        .map(|r| -r.id)
+        .collect();
+    if !attended.is_empty() {
+        for e in crate::entity::credit_entry::Entity::find()
+            .filter(crate::entity::credit_entry::Column::Id.is_in(attended))
+            .all(conn)
+            .await?
+        {
+            out.insert(
+                ItemRef {
+                    kind: CountedKind::Training,
+                    id: -e.id,
+                },
+                ItemLabel {
+                    title: e.title,
+                    date: Some(e.start_date),
+                    href: format!("/teachers/{}/credits", e.teacher_id),
+                },
+            );
+        }
+    }
     let projects = ids(|k| k == CountedKind::Project);
     if !projects.is_empty() {
         for p in research_project::Entity::find()

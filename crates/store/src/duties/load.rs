@@ -394,6 +394,45 @@ pub(crate) async fn load_items<C: ConnectionTrait>(
         }
     }
 
+    // Trainings attended through activities count as training records of
+    // their hours (decision 52): their ledger entries (source `activity`),
+    // which have no portfolio record of their own. Negative ids keep them
+    // apart from records in the drill-down.
+    if needs.record_kinds.contains(&CountedKind::Training.code()) {
+        let attended: Vec<(i64, i64, NaiveDate, String, Option<String>, i64)> = credit_entry::Entity::find()
+            .select_only()
+            .columns([
+                credit_entry::Column::Id,
+                credit_entry::Column::TeacherId,
+                credit_entry::Column::StartDate,
+                credit_entry::Column::Form,
+                credit_entry::Column::Level,
+                credit_entry::Column::Hours,
+            ])
+            .filter(credit_entry::Column::SchoolId.eq(school_id))
+            .filter(credit_entry::Column::Source.eq("activity"))
+            .filter(credit_entry::Column::StartDate.between(lo, hi))
+            .apply_if(only, |q, ids| {
+                q.filter(credit_entry::Column::TeacherId.is_in(ids.iter().copied()))
+            })
+            .into_tuple()
+            .all(conn)
+            .await?;
+        for (id, teacher_id, date, form, level, hours) in attended {
+            items.entry(teacher_id).or_default().push(Item {
+                id: -id,
+                kind: CountedKind::Training,
+                subtype: Some(form),
+                date,
+                until: None,
+                level: level.as_deref().and_then(Level::from_code),
+                role: None,
+                award_level: None,
+                amount: hours as f64 / 100.0,
+            });
+        }
+    }
+
     // Projects count from their approval (立项) to their conclusion (结题),
     // once the approval has been verified (or the project has moved on).
     if needs.projects {

@@ -9,8 +9,8 @@
 //! indexed query. A district run goes school by school, a few at once.
 
 use crate::entity::{
-    evidence, evidence_person, honour, mentor_pair, org_group, org_group_member, project_member,
-    project_stage, research_project, school, teacher, teacher_transfer,
+    credit_entry, evidence, evidence_person, honour, mentor_pair, org_group, org_group_member,
+    project_member, project_stage, research_project, school, teacher, teacher_transfer,
 };
 use crate::rule_sets::{self, InForce, Place};
 use crate::status::{HONOUR_COLUMNS, HonourRow, PACKED, honour_fact, unpack};

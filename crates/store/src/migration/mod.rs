@@ -17,6 +17,7 @@ mod m20261207_000010_activities;
 mod m20261208_000011_claims;
 mod m20261209_000012_transcript_issues;
 mod m20261210_000013_calendar_feeds;
+mod m20261211_000014_attended_trainings;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000011_claims::Migration),
             Box::new(m20261209_000012_transcript_issues::Migration),
             Box::new(m20261210_000013_calendar_feeds::Migration),
+            Box::new(m20261211_000014_attended_trainings::Migration),
         ]
     }
 }

@@ -1061,3 +1061,71 @@ async fn calendar_feed(app: TestApp) {
 }
 
 both_dbs!(calendar_feed);
+
+/// Trainings attended through activities count for a duty that counts
+/// training hours, and the drill-down names them; a staff meeting does not.
+async fn attended_training_counts_for_duties(app: TestApp) {
+    let school = app.school_id("GFSY").await;
+    let director = Api::new(&app, "director").await;
+    let rules = json!([{"code": "train_hours", "name_zh": "每学期参加培训 4 学时", "name_en": "Four hours of training a semester",
+        "kinds": ["training"], "measure": "hours", "count": 4, "period": "semester"}]);
+    let (s, v) = director
+        .put(
+            &format!("/api/v1/schools/{school}/duty-set"),
+            json!({"year": 2026, "rules": rules, "effective_from": "2026-09-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let teacher = crate::evidence::teacher(&app, "GF0005").await;
+    let (s, d) = director.get(&format!("/api/v1/teachers/{teacher}/duties")).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let r = &d["teacher"]["results"][0];
+    // The demo's weekly teaching research: two hours a session attended.
+    let done = r["done"].as_f64().unwrap();
+    assert!(done >= 4.0, "{r}");
+    assert_eq!(r["status"].as_str(), Some("done"), "{r}");
+    let refs: Vec<i64> = r["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        refs.iter().any(|id| *id < 0),
+        "attended sessions among the items: {r}"
+    );
+    // The drill-down names them and leads to the transcript.
+    let page = app.login_as("director").await;
+    let (_, html) = page.get_text(&format!("/teachers/{teacher}/duties")).await;
+    assert!(
+        html.contains("语文组周二教研") && html.contains(&format!("/teachers/{teacher}/credits")),
+        "{html}"
+    );
+    // The portfolio lists them too.
+    let (_, html) = page.get_text(&format!("/teachers/{teacher}/portfolio")).await;
+    assert!(
+        html.contains("id=\"attended-trainings\"") && html.contains("语文组周二教研"),
+        "{html}"
+    );
+    // Every training attended through an activity in the period is one of
+    // the items, by its ledger entry.
+    let (_, t) = director.get(&format!("/api/v1/teachers/{teacher}/credits")).await;
+    let (from, to) = (r["from"].as_str().unwrap(), r["to"].as_str().unwrap());
+    let mut attended: Vec<i64> = t["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["source"].as_str() == Some("activity"))
+        .filter(|e| {
+            let d = e["start"].as_str().unwrap();
+            d >= from && d <= to
+        })
+        .map(|e| -e["id"].as_i64().unwrap())
+        .collect();
+    let mut negative: Vec<i64> = refs.into_iter().filter(|id| *id < 0).collect();
+    attended.sort();
+    negative.sort();
+    assert_eq!(negative, attended, "{r}");
+}
+
+both_dbs!(attended_training_counts_for_duties);

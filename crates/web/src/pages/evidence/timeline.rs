@@ -136,6 +136,9 @@ pub(crate) struct PortfolioPage {
     colleagues: Vec<crate::pages::people::PersonChoice>,
     quick: &'static str,
     error: Option<crate::pages::FormError>,
+    /// Trainings attended through activities or counted from claims:
+    /// (title, date, hours, where from).
+    attended: Vec<(String, String, String, String)>,
 }
 
 #[derive(Template)]
@@ -210,10 +213,24 @@ pub(crate) async fn portfolio_page(
     } else {
         Vec::new()
     };
+    let tr = ctx.tr;
+    let attended = lingyan_store::credits::attended(&state.store, &caller.scope, id, 8)
+        .await?
+        .into_iter()
+        .map(|e| {
+            (
+                e.title,
+                tr.date(&e.start),
+                crate::pages::credits_words::units(tr, lingyan_domain::credits::Unit::Hour, e.hours),
+                tr.label("credit_sources", &e.source),
+            )
+        })
+        .collect();
     let status = crate::pages::form_status(&error);
     Ok(render_status(
         status,
         &PortfolioPage {
+            attended,
             f: filters(&ctx.tr),
             rows: rows(&ctx.tr, page.items),
             ctx,
