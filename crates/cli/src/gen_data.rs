@@ -89,6 +89,7 @@ pub(crate) async fn run(loc: Locale, config: &Config, args: GenDataArgs) -> Resu
                 &[
                     ("activities", r.activities.to_string()),
                     ("attendance", r.attendance.to_string()),
+                    ("feedback", r.feedback.to_string()),
                 ]
             )
         );

@@ -1133,7 +1133,18 @@ fn gen_data_activities(postgres: bool) {
     );
     assert!(ok, "{out}{err}");
     // Three activities a school, two sessions of the school's 12 teachers each.
-    assert!(out.contains("Activities made: 6; attendance rows: 144."), "{out}");
+    assert!(
+        out.contains("Activities made: 6; attendance rows: 144; feedback given: "),
+        "{out}"
+    );
+    // Some of those present (about two in five) gave feedback.
+    let given: usize = out
+        .split("feedback given: ")
+        .nth(1)
+        .and_then(|r| r.split('.').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!((20..100).contains(&given), "{out}");
 }
 
 #[test]

@@ -52,6 +52,8 @@ pub struct GenReport {
     pub records: usize,
     pub activities: usize,
     pub attendance: usize,
+    /// Feedback rows (ratings and comments) of those present.
+    pub feedback: usize,
     /// Training director of the first school.
     pub director: String,
     /// Linked to the first teacher of the first school.
@@ -353,6 +355,7 @@ pub async fn generate(
         records: 0,
         activities: 0,
         attendance: 0,
+        feedback: 0,
         director: format!("{}_director", opts.district.to_lowercase()),
         teacher: format!("{}_teacher", opts.district.to_lowercase()),
         first_teacher_id: 0,
@@ -616,7 +619,7 @@ pub async fn generate(
             crate::bulk::insert(&txn, "project_members", &PROJECT_MEMBER_COLUMNS, members).await?;
             crate::bulk::insert(&txn, "project_stages", &STAGE_COLUMNS, stages).await?;
         }
-        let (a, n) = activities(
+        let (a, n, f) = activities(
             &txn,
             &mut rng,
             district.id,
@@ -629,6 +632,7 @@ pub async fn generate(
         .await?;
         report.activities += a;
         report.attendance += n;
+        report.feedback += f;
         txn.commit().await?;
 
         // Two accounts to look at it with, in the first district.
@@ -863,6 +867,25 @@ const PARTICIPANT_COLUMNS: [&str; 8] = [
     "created_at",
     "updated_at",
 ];
+const FEEDBACK_COLUMNS: [&str; 6] = [
+    "session_id",
+    "activity_id",
+    "teacher_id",
+    "rating",
+    "comment",
+    "created_at",
+];
+
+/// What teachers write after a session (some write nothing).
+const COMMENTS: [&str; 6] = [
+    "",
+    "案例很实用，回去就能用。",
+    "时间有点紧，希望多留讨论时间。",
+    "专家讲得清楚，收获很大。",
+    "建议提前发放学习材料。",
+    "",
+];
+
 const ATTENDANCE_COLUMNS: [&str; 13] = [
     "session_id",
     "activity_id",
@@ -917,11 +940,11 @@ async fn activities<C: sea_orm::ConnectionTrait>(
     per_school: usize,
     year_start: NaiveDate,
     today: NaiveDate,
-) -> Result<(usize, usize)> {
+) -> Result<(usize, usize, usize)> {
     use lingyan_domain::activities::ActivityType;
     use lingyan_domain::credits::{Area, Form};
     if per_school == 0 {
-        return Ok((0, 0));
+        return Ok((0, 0, 0));
     }
     let kinds = [
         (
@@ -957,7 +980,7 @@ async fn activities<C: sea_orm::ConnectionTrait>(
     ];
     let now = Utc::now();
     let days = (today - year_start).num_days().max(8) - 8;
-    let (mut made_n, mut rows_n) = (0, 0);
+    let (mut made_n, mut rows_n, mut said_n) = (0, 0, 0);
     for &school in school_ids {
         let staff: Vec<&Made> = made.iter().filter(|m| m.school == school).collect();
         if staff.is_empty() {
@@ -1018,7 +1041,8 @@ async fn activities<C: sea_orm::ConnectionTrait>(
         }
         let session_ids =
             crate::bulk::insert_returning_ids(conn, "activity_sessions", &SESSION_COLUMNS, sessions).await?;
-        let (mut parts, mut marks, mut entries) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut parts, mut marks, mut entries, mut feedback) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (k, (id, p)) in ids.iter().zip(&plans).enumerate() {
             let n = staff.len().min(50);
             let offset = rng.random_range(0..staff.len());
@@ -1059,6 +1083,22 @@ async fn activities<C: sea_orm::ConnectionTrait>(
                         Value::from(None::<i64>),
                         Value::from(now),
                     ]);
+                    // Two in five of those present say what they thought.
+                    if (status == "present" || status == "late") && rng.random_range(0..5) < 2 {
+                        let rating: i32 = match rng.random_range(0..10) {
+                            0 => 3,
+                            1..4 => 4,
+                            _ => 5,
+                        };
+                        feedback.push(vec![
+                            Value::from(*sid),
+                            Value::from(*id),
+                            Value::from(m.id),
+                            Value::from(rating),
+                            Value::from(COMMENTS[rng.random_range(0..COMMENTS.len())]),
+                            Value::from(now),
+                        ]);
+                    }
                     if status == "present" || status == "late" {
                         entries.push(vec![
                             Value::from(district_id),
@@ -1089,10 +1129,12 @@ async fn activities<C: sea_orm::ConnectionTrait>(
             }
         }
         rows_n += marks.len();
+        said_n += feedback.len();
         made_n += ids.len();
         crate::bulk::insert(conn, "activity_participants", &PARTICIPANT_COLUMNS, parts).await?;
         crate::bulk::insert(conn, "attendance", &ATTENDANCE_COLUMNS, marks).await?;
+        crate::bulk::insert(conn, "activity_feedback", &FEEDBACK_COLUMNS, feedback).await?;
         crate::bulk::insert(conn, "credit_entries", &ENTRY_COLUMNS, entries).await?;
     }
-    Ok((made_n, rows_n))
+    Ok((made_n, rows_n, said_n))
 }
