@@ -122,6 +122,28 @@ impl Registry {
     }
 }
 
+/// The national column a header names: its own name, or one of the names
+/// outside platforms and district sheets use for it (a required-field
+/// star and spaces ignored); anything else as it is.
+pub fn canonical(header: &str) -> &str {
+    let h = header.trim().trim_start_matches('*').trim_end_matches('*').trim();
+    match h {
+        "教师工号" | "职工号" | "教工号" => "工号",
+        "身份证件号" | "身份证号码" | "证件号码" => "身份证号",
+        "教师姓名" | "学员姓名" => "姓名",
+        "年度" => "培训年度",
+        "类别" | "培训级别" | "级别" => "培训类别",
+        "项目名称" | "培训名称" | "培训项目" | "课程名称" => "培训项目名称",
+        "培训机构" | "主办单位" | "承办单位" => "培训机构名称",
+        "方式" | "培训形式" => "培训方式",
+        "学时" | "获得学时" => "培训获得学时",
+        "学分" | "获得学分" => "培训获得学分",
+        "开始日期" | "开始时间" => "培训开始日期",
+        "结束日期" | "结束时间" => "培训结束日期",
+        _ => h,
+    }
+}
+
 /// Loads a national-format file (.xlsx, .xls or .csv) into the ledgers of
 /// a district's teachers: every row checked first, nothing written unless
 /// all are right; a training already in a teacher's ledger (by its first
@@ -153,16 +175,16 @@ pub async fn import_national(
         Ok(g) => g,
         Err(e) => return fail(report, e),
     };
-    // The header row: the first of the first ten that names the record's columns.
-    let Some(header_at) = grid
-        .iter()
-        .take(10)
-        .position(|r| r.iter().any(|c| c == "培训年度") && r.iter().any(|c| c == "培训项目名称"))
-    else {
+    // The header row: the first of the first ten that names the record's
+    // columns, by their national names or the names outside platforms and
+    // district sheets give them (a mapped CSV).
+    let Some(header_at) = grid.iter().take(10).position(|r| {
+        r.iter().any(|c| canonical(c) == "培训年度") && r.iter().any(|c| canonical(c) == "培训项目名称")
+    }) else {
         return fail(report, FieldError::new("file", "no_national_header"));
     };
     report.header_row = header_at + 1;
-    let header = &grid[header_at];
+    let header: Vec<&str> = grid[header_at].iter().map(|c| canonical(c)).collect();
     let col: HashMap<&str, usize> = HEADERS
         .iter()
         .filter_map(|h| header.iter().position(|c| c == h).map(|i| (*h, i)))

@@ -321,3 +321,42 @@ async fn transcript_documents_and_verification(app: TestApp) {
 }
 
 both_dbs!(transcript_documents_and_verification, without_duties);
+
+/// A district's own sheet with the columns named as outside platforms name
+/// them (a mapped CSV) loads like the national format.
+async fn mapped_csv_import(app: TestApp) {
+    let district = lingyan_store::districts::find_by_code(&app.store, "GF")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let admin = Api::new(&app, "district").await;
+    admin
+        .post(
+            &format!("/api/v1/districts/{district}/credit-rules/adopt"),
+            json!({"year": 2025, "preset": "seed-002-48"}),
+        )
+        .await;
+    let mapped = "教师工号,教师姓名,年度,级别,*培训名称,主办单位,培训形式,学时,学分,开始日期,结束日期\n\
+                  GF0005,,2026,40,区级班主任工作专题培训,广府区教师进修学校,2,6,6,2026-05-06,2026-05-06\n\
+                  GF0006,,2026,60,校本研修：听评课,广府实验小学,校本研修,4,4,2026-05-08,2026-05-08\n";
+    let (s, r) = admin
+        .upload(
+            &format!("/api/v1/districts/{district}/credits/import"),
+            "platform.csv",
+            mapped.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!((s, r["added"].as_i64()), (StatusCode::OK, Some(2)), "{r}");
+    // Without a title column it is refused, naming what is missing.
+    let (s, r) = admin
+        .upload(
+            &format!("/api/v1/districts/{district}/credits/import"),
+            "bad.csv",
+            "工号,年度,学时\nGF0005,2026,6\n".as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+}
+
+both_dbs!(mapped_csv_import, without_duties);
