@@ -395,12 +395,7 @@ pub(super) async fn view_claim_get(
     ];
     if let Some(l) = i.level {
         // "Provincial", not "provincial", at the head of its item.
-        let word = tr.label("levels", l.code());
-        let mut c = word.chars();
-        what.push(match c.next() {
-            Some(first) => first.to_uppercase().chain(c).collect(),
-            None => word,
-        });
+        what.push(words::capitalised(tr.label("levels", l.code())));
     }
     if let Some(a) = i.area {
         what.push(tr.label("credit_areas", a.code()));

@@ -188,6 +188,33 @@ fn page_of(
                     .map(|(p, x)| line(p.name(l).to_string(), x))
                     .collect(),
             ),
+            // What counted, by level and by form (only those with something).
+            (
+                tr.t("credits.by_level"),
+                t.by_level
+                    .iter()
+                    .map(|(lv, a)| PartLine {
+                        name: words::capitalised(tr.label("levels", lv.code())),
+                        counted: words::units(tr, r.unit, *a),
+                        limits: String::new(),
+                        short: String::new(),
+                        pct: None,
+                    })
+                    .collect(),
+            ),
+            (
+                tr.t("credits.by_form"),
+                t.by_form
+                    .iter()
+                    .map(|(f, a)| PartLine {
+                        name: tr.label("credit_forms", f.code()),
+                        counted: words::units(tr, r.unit, *a),
+                        limits: String::new(),
+                        short: String::new(),
+                        pct: None,
+                    })
+                    .collect(),
+            ),
         ],
         entries: v
             .entries

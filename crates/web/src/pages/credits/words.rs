@@ -364,3 +364,12 @@ pub fn transcript_text(v: &lingyan_store::credits::TranscriptView, l: lingyan_do
     }
     out.join("\n")
 }
+
+/// A word at the head of a line: "County", not "county" (Chinese as it is).
+pub fn capitalised(s: String) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => s,
+    }
+}
