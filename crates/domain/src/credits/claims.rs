@@ -130,6 +130,10 @@ pub struct ClaimInput {
     /// The certificate's number, or anything the reviewer should know.
     #[serde(default)]
     pub note: String,
+    /// The approval given before the training (its reference or who
+    /// approved it), where the district's requirement asks for one.
+    #[serde(default)]
+    pub prior_approval: String,
 }
 
 fn outside() -> What {
@@ -144,6 +148,7 @@ impl ClaimInput {
         text(&mut e, "training_title", &self.title, 200, true);
         text(&mut e, "organiser", &self.organiser, 100, true);
         text(&mut e, "claim_note", &self.note, 500, false);
+        text(&mut e, "prior_approval_ref", &self.prior_approval, 200, false);
         if self.end < self.start {
             e.push(FieldError::new("end", "before_start"));
         }
@@ -230,6 +235,7 @@ mod tests {
             hours: Amount::whole(16),
             credits: None,
             note: String::new(),
+            prior_approval: String::new(),
         }
     }
 

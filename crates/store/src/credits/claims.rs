@@ -85,6 +85,7 @@ fn input_of(m: &credit_claim::Model) -> Result<ClaimInput> {
         hours: Amount::hundredths(m.hours),
         credits: m.credits.map(Amount::hundredths),
         note: m.note.clone().unwrap_or_default(),
+        prior_approval: m.prior_approval.clone().unwrap_or_default(),
     })
 }
 
@@ -386,6 +387,18 @@ pub async fn submit(
             }
         }
     }
+    // The requirement in force when the training began: its chain, and
+    // whether outside training needs approval before it is taken.
+    let year = crate::calendar::load(store.conn(), t.district_id, Some(t.school_id))
+        .await?
+        .semester_of(input.start)
+        .year;
+    let rules = rules_for(store.conn(), t.district_id, Some(t.school_id), year)
+        .await?
+        .set;
+    if rules.prior_approval && input.prior_approval.trim().is_empty() {
+        problems.push(FieldError::new("prior_approval_ref", "prior_approval_required"));
+    }
     let key = dedup_key(input.start, &input.title);
     if problems.is_empty() {
         if let Some(e) = credit_entry::Entity::find()
@@ -409,15 +422,7 @@ pub async fn submit(
     if !problems.is_empty() {
         return Err(Error::InvalidAll(problems));
     }
-    // The chain of the requirement in force when the training began.
-    let year = crate::calendar::load(store.conn(), t.district_id, Some(t.school_id))
-        .await?
-        .semester_of(input.start)
-        .year;
-    let chain = rules_for(store.conn(), t.district_id, Some(t.school_id), year)
-        .await?
-        .set
-        .approval;
+    let chain = rules.approval;
     let status = ClaimStatus::submitted(chain);
     let txn = store.begin().await?;
     let (file_id, filename) = match (file, existing) {
@@ -446,6 +451,7 @@ pub async fn submit(
         hours: Set(input.hours.in_hundredths()),
         credits: Set(input.credits.map(Amount::in_hundredths)),
         note: Set(Some(input.note.trim().to_string()).filter(|n| !n.is_empty())),
+        prior_approval: Set(Some(input.prior_approval.trim().to_string()).filter(|n| !n.is_empty())),
         file_id: Set(file_id),
         filename: Set(filename),
         chain: Set(chain.code().to_string()),

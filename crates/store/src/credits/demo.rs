@@ -185,6 +185,7 @@ pub(crate) async fn claims(store: &Store, today: NaiveDate) -> Result<()> {
             hours: Amount::whole(hours),
             credits: None,
             note: String::new(),
+            prior_approval: String::new(),
         }
     };
     let cert = || {

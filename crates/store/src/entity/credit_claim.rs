@@ -21,6 +21,7 @@ pub struct Model {
     pub hours: i64,
     pub credits: Option<i64>,
     pub note: Option<String>,
+    pub prior_approval: Option<String>,
     pub file_id: Option<i64>,
     pub filename: Option<String>,
     pub chain: String,

@@ -18,6 +18,7 @@ mod m20261208_000011_claims;
 mod m20261209_000012_transcript_issues;
 mod m20261210_000013_calendar_feeds;
 mod m20261211_000014_attended_trainings;
+mod m20261212_000015_claim_prior_approval;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000012_transcript_issues::Migration),
             Box::new(m20261210_000013_calendar_feeds::Migration),
             Box::new(m20261211_000014_attended_trainings::Migration),
+            Box::new(m20261212_000015_claim_prior_approval::Migration),
         ]
     }
 }

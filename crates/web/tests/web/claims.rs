@@ -467,6 +467,7 @@ async fn claims_through_the_chain(app: TestApp) {
         .await;
     let mut r = rules["rules"].clone();
     r["approval"] = json!("none");
+    r["prior_approval"] = json!(true);
     let (s, v) = admin
         .put(
             &format!("/api/v1/districts/{district}/credit-rules"),
@@ -474,16 +475,35 @@ async fn claims_through_the_chain(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (s, c) = submit(
+    // Where outside training needs approval beforehand, the claim says which.
+    let (s, e) = submit(
         &teacher,
         &claim("秋季网络研修", "2026-11-01", 6.0),
         Some(("c.pdf", PDF)),
     )
     .await;
     assert_eq!(
+        (s, fields(&e)),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec![(
+                "prior_approval_ref".to_string(),
+                "prior_approval_required".to_string()
+            )]
+        ),
+        "{e}"
+    );
+    let mut approved = claim("秋季网络研修", "2026-11-01", 6.0);
+    approved["prior_approval"] = json!("广府实验小学〔2026〕12 号");
+    let (s, c) = submit(&teacher, &approved, Some(("c.pdf", PDF))).await;
+    assert_eq!(
         (s, c["status"].as_str()),
         (StatusCode::CREATED, Some("approved")),
         "{c}"
+    );
+    assert_eq!(
+        c["claim"]["prior_approval"].as_str(),
+        Some("广府实验小学〔2026〕12 号")
     );
     assert_eq!(entries_titled(&admin, me_id, "秋季网络研修").await.len(), 1);
 }

@@ -52,6 +52,7 @@ pub struct ClaimForm {
     pub hours: String,
     pub credits: String,
     pub note: String,
+    pub prior_approval: String,
     pub evidence_id: String,
 }
 
@@ -105,6 +106,7 @@ impl ClaimForm {
                 hours,
                 credits,
                 note: self.note.clone(),
+                prior_approval: self.prior_approval.clone(),
             }),
             _ => Err(errors),
         }
@@ -317,6 +319,7 @@ pub(super) async fn view_mine_post(
             "hours" => &mut f.hours,
             "credits" => &mut f.credits,
             "claim_note" => &mut f.note,
+            "prior_approval_ref" => &mut f.prior_approval,
             "evidence_id" => &mut f.evidence_id,
             _ => continue,
         };
