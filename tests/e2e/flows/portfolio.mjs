@@ -79,7 +79,14 @@ export const portfolio = {
     await page.setInputFiles('input[name="photo"]', photo);
     await Promise.all([page.waitForLoadState("load"), page.click('form[enctype="multipart/form-data"] button[type="submit"]')]);
     await page.waitForSelector("img.preview");
-    const loaded = await page.$eval("img.preview", (img) => img.complete && img.naturalWidth > 0);
+    // The element comes with the page; its picture a request later (slower
+    // on a busy machine): wait for it, up to ten seconds, then judge.
+    const loaded = await page
+      .waitForFunction(() => {
+        const img = document.querySelector("img.preview");
+        return img && img.complete && img.naturalWidth > 0;
+      }, null, { timeout: 10000 })
+      .then(() => true, () => false);
     t.expect(loaded, "the photo preview loads");
     await t.fitsPhone();
     await t.shot("evidence");
