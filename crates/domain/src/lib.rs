@@ -20,6 +20,7 @@ pub mod honour;
 pub mod identity;
 pub mod level;
 pub mod locale;
+pub mod mentoring;
 pub mod org;
 pub mod paging;
 pub mod roles;

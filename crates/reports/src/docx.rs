@@ -226,6 +226,28 @@ impl Document {
         self
     }
 
+    /// A line without indent (小四), for signature and date lines;
+    /// `space_before` in twentieths of a point.
+    pub fn line(mut self, text: &str, space_before: u32) -> Self {
+        self.docx = self.docx.add_paragraph(
+            Paragraph::new()
+                .add_run(run(text).size(24))
+                .line_spacing(docx_rs::LineSpacing::new().before(space_before)),
+        );
+        self
+    }
+
+    /// Starts a new page; headings after it are numbered afresh (for
+    /// several documents in one file, such as a ceremony's agreements).
+    pub fn page_break(mut self) -> Self {
+        self.docx = self
+            .docx
+            .add_paragraph(Paragraph::new().add_run(Run::new().add_break(docx_rs::BreakType::Page)));
+        self.sections = 0;
+        self.subsections = 0;
+        self
+    }
+
     /// A small grey note line (五号, 10.5 pt).
     pub fn note(mut self, text: &str) -> Self {
         self.docx = self

@@ -7,6 +7,7 @@ rust_i18n::i18n!("../../locales", fallback = "en");
 pub mod docx;
 pub mod duties;
 pub mod growth;
+pub mod mentoring;
 pub mod roster;
 pub mod status;
 pub mod transcript;

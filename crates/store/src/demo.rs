@@ -327,10 +327,8 @@ async fn portfolio(store: &Store, scope: &Scope, today: chrono::NaiveDate) -> Re
     use lingyan_domain::{EvidenceInput, EvidenceKind};
     let mentor = teacher_id(store, "GF0004").await?;
     let teacher = teacher_id(store, "GF0005").await?;
-    let start = (today - chrono::Days::new(400)).to_string();
-    crate::mentoring::create(store, scope, mentor, teacher, &start, "").await?;
     let apprentice2 = teacher_id(store, "GF0030").await?;
-    crate::mentoring::create(store, scope, mentor, apprentice2, &start, "").await?;
+    crate::mentoring::demo::pairs(store, scope, today, mentor, [teacher, apprentice2]).await?;
     let mut owners = vec![teacher, mentor, teacher_id(store, "GF0003").await?];
     for n in 6..=20 {
         owners.push(teacher_id(store, &format!("GF{n:04}")).await?);

@@ -126,14 +126,21 @@ const GROUP_COLUMNS: [&str; 6] = [
 
 const MEMBER_COLUMNS: [&str; 5] = ["group_id", "teacher_id", "district_id", "school_id", "position"];
 
-const PAIR_COLUMNS: [&str; 7] = [
+const PAIR_COLUMNS: [&str; 14] = [
     "district_id",
     "school_id",
     "mentor_teacher_id",
+    "mentor_school_id",
     "apprentice_teacher_id",
+    "kind",
+    "subject",
     "starts_on",
     "ends_on",
+    "status",
+    "mentor_goals",
+    "apprentice_goals",
     "created_at",
+    "updated_at",
 ];
 
 const PROJECT_COLUMNS: [&str; 8] = [
@@ -543,7 +550,8 @@ pub async fn generate(
             crate::bulk::insert(&txn, "org_group_members", &MEMBER_COLUMNS, members).await?;
         }
 
-        // Mentor pairs: each backbone teacher takes a young colleague.
+        // Mentor pairs: each backbone teacher takes a young colleague for
+        // a new teacher's three years, under way; the links follow.
         let year_start = calendar.year(current).first_start;
         let mut pairs = Vec::new();
         for &school in &school_ids {
@@ -552,18 +560,34 @@ pub async fn generate(
                 .filter(|m| m.school == school && !m.backbone && today.year() - m.birth.year() < 35);
             for mentor in made.iter().filter(|m| m.school == school && m.backbone) {
                 let Some(apprentice) = young.next() else { break };
+                let starts = year_start - Days::new(rng.random_range(0..400));
                 pairs.push(vec![
                     Value::from(district.id),
                     Value::from(school),
                     Value::from(mentor.id),
+                    Value::from(school),
                     Value::from(apprentice.id),
-                    Value::from(year_start - Days::new(rng.random_range(0..400))),
-                    Value::from(None::<NaiveDate>),
+                    Value::from("one_on_one"),
+                    Value::from(SUBJECTS[apprentice.subject]),
+                    Value::from(starts),
+                    Value::from(starts + chrono::Months::new(36) - Days::new(1)),
+                    Value::from("active"),
+                    Value::from(""),
+                    Value::from(""),
+                    Value::from(now),
                     Value::from(now),
                 ]);
             }
         }
-        crate::bulk::insert(&txn, "mentor_pairs", &PAIR_COLUMNS, pairs).await?;
+        crate::bulk::insert(&txn, "mentorships", &PAIR_COLUMNS, pairs).await?;
+        sea_orm::ConnectionTrait::execute_unprepared(&txn, &format!(
+            "INSERT INTO mentor_pairs (district_id, school_id, mentor_teacher_id, apprentice_teacher_id, \
+             starts_on, ends_on, created_at, mentorship_id) SELECT district_id, school_id, mentor_teacher_id, \
+             apprentice_teacher_id, starts_on, ends_on, created_at, id FROM mentorships WHERE district_id = {0} \
+             AND NOT EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentorship_id = mentorships.id)",
+            district.id
+        ))
+        .await?;
 
         // Research projects: one per 25 teachers, a host and three members,
         // approved (立项) and verified.

@@ -12,6 +12,8 @@ pub struct Model {
     pub starts_on: Date,
     pub ends_on: Option<Date>,
     pub created_at: DateTimeUtc,
+    /// The pair this link was made for (issue 16).
+    pub mentorship_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

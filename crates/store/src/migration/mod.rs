@@ -19,6 +19,7 @@ mod m20261209_000012_transcript_issues;
 mod m20261210_000013_calendar_feeds;
 mod m20261211_000014_attended_trainings;
 mod m20261212_000015_claim_prior_approval;
+mod m20261213_000016_mentorships;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000013_calendar_feeds::Migration),
             Box::new(m20261211_000014_attended_trainings::Migration),
             Box::new(m20261212_000015_claim_prior_approval::Migration),
+            Box::new(m20261213_000016_mentorships::Migration),
         ]
     }
 }

@@ -311,14 +311,33 @@ async fn changes_naming_another_schools_teachers_move_it_on(db: Db) {
     // A mentor of another school: their school moves on with the pair.
     let mentor_rev = || duties::school_revision(&store, owner.district_id, owner.school_id);
     let before = mentor_rev().await.unwrap();
-    let pair = lingyan_store::mentoring::create(&store, &scope, owner.id, other.id, "2026-11-01", "")
+    let input = lingyan_domain::mentoring::PairInput {
+        mentor_teacher_id: owner.id,
+        apprentice_teacher_ids: vec![other.id],
+        kind: lingyan_domain::mentoring::PairKind::OneOnOne,
+        subject: "跨校带徒".into(),
+        starts_on: "2026-11-01".parse().unwrap(),
+        ends_on: "2027-07-15".parse().unwrap(),
+        ceremony_on: None,
+        mentor_goals: String::new(),
+        apprentice_goals: String::new(),
+        under_way: true,
+    };
+    let pair = lingyan_store::mentoring::pairs::create(&store, &scope, &input)
         .await
         .unwrap();
     let paired = mentor_rev().await.unwrap();
     assert!(paired > before, "pairing moves the mentor's school on");
-    lingyan_store::mentoring::end(&store, &scope, pair, "2026-11-30")
-        .await
-        .unwrap();
+    lingyan_store::mentoring::pairs::act(
+        &store,
+        &scope,
+        pair,
+        lingyan_domain::mentoring::PairAction::Dissolve,
+        Some("2026-11-30".parse().unwrap()),
+        "调动",
+    )
+    .await
+    .unwrap();
     assert!(mentor_rev().await.unwrap() > paired, "ending it too");
 }
 

@@ -1,4 +1,5 @@
-//! Mentor pairs over JSON: list, create, end.
+//! Mentoring over JSON: pairs (list, propose, read, edit, move on) and the
+//! mentoring rules of a school or district.
 
 use super::{ApiJson, ApiQuery, ApiResult};
 use crate::auth::Caller;
@@ -8,6 +9,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use lingyan_domain::mentoring::{MentoringRules, PairAction, PairInput, PairStatus};
+use lingyan_store::mentoring::pairs::{self, Filter, Pair, Person};
+use lingyan_store::rule_sets::Place;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -16,60 +20,131 @@ use utoipa_axum::routes;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_pairs, create_pair))
-        .routes(routes!(end_pair))
+        .routes(routes!(get_pair, edit_pair))
+        .routes(routes!(move_pair))
+        .routes(routes!(get_district_rules, put_district_rules))
+        .routes(routes!(get_school_rules, put_school_rules))
 }
 
-/// A mentor pair.
+/// A teacher in a pair.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDto {
+    pub teacher_id: i64,
+    pub name: String,
+    pub staff_no: Option<String>,
+    pub school_id: i64,
+    pub school_name: String,
+    pub subjects: Vec<String>,
+}
+
+impl From<Person> for PersonDto {
+    fn from(p: Person) -> Self {
+        Self {
+            teacher_id: p.teacher_id,
+            name: p.name,
+            staff_no: p.staff_no,
+            school_id: p.school_id,
+            school_name: p.school_name,
+            subjects: p.subjects,
+        }
+    }
+}
+
+/// A mentor pair (师徒结对).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PairDto {
     pub id: i64,
+    /// The apprentices' school, whose leaders manage the pair.
     pub school_id: i64,
-    pub mentor_teacher_id: i64,
-    pub mentor_name: String,
-    pub apprentice_teacher_id: i64,
-    pub apprentice_name: String,
+    pub mentor: PersonDto,
+    pub apprentices: Vec<PersonDto>,
+    /// `one_on_one` or `one_two_two`.
+    pub kind: String,
+    /// Whether the mentor teaches at another school (跨校带徒).
+    pub cross_school: bool,
+    pub subject: String,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
+    pub ceremony_on: Option<NaiveDate>,
+    /// `proposed`, `agreed`, `active`, `concluded` or `dissolved`.
+    pub status: String,
+    pub mentor_goals: String,
+    pub apprentice_goals: String,
+    /// The day it was concluded or dissolved.
+    pub ended_on: Option<NaiveDate>,
+    /// Why it was dissolved.
+    pub end_reason: Option<String>,
+    /// What may be done to it next, for a caller who manages it.
+    pub actions: Vec<String>,
+}
+
+fn dto(p: Pair, manage: bool) -> PairDto {
+    PairDto {
+        id: p.id,
+        school_id: p.school_id,
+        cross_school: p.cross_school(),
+        kind: p.kind.code().to_string(),
+        status: p.status.code().to_string(),
+        actions: if manage {
+            p.status.actions().iter().map(|a| a.code().to_string()).collect()
+        } else {
+            Vec::new()
+        },
+        mentor: p.mentor.into(),
+        apprentices: p.apprentices.into_iter().map(Into::into).collect(),
+        subject: p.subject,
+        starts_on: p.starts_on,
+        ends_on: p.ends_on,
+        ceremony_on: p.ceremony_on,
+        mentor_goals: p.mentor_goals,
+        apprentice_goals: p.apprentice_goals,
+        ended_on: p.ended_on,
+        end_reason: p.end_reason,
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct PairQuery {
+    /// Pairs of a school: its apprentices' or its mentors'.
     school_id: Option<i64>,
+    /// `proposed`, `agreed`, `active`, `concluded` or `dissolved`.
+    status: Option<String>,
+    /// Pairs of a ceremony day.
+    ceremony_on: Option<NaiveDate>,
+    /// Pairs a teacher is in.
+    teacher_id: Option<i64>,
 }
 
-/// Mentor pairs of the schools the caller sees.
-#[utoipa::path(get, path = "/api/v1/mentor-pairs", tag = "portfolio", params(PairQuery),
-    responses((status = 200, body = Vec<PairDto>)))]
+/// Pairs the caller may read: leaders see their school's (and
+/// cross-school pairs of their mentors), district staff all of the
+/// district's, a teacher their own.
+#[utoipa::path(get, path = "/api/v1/mentoring/pairs", tag = "mentoring", params(PairQuery),
+    responses((status = 200, body = Vec<PairDto>), (status = 422, body = ErrorBody)))]
 async fn list_pairs(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<PairQuery>,
 ) -> ApiResult<Json<Vec<PairDto>>> {
-    let ps = lingyan_store::mentoring::list(&state.store, &caller.scope, q.school_id).await?;
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(PairStatus::parse("status", s).map_err(lingyan_store::Error::Invalid)?),
+    };
+    let f = Filter {
+        school_id: q.school_id,
+        status,
+        ceremony_on: q.ceremony_on,
+        teacher_id: q.teacher_id,
+    };
+    let ps = pairs::list(&state.store, &caller.scope, &f).await?;
     Ok(Json(
         ps.into_iter()
-            .map(|p| PairDto {
-                id: p.id,
-                school_id: p.school_id,
-                mentor_teacher_id: p.mentor_teacher_id,
-                mentor_name: p.mentor_name,
-                apprentice_teacher_id: p.apprentice_teacher_id,
-                apprentice_name: p.apprentice_name,
-                starts_on: p.starts_on,
-                ends_on: p.ends_on,
+            .map(|p| {
+                let m = pairs::may_manage(&caller.scope, &p);
+                dto(p, m)
             })
             .collect(),
     ))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct PairBody {
-    pub mentor_teacher_id: i64,
-    pub apprentice_teacher_id: i64,
-    pub starts_on: String,
-    #[serde(default)]
-    pub ends_on: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -77,40 +152,201 @@ pub struct Created {
     pub id: i64,
 }
 
-/// Pairs a mentor with an apprentice.
-#[utoipa::path(post, path = "/api/v1/mentor-pairs", tag = "portfolio", request_body = PairBody,
+/// Proposes a pair (or records one under way with `under_way`). Refused
+/// with every problem named: a teacher as their own mentor, too many
+/// apprentices for the kind, a mentor of another district, an apprentice
+/// already mentored in the subject over the term (409), a mentor over
+/// the load limit (409).
+#[utoipa::path(post, path = "/api/v1/mentoring/pairs", tag = "mentoring", request_body = PairInput,
     responses((status = 201, body = Created), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn create_pair(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(b): ApiJson<PairBody>,
+    ApiJson(b): ApiJson<PairInput>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    let id = lingyan_store::mentoring::create(
-        &state.store,
-        &caller.scope,
-        b.mentor_teacher_id,
-        b.apprentice_teacher_id,
-        &b.starts_on,
-        b.ends_on.as_deref().unwrap_or(""),
-    )
-    .await?;
+    let id = pairs::create(&state.store, &caller.scope, &b).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct EndBody {
-    pub ends_on: String,
-}
-
-/// Ends a mentor pair on a date.
-#[utoipa::path(post, path = "/api/v1/mentor-pairs/{id}/end", tag = "portfolio", params(("id" = i64, Path)), request_body = EndBody,
-    responses((status = 204), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn end_pair(
+/// One pair.
+#[utoipa::path(get, path = "/api/v1/mentoring/pairs/{id}", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 200, body = PairDto), (status = 404, body = ErrorBody)))]
+async fn get_pair(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
-    ApiJson(b): ApiJson<EndBody>,
-) -> ApiResult<StatusCode> {
-    lingyan_store::mentoring::end(&state.store, &caller.scope, id, &b.ends_on).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> ApiResult<Json<PairDto>> {
+    let p = pairs::get(&state.store, &caller.scope, id).await?;
+    let m = pairs::may_manage(&caller.scope, &p);
+    Ok(Json(dto(p, m)))
+}
+
+/// Changes a standing pair (checked as a new one is).
+#[utoipa::path(put, path = "/api/v1/mentoring/pairs/{id}", tag = "mentoring", params(("id" = i64, Path)), request_body = PairInput,
+    responses((status = 200, body = PairDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn edit_pair(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<PairInput>,
+) -> ApiResult<Json<PairDto>> {
+    pairs::edit(&state.store, &caller.scope, id, &b).await?;
+    let p = pairs::get(&state.store, &caller.scope, id).await?;
+    Ok(Json(dto(p, true)))
+}
+
+/// What is done to a pair.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveBody {
+    /// `agree`, `activate`, `conclude` or `dissolve`.
+    pub action: String,
+    /// The day it is concluded or dissolved (default today; concluding
+    /// after the term ran out ends it on its last day).
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
+    /// Why it is dissolved (required for `dissolve`).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Moves a pair on: proposed → agreed → active → concluded, or dissolved
+/// with a reason from any standing state.
+#[utoipa::path(post, path = "/api/v1/mentoring/pairs/{id}/status", tag = "mentoring", params(("id" = i64, Path)), request_body = MoveBody,
+    responses((status = 200, body = PairDto), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn move_pair(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MoveBody>,
+) -> ApiResult<Json<PairDto>> {
+    let action = match b.action.trim() {
+        "agree" => PairAction::Agree,
+        "activate" => PairAction::Activate,
+        "conclude" => PairAction::Conclude,
+        "dissolve" => PairAction::Dissolve,
+        other => {
+            return Err(lingyan_store::Error::Invalid(
+                lingyan_domain::FieldError::new("action", "unknown_pair_action").with("value", other),
+            )
+            .into());
+        }
+    };
+    pairs::act(&state.store, &caller.scope, id, action, b.on, &b.reason).await?;
+    let p = pairs::get(&state.store, &caller.scope, id).await?;
+    Ok(Json(dto(p, true)))
+}
+
+/// Mentoring rules in force.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MentoringRulesDto {
+    /// The school year (its first calendar year).
+    pub year: i32,
+    pub source: super::duties::SourceDto,
+    pub version: Option<super::rule_sets::VersionDto>,
+    pub rules: MentoringRules,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct YearParams {
+    /// School year (first calendar year); default the current one.
+    year: Option<i32>,
+}
+
+/// Mentoring rules to save.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MentoringRulesBody {
+    pub year: i32,
+    pub rules: MentoringRules,
+}
+
+async fn get_rules(
+    state: &AppState,
+    caller: &Caller,
+    place: Place,
+    y: Option<i32>,
+) -> ApiResult<Json<MentoringRulesDto>> {
+    let year = match y {
+        Some(y) => y,
+        None => {
+            lingyan_store::calendar::current_year(
+                &state.store,
+                &caller.scope,
+                place.district_id,
+                place.school_id,
+            )
+            .await?
+        }
+    };
+    let v = pairs::rules(&state.store, &caller.scope, place, year).await?;
+    Ok(Json(MentoringRulesDto {
+        year: v.year,
+        source: v.source.into(),
+        version: v.version.map(Into::into),
+        rules: v.set,
+    }))
+}
+
+async fn put_rules(
+    state: &AppState,
+    caller: &Caller,
+    place: Place,
+    b: MentoringRulesBody,
+) -> ApiResult<Json<MentoringRulesDto>> {
+    pairs::save_rules(&state.store, &caller.scope, place, b.year, b.rules).await?;
+    get_rules(state, caller, place, Some(b.year)).await
+}
+
+/// The mentoring rules a district sets for its schools (how many
+/// apprentices a mentor may have at a time).
+#[utoipa::path(get, path = "/api/v1/districts/{id}/mentoring-rules", tag = "mentoring", params(("id" = i64, Path), YearParams),
+    responses((status = 200, body = MentoringRulesDto), (status = 404, body = ErrorBody)))]
+async fn get_district_rules(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<YearParams>,
+) -> ApiResult<Json<MentoringRulesDto>> {
+    get_rules(&state, &caller, Place::district(id), q.year).await
+}
+
+/// Saves a district's mentoring rules for a school year as a new version.
+#[utoipa::path(put, path = "/api/v1/districts/{id}/mentoring-rules", tag = "mentoring", params(("id" = i64, Path)), request_body = MentoringRulesBody,
+    responses((status = 200, body = MentoringRulesDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn put_district_rules(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MentoringRulesBody>,
+) -> ApiResult<Json<MentoringRulesDto>> {
+    put_rules(&state, &caller, Place::district(id), b).await
+}
+
+/// A school's mentoring rules: its own where it saved some, else its
+/// district's.
+#[utoipa::path(get, path = "/api/v1/schools/{id}/mentoring-rules", tag = "mentoring", params(("id" = i64, Path), YearParams),
+    responses((status = 200, body = MentoringRulesDto), (status = 404, body = ErrorBody)))]
+async fn get_school_rules(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<YearParams>,
+) -> ApiResult<Json<MentoringRulesDto>> {
+    let place = super::rule_sets::school_place(&state, &caller, id).await?;
+    get_rules(&state, &caller, place, q.year).await
+}
+
+/// Saves a school's own mentoring rules for a school year.
+#[utoipa::path(put, path = "/api/v1/schools/{id}/mentoring-rules", tag = "mentoring", params(("id" = i64, Path)), request_body = MentoringRulesBody,
+    responses((status = 200, body = MentoringRulesDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn put_school_rules(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MentoringRulesBody>,
+) -> ApiResult<Json<MentoringRulesDto>> {
+    let place = super::rule_sets::school_place(&state, &caller, id).await?;
+    put_rules(&state, &caller, place, b).await
 }

@@ -57,10 +57,11 @@ caller's language (their saved language, else Accept-Language)."
         (name = "users", description = "Accounts and roles"),
         (name = "organisation", description = "Districts, schools, groups, calendar and tier rules"),
         (name = "teachers", description = "The teacher registry, honours, roster import and status analysis"),
-        (name = "portfolio", description = "Growth portfolio: evidence records, verification, attachments, research projects, mentor pairs, growth reports"),
+        (name = "portfolio", description = "Growth portfolio: evidence records, verification, attachments, research projects, growth reports"),
         (name = "duties", description = "Duties (N个一): preset library, rule sets per school or district and year, progress, reminders and digests"),
         (name = "activities", description = "Training activities: calendar, sessions, registration and waitlist, QR sign-in, check-off, leave, feedback"),
         (name = "credits", description = "Continuing-education credits: the preset library and the requirement per district (or school) and year"),
+        (name = "mentoring", description = "Mentoring (师徒结对): pairs, their lifecycle and the mentoring rules per district (or school) and year"),
         (name = "audit", description = "The audit log")
     )
 )]

@@ -12,6 +12,7 @@ mod evidence;
 mod evidence_import;
 mod home;
 mod login;
+mod mentoring;
 mod org;
 pub mod people;
 mod place;
@@ -69,6 +70,7 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(status::router())
         .merge(evidence::router(crate::upload_limit(config)))
         .merge(projects::router(crate::upload_limit(config)))
+        .merge(mentoring::router())
         .merge(evidence_import::router(crate::upload_limit(config)))
         .merge(duties::router())
         .merge(credits::router(crate::upload_limit(config)))

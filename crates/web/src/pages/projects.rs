@@ -1,5 +1,5 @@
-//! Research projects (课题) and mentor pairs (师徒结对): lists, forms,
-//! stages with documents, verification.
+//! Research projects (课题): lists, forms, stages with documents,
+//! verification.
 
 use super::people::{PersonChoice, choices};
 use super::{PageCtx, flash, redirect, render_status};
@@ -15,7 +15,6 @@ use lingyan_domain::{Capability, EvidenceStatus, Level, ProjectStage};
 use lingyan_store::Error;
 use lingyan_store::calendar::today;
 use lingyan_store::files::Target;
-use lingyan_store::mentoring::Pair;
 use lingyan_store::projects::{Project, ProjectDetail, ProjectInput};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -30,8 +29,6 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
             "/projects/{id}/attachments",
             post(view_project_attach_post).layer(DefaultBodyLimit::max(upload_limit)),
         )
-        .route("/mentoring", get(view_mentoring_get).post(view_mentoring_post))
-        .route("/mentoring/{id}/end", post(view_mentoring_end_post))
 }
 
 /// Teachers offered as hosts and members: the caller's own record and
@@ -374,134 +371,6 @@ async fn view_project_attach_post(
         Err(e @ Error::Invalid(_)) => {
             let msg = super::message_for(&e);
             project_page(&state, &caller, ctx, id, Some(msg)).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "mentoring.html")]
-struct MentoringPage {
-    ctx: PageCtx,
-    pairs: Vec<Pair>,
-    teachers: Vec<PersonChoice>,
-    can_manage: bool,
-    today: chrono::NaiveDate,
-    /// What was typed into the new-pair form (kept when it is refused).
-    form: PairForm,
-    error: Option<crate::pages::FormError>,
-}
-
-async fn mentoring_page(
-    state: &AppState,
-    caller: &Caller,
-    ctx: PageCtx,
-    form: PairForm,
-    error: Option<crate::pages::FormError>,
-) -> Result<Response, PageError> {
-    let can_manage = !caller
-        .scope
-        .access()
-        .tenants(Capability::ManageTeachers)
-        .is_empty();
-    if !can_manage && caller.scope.access().tenants(Capability::ReadTeachers).is_empty() {
-        return Err(Error::Forbidden.into());
-    }
-    let pairs = lingyan_store::mentoring::list(&state.store, &caller.scope, None).await?;
-    let teachers = if can_manage {
-        teacher_choices(state, caller).await?
-    } else {
-        Vec::new()
-    };
-    let status = super::form_status(&error);
-    Ok(render_status(
-        status,
-        &MentoringPage {
-            ctx,
-            pairs,
-            teachers,
-            can_manage,
-            today: today(),
-            form,
-            error,
-        },
-    ))
-}
-
-/// `GET /mentoring`: mentor pairs.
-async fn view_mentoring_get(
-    State(state): State<AppState>,
-    caller: Caller,
-    ctx: PageCtx,
-) -> Result<Response, PageError> {
-    mentoring_page(&state, &caller, ctx, PairForm::default(), None).await
-}
-
-#[derive(Deserialize, Default)]
-struct PairForm {
-    #[serde(default)]
-    mentor: String,
-    #[serde(default)]
-    apprentice: String,
-    #[serde(default)]
-    starts_on: String,
-    #[serde(default)]
-    ends_on: String,
-}
-
-/// `POST /mentoring`: pairs a mentor with an apprentice.
-async fn view_mentoring_post(
-    State(state): State<AppState>,
-    caller: Caller,
-    ctx: PageCtx,
-    session: Session,
-    Form(f): Form<PairForm>,
-) -> Result<Response, PageError> {
-    match lingyan_store::mentoring::create(
-        &state.store,
-        &caller.scope,
-        f.mentor.parse().unwrap_or_default(),
-        f.apprentice.parse().unwrap_or_default(),
-        &f.starts_on,
-        &f.ends_on,
-    )
-    .await
-    {
-        Ok(_) => {
-            flash(&session, "ok", ctx.tr.t("mentoring.saved")).await;
-            Ok(redirect("/mentoring"))
-        }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            let msg = super::message_for(&e);
-            mentoring_page(&state, &caller, ctx, f, Some(msg)).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Deserialize)]
-struct EndForm {
-    #[serde(default)]
-    ends_on: String,
-}
-
-/// `POST /mentoring/{id}/end`
-async fn view_mentoring_end_post(
-    State(state): State<AppState>,
-    caller: Caller,
-    ctx: PageCtx,
-    session: Session,
-    Path(id): Path<i64>,
-    Form(f): Form<EndForm>,
-) -> Result<Response, PageError> {
-    match lingyan_store::mentoring::end(&state.store, &caller.scope, id, &f.ends_on).await {
-        Ok(()) => {
-            flash(&session, "ok", ctx.tr.t("mentoring.ended")).await;
-            Ok(redirect("/mentoring"))
-        }
-        Err(e @ Error::Invalid(_)) => {
-            let msg = super::message_for(&e);
-            mentoring_page(&state, &caller, ctx, PairForm::default(), Some(msg)).await
         }
         Err(e) => Err(e.into()),
     }

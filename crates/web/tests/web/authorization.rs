@@ -80,7 +80,7 @@ fn name_placeholders(path: &str) -> String {
             ("honours", "{id}") => "{honour}",
             ("projects", "{id}") => "{project}",
             ("users", "{id}") => "{user}",
-            ("mentor-pairs" | "mentoring", "{id}") => "{pair}",
+            ("pairs" | "mentoring", "{id}") => "{pair}",
             ("tokens", "{id}") => "{token}",
             ("activities", "{id}") => "{activity}",
             ("sessions", "{id}") => "{session}",
@@ -301,7 +301,7 @@ async fn objects(
     };
     let (_, v) = director.get("/api/v1/projects").await;
     o.insert("project", first_id(&v));
-    let (_, v) = director.get("/api/v1/mentor-pairs").await;
+    let (_, v) = director.get("/api/v1/mentoring/pairs").await;
     o.insert("pair", first_id(&v));
     // A role grant of an account of its own, whose removal changes nobody
     // who is probing.

@@ -734,10 +734,13 @@ async fn visibility_matrix(app: TestApp) {
     let mentor2 = account(&app, "mentor2", "GF0060", "mentor").await;
     let director = Api::new(&app, "director").await;
     let start = (lingyan_store::calendar::today() - chrono::Days::new(30)).to_string();
+    let ends = (lingyan_store::calendar::today() + chrono::Days::new(300)).to_string();
+    // Another subject: the teacher has a mentor in their own already.
     let (s, pair) = director
         .post(
-            "/api/v1/mentor-pairs",
-            json!({"mentor_teacher_id": mentor2, "apprentice_teacher_id": me, "starts_on": start}),
+            "/api/v1/mentoring/pairs",
+            json!({"mentor_teacher_id": mentor2, "apprentice_teacher_ids": [me], "kind": "one_on_one",
+                   "subject": "班主任工作", "starts_on": start, "ends_on": ends, "under_way": true}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{pair}");
@@ -747,11 +750,11 @@ async fn visibility_matrix(app: TestApp) {
     let yesterday = (lingyan_store::calendar::today() - chrono::Days::new(1)).to_string();
     let (s, _) = director
         .post(
-            &format!("/api/v1/mentor-pairs/{}/end", pair["id"]),
-            json!({"ends_on": yesterday}),
+            &format!("/api/v1/mentoring/pairs/{}/status", pair["id"]),
+            json!({"action": "dissolve", "on": yesterday, "reason": "调往外校"}),
         )
         .await;
-    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(s, StatusCode::OK);
     let (s, _) = m2.get(&format!("/api/v1/evidence/{}", ids[0])).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = m2.get(&format!("/api/v1/teachers/{me}/evidence")).await;
@@ -1094,7 +1097,7 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
             .iter()
             .any(|e| e["title"] == "今天的作业讲评")
     );
-    // Mentor pairs: the director pairs two teachers on the page.
+    // Mentor pairs: the director proposes a pair on the page.
     let director = app.login_as("director").await;
     let mentor = teacher(&app, "GF0008").await.to_string();
     let apprentice = teacher(&app, "GF0040").await.to_string();
@@ -1104,8 +1107,9 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
             "/mentoring",
             &[
                 ("mentor", &mentor),
-                ("apprentice", &apprentice),
+                ("apprentices", &apprentice),
                 ("starts_on", "2026-09-01"),
+                ("ends_on", "2027-07-15"),
             ],
         )
         .await;
@@ -1116,8 +1120,9 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
             "/mentoring",
             &[
                 ("mentor", &mentor),
-                ("apprentice", &apprentice),
+                ("apprentices", &apprentice),
                 ("starts_on", "2026-09-02"),
+                ("ends_on", "2027-07-15"),
             ],
         )
         .await;
@@ -1130,8 +1135,9 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
             "/mentoring",
             &[
                 ("mentor", &mentor),
-                ("apprentice", &mentor),
+                ("apprentices", &mentor),
                 ("starts_on", "2026-09-03"),
+                ("ends_on", "2027-07-15"),
             ],
         )
         .await;
@@ -1142,8 +1148,8 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
     );
     let body = r.text().await.unwrap();
     assert!(
-        body.contains(r#"data-fields="{&quot;apprentice&quot;:&quot;"#)
-            || body.contains(r#"data-fields="{&#34;apprentice&#34;:&#34;"#),
+        body.contains(r#"data-fields="{&quot;apprentices&quot;:&quot;"#)
+            || body.contains(r#"data-fields="{&#34;apprentices&#34;:&#34;"#),
         "{body}"
     );
     assert!(
@@ -1157,8 +1163,8 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
         .count();
     assert_eq!(
         (chosen, selected),
-        (2, 2),
-        "the mentor stays chosen in both pickers"
+        (3, 2),
+        "the mentor stays chosen as mentor and apprentice (and is offered as a second apprentice)"
     );
     let teacher_page = app.login_as("teacher").await;
     let r = teacher_page
@@ -1167,8 +1173,9 @@ async fn quick_add_and_mentor_pairs_on_pages(app: TestApp) {
             "/mentoring",
             &[
                 ("mentor", &mentor),
-                ("apprentice", &apprentice),
+                ("apprentices", &apprentice),
                 ("starts_on", "2026-09-01"),
+                ("ends_on", "2027-07-15"),
             ],
         )
         .await;

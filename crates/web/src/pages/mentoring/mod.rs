@@ -1,0 +1,550 @@
+//! Mentoring pages (师徒结对): the pairs a caller sees, a pair's page with
+//! its goals, lifecycle and agreement, the form to propose or change a
+//! pair, and the ceremony page with the agreements to print.
+
+mod documents;
+
+use super::people::{PersonChoice, choices};
+use super::{FormError, PageCtx, flash, message_for, redirect, render, render_status};
+use crate::auth::Caller;
+use crate::error::PageError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use lingyan_domain::mentoring::{PairAction, PairInput, PairKind, PairStatus};
+use lingyan_domain::{Capability, FieldError};
+use lingyan_store::Error;
+use lingyan_store::calendar::today;
+use lingyan_store::mentoring::pairs::{self, Filter, Pair};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/mentoring", get(view_mentoring_get).post(view_mentoring_post))
+        .route("/mentoring/new", get(view_mentoring_new_get))
+        .route("/mentoring/ceremonies", get(documents::view_ceremonies_get))
+        .route(
+            "/mentoring/ceremonies/agreements.docx",
+            get(documents::view_ceremony_agreements_get),
+        )
+        .route("/mentoring/{id}", get(view_pair_get))
+        .route(
+            "/mentoring/{id}/edit",
+            get(view_mentoring_edit_get).post(view_mentoring_edit_post),
+        )
+        .route("/mentoring/{id}/status", post(view_pair_status_post))
+        .route(
+            "/mentoring/{id}/agreement.docx",
+            get(documents::view_agreement_docx_get),
+        )
+        .route(
+            "/mentoring/{id}/agreement.pdf",
+            get(documents::view_agreement_pdf_get),
+        )
+}
+
+/// A status in the reader's language, with the tag's tone.
+pub(crate) fn status_label(tr: Tr, s: PairStatus) -> (String, &'static str) {
+    let tone = match s {
+        PairStatus::Active => "state-verified",
+        PairStatus::Dissolved => "state-rejected",
+        PairStatus::Concluded => "muted",
+        PairStatus::Proposed | PairStatus::Agreed => "state-recorded",
+    };
+    (tr.label("mentoring.status", s.code()), tone)
+}
+
+/// Names joined as the language lists them.
+pub(crate) fn joined(tr: Tr, names: impl IntoIterator<Item = String>) -> String {
+    names
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(if tr.is_zh() { "、" } else { ", " })
+}
+
+/// A term as written: "1 September 2026 – 31 August 2029".
+pub(crate) fn term(tr: Tr, p: &Pair) -> String {
+    format!("{} – {}", tr.date(&p.starts_on), tr.opt_date(&p.ends_on))
+}
+
+/// A pair as a list shows it.
+pub struct Row {
+    pub id: i64,
+    pub mentor: String,
+    pub apprentices: String,
+    pub kind: String,
+    pub subject: String,
+    pub term: String,
+    pub ceremony: String,
+    pub status: String,
+    pub tone: &'static str,
+}
+
+fn row(tr: Tr, p: &Pair) -> Row {
+    let (status, tone) = status_label(tr, p.status);
+    let mentor = if p.cross_school() {
+        format!("{}（{}）", p.mentor.name, p.mentor.school_name)
+    } else {
+        p.mentor.name.clone()
+    };
+    Row {
+        id: p.id,
+        mentor,
+        apprentices: joined(tr, p.apprentices.iter().map(|a| a.name.clone())),
+        kind: tr.label("mentoring.kind", p.kind.code()),
+        subject: p.subject.clone(),
+        term: term(tr, p),
+        ceremony: p.ceremony_on.map(|d| tr.date(&d)).unwrap_or_default(),
+        status,
+        tone,
+    }
+}
+
+/// Whether the caller may propose pairs anywhere.
+fn manages_any(caller: &Caller) -> bool {
+    !caller
+        .scope
+        .access()
+        .tenants(Capability::ManageTeachers)
+        .is_empty()
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "mentoring_list.html")]
+struct ListPage {
+    ctx: PageCtx,
+    rows: Vec<Row>,
+    /// (code, label, count, current) for the status tabs; "" is all.
+    tabs: Vec<(String, String, usize, bool)>,
+    can_manage: bool,
+}
+
+/// `GET /mentoring`: the pairs the caller sees, by status.
+async fn view_mentoring_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let tr = ctx.tr;
+    let all = pairs::list(&state.store, &caller.scope, &Filter::default()).await?;
+    let current = PairStatus::from_code(q.status.trim());
+    let mut tabs = vec![(String::new(), tr.t("mentoring.all"), all.len(), current.is_none())];
+    for s in PairStatus::ALL {
+        let n = all.iter().filter(|p| p.status == *s).count();
+        tabs.push((
+            s.code().to_string(),
+            status_label(tr, *s).0,
+            n,
+            current == Some(*s),
+        ));
+    }
+    let rows = all
+        .iter()
+        .filter(|p| current.is_none_or(|s| p.status == s))
+        .map(|p| row(tr, p))
+        .collect();
+    Ok(render(&ListPage {
+        ctx,
+        rows,
+        tabs,
+        can_manage: manages_any(&caller),
+    }))
+}
+
+/// What the pair form holds, as typed.
+#[derive(Deserialize, Default, Clone)]
+pub struct PairForm {
+    #[serde(default)]
+    mentor: String,
+    #[serde(default)]
+    apprentices: String,
+    #[serde(default)]
+    second_apprentice: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    ceremony_on: String,
+    #[serde(default)]
+    mentor_goals: String,
+    #[serde(default)]
+    apprentice_goals: String,
+    #[serde(default)]
+    under_way: String,
+}
+
+impl PairForm {
+    fn from_pair(p: &Pair) -> Self {
+        Self {
+            mentor: p.mentor.teacher_id.to_string(),
+            apprentices: p
+                .apprentices
+                .first()
+                .map(|a| a.teacher_id.to_string())
+                .unwrap_or_default(),
+            second_apprentice: p
+                .apprentices
+                .get(1)
+                .map(|a| a.teacher_id.to_string())
+                .unwrap_or_default(),
+            kind: p.kind.code().to_string(),
+            subject: p.subject.clone(),
+            starts_on: p.starts_on.to_string(),
+            ends_on: p.ends_on.map(|d| d.to_string()).unwrap_or_default(),
+            ceremony_on: p.ceremony_on.map(|d| d.to_string()).unwrap_or_default(),
+            mentor_goals: p.mentor_goals.clone(),
+            apprentice_goals: p.apprentice_goals.clone(),
+            under_way: String::new(),
+        }
+    }
+
+    /// The input, or every field that cannot be read.
+    fn input(&self) -> Result<PairInput, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let id = |field: &'static str, s: &str, errors: &mut Vec<FieldError>| match s.trim() {
+            "" => None,
+            v => v
+                .parse::<i64>()
+                .map_err(|_| errors.push(FieldError::new(field, "invalid")))
+                .ok(),
+        };
+        let date = |field: &'static str, s: &str, errors: &mut Vec<FieldError>| {
+            lingyan_domain::dates::parse_date(field, s.trim())
+                .map_err(|e| errors.push(e))
+                .ok()
+        };
+        let mentor = id("mentor", &self.mentor, &mut errors);
+        if self.mentor.trim().is_empty() {
+            errors.push(FieldError::new("mentor", "required"));
+        }
+        let apprentices: Vec<i64> = [
+            id("apprentices", &self.apprentices, &mut errors),
+            id("second_apprentice", &self.second_apprentice, &mut errors),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let kind = match self.kind.trim() {
+            "" if apprentices.len() > 1 => Some(PairKind::OneTwoTwo),
+            "" => Some(PairKind::OneOnOne),
+            k => PairKind::parse("kind", k).map_err(|e| errors.push(e)).ok(),
+        };
+        let starts_on = date("starts_on", &self.starts_on, &mut errors);
+        let ends_on = date("ends_on", &self.ends_on, &mut errors);
+        let ceremony_on = match self.ceremony_on.trim() {
+            "" => None,
+            s => date("ceremony_on", s, &mut errors),
+        };
+        match (mentor, kind, starts_on, ends_on) {
+            (Some(mentor), Some(kind), Some(starts_on), Some(ends_on)) if errors.is_empty() => {
+                Ok(PairInput {
+                    mentor_teacher_id: mentor,
+                    apprentice_teacher_ids: apprentices,
+                    kind,
+                    subject: self.subject.clone(),
+                    starts_on,
+                    ends_on,
+                    ceremony_on,
+                    mentor_goals: self.mentor_goals.clone(),
+                    apprentice_goals: self.apprentice_goals.clone(),
+                    under_way: !self.under_way.is_empty(),
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mentoring_form.html")]
+struct FormPage {
+    ctx: PageCtx,
+    /// The pair being changed (None: a new one).
+    id: Option<i64>,
+    f: PairForm,
+    mentors: Vec<PersonChoice>,
+    apprentices: Vec<PersonChoice>,
+    kinds: Vec<(String, String)>,
+    error: Option<FormError>,
+}
+
+/// Mentors may come from any school of the districts the caller manages
+/// in (跨校带徒); apprentices from the schools they manage.
+async fn people(state: &AppState, caller: &Caller) -> Result<(Vec<PersonChoice>, Vec<PersonChoice>), Error> {
+    let managed =
+        lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::ManageTeachers).await?;
+    let ids: Vec<i64> = managed.iter().map(|s| s.id).collect();
+    let apprentices =
+        lingyan_store::teachers::choices(&state.store, &caller.scope, Capability::ManageTeachers, &ids)
+            .await?;
+    let readable =
+        lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::ReadTeachers).await?;
+    let ids: Vec<i64> = readable.iter().map(|s| s.id).collect();
+    let mentors =
+        lingyan_store::teachers::choices(&state.store, &caller.scope, Capability::ReadTeachers, &ids).await?;
+    Ok((choices(mentors), choices(apprentices)))
+}
+
+async fn form_page(
+    state: &AppState,
+    caller: &Caller,
+    ctx: PageCtx,
+    id: Option<i64>,
+    f: PairForm,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
+    if !manages_any(caller) {
+        return Err(Error::Forbidden.into());
+    }
+    let (mentors, apprentices) = people(state, caller).await?;
+    let tr = ctx.tr;
+    let kinds = PairKind::ALL
+        .iter()
+        .map(|k| (k.code().to_string(), tr.label("mentoring.kind", k.code())))
+        .collect();
+    let status = super::form_status(&error);
+    Ok(render_status(
+        status,
+        &FormPage {
+            ctx,
+            id,
+            f,
+            mentors,
+            apprentices,
+            kinds,
+            error,
+        },
+    ))
+}
+
+/// `GET /mentoring/new`: the form to propose a pair, its term this school
+/// year's by default.
+async fn view_mentoring_new_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+) -> Result<Response, PageError> {
+    let d = today();
+    let f = PairForm {
+        starts_on: d.to_string(),
+        ends_on: d
+            .checked_add_months(chrono::Months::new(12))
+            .map(|e| (e - chrono::Days::new(1)).to_string())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    form_page(&state, &caller, ctx, None, f, None).await
+}
+
+fn refused(e: &Error) -> bool {
+    matches!(e, Error::Invalid(_) | Error::InvalidAll(_) | Error::Conflict(_))
+}
+
+/// `POST /mentoring`: proposes a pair.
+async fn view_mentoring_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    session: Session,
+    Form(f): Form<PairForm>,
+) -> Result<Response, PageError> {
+    let result = match f.input() {
+        Ok(input) => pairs::create(&state.store, &caller.scope, &input).await,
+        Err(errors) => Err(Error::InvalidAll(errors)),
+    };
+    match result {
+        Ok(id) => {
+            flash(&session, "ok", ctx.tr.t("mentoring.saved")).await;
+            Ok(redirect(&format!("/mentoring/{id}")))
+        }
+        Err(e) if refused(&e) => {
+            let msg = message_for(&e);
+            form_page(&state, &caller, ctx, None, f, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The pair exists for the caller, who may change it (else not found or
+/// forbidden, before anything sent is read).
+async fn may_change(state: &AppState, caller: &Caller, id: i64) -> Result<Pair, Error> {
+    let p = pairs::get(&state.store, &caller.scope, id).await?;
+    if !pairs::may_manage(&caller.scope, &p) {
+        return Err(Error::Forbidden);
+    }
+    Ok(p)
+}
+
+/// `GET /mentoring/{id}/edit`
+async fn view_mentoring_edit_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let p = may_change(&state, &caller, id).await?;
+    form_page(&state, &caller, ctx, Some(id), PairForm::from_pair(&p), None).await
+}
+
+/// `POST /mentoring/{id}/edit`
+async fn view_mentoring_edit_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<PairForm>,
+) -> Result<Response, PageError> {
+    may_change(&state, &caller, id).await?;
+    let result = match f.input() {
+        Ok(input) => pairs::edit(&state.store, &caller.scope, id, &input).await,
+        Err(errors) => Err(Error::InvalidAll(errors)),
+    };
+    match result {
+        Ok(()) => {
+            flash(&session, "ok", ctx.tr.t("mentoring.saved")).await;
+            Ok(redirect(&format!("/mentoring/{id}")))
+        }
+        Err(e) if refused(&e) => {
+            let msg = message_for(&e);
+            form_page(&state, &caller, ctx, Some(id), f, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mentoring_detail.html")]
+struct DetailPage {
+    ctx: PageCtx,
+    p: Pair,
+    status: String,
+    tone: &'static str,
+    kind: String,
+    term: String,
+    ceremony: String,
+    ended: String,
+    can_manage: bool,
+    /// (action code, button label) the caller may take.
+    actions: Vec<(String, String)>,
+    today: NaiveDate,
+    error: Option<FormError>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    caller: &Caller,
+    ctx: PageCtx,
+    id: i64,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
+    let p = pairs::get(&state.store, &caller.scope, id).await?;
+    let tr = ctx.tr;
+    let can_manage = pairs::may_manage(&caller.scope, &p);
+    let (status, tone) = status_label(tr, p.status);
+    let actions = if can_manage {
+        p.status
+            .actions()
+            .into_iter()
+            .map(|a| (a.code().to_string(), tr.label("mentoring.action", a.code())))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let ended = match (p.status, p.ended_on) {
+        (PairStatus::Concluded | PairStatus::Dissolved, Some(d)) => tr.date(&d),
+        _ => String::new(),
+    };
+    let page = DetailPage {
+        status,
+        tone,
+        kind: tr.label("mentoring.kind", p.kind.code()),
+        term: term(tr, &p),
+        ceremony: p.ceremony_on.map(|d| tr.date(&d)).unwrap_or_default(),
+        ended,
+        can_manage,
+        actions,
+        today: today(),
+        p,
+        ctx,
+        error,
+    };
+    let status = super::form_status(&page.error);
+    Ok(render_status(status, &page))
+}
+
+/// `GET /mentoring/{id}`: a pair's page.
+async fn view_pair_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    detail_page(&state, &caller, ctx, id, None).await
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /mentoring/{id}/status`: agree, activate, conclude, dissolve.
+async fn view_pair_status_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<StatusForm>,
+) -> Result<Response, PageError> {
+    may_change(&state, &caller, id).await?;
+    let action = match f.action.as_str() {
+        "agree" => PairAction::Agree,
+        "activate" => PairAction::Activate,
+        "conclude" => PairAction::Conclude,
+        "dissolve" => PairAction::Dissolve,
+        _ => return Err(Error::Invalid(FieldError::new("action", "invalid")).into()),
+    };
+    let on = match f.on.trim() {
+        "" => Ok(None),
+        s => lingyan_domain::dates::parse_date("ended_on", s).map(Some),
+    };
+    let result = match on {
+        Ok(on) => pairs::act(&state.store, &caller.scope, id, action, on, &f.reason).await,
+        Err(e) => Err(Error::Invalid(e)),
+    };
+    match result {
+        Ok(()) => {
+            flash(&session, "ok", ctx.tr.label("mentoring.done", action.code())).await;
+            Ok(redirect(&format!("/mentoring/{id}")))
+        }
+        Err(e) if refused(&e) => {
+            let msg = message_for(&e);
+            detail_page(&state, &caller, ctx, id, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
