@@ -444,3 +444,32 @@ pub async fn feed_numbered(store: &Store, teacher_id: i64, n: i64) -> i64 {
     .expect("feed");
     number
 }
+
+/// A teacher's id by staff number (tests name the demo's teachers so).
+pub async fn teacher_by_staff_no(store: &Store, staff_no: &str) -> i64 {
+    use crate::entity::teacher;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    teacher::Entity::find()
+        .filter(teacher::Column::StaffNo.eq(staff_no))
+        .one(store.conn())
+        .await
+        .expect("teachers")
+        .unwrap_or_else(|| panic!("no teacher {staff_no}"))
+        .id
+}
+
+/// The ids of a school's active teachers, in order of id.
+pub async fn teachers_of_school(store: &Store, school_id: i64) -> Vec<i64> {
+    use crate::entity::teacher;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    teacher::Entity::find()
+        .filter(teacher::Column::SchoolId.eq(school_id))
+        .filter(teacher::Column::Active.eq(true))
+        .order_by_asc(teacher::Column::Id)
+        .all(store.conn())
+        .await
+        .expect("teachers")
+        .into_iter()
+        .map(|t| t.id)
+        .collect()
+}

@@ -85,3 +85,15 @@ pub async fn mine(store: &Store, scope: &Scope, today: NaiveDate) -> Result<Vec<
         .await?;
     named(store, rows).await
 }
+
+/// The links a pair made: the days each apprentice is the mentor's (what
+/// the duties engine counts and what lets the mentor read the portfolio).
+pub async fn links(store: &Store, scope: &Scope, pair: i64) -> Result<Vec<Link>> {
+    pairs::get(store, scope, pair).await?;
+    let rows = mentor_pair::Entity::find()
+        .filter(mentor_pair::Column::MentorshipId.eq(pair))
+        .order_by_asc(mentor_pair::Column::Id)
+        .all(store.conn())
+        .await?;
+    named(store, rows).await
+}

@@ -491,22 +491,28 @@ pub async fn create(store: &Store, scope: &Scope, input: &PairInput) -> Result<i
     Ok(m.id)
 }
 
-/// The pair for a change, checked: the caller manages its school.
-async fn for_change<C: ConnectionTrait>(conn: &C, scope: &Scope, id: i64) -> Result<mentorship::Model> {
+/// The pair for a change, checked: not found for those who may not read
+/// it, forbidden for those who may read but not manage it (its teachers,
+/// the mentor's school), else the pair as it stands in the transaction.
+async fn for_change<C: ConnectionTrait>(
+    conn: &C,
+    store: &Store,
+    scope: &Scope,
+    id: i64,
+) -> Result<mentorship::Model> {
     let m = mentorship::Entity::find_by_id(id)
+        .filter(visible(store, scope).await?)
         .one(conn)
         .await?
         .ok_or(Error::NotFound)?;
-    let t = Tenant::school(m.district_id, m.school_id);
-    if !scope.allows(Capability::ReadTeachers, t)
-        && !scope.allows(
-            Capability::ReadTeachers,
-            Tenant::school(m.district_id, m.mentor_school_id),
-        )
-    {
-        return Err(Error::NotFound);
+    // Seen (as its teacher or from the mentor's school) but not managed:
+    // forbidden, not hidden.
+    if !scope.allows(
+        Capability::ManageTeachers,
+        Tenant::school(m.district_id, m.school_id),
+    ) {
+        return Err(Error::Forbidden);
     }
-    scope.require(Capability::ManageTeachers, t)?;
     Ok(m)
 }
 
@@ -514,7 +520,7 @@ async fn for_change<C: ConnectionTrait>(conn: &C, scope: &Scope, id: i64) -> Res
 /// goals, checked as a new pair is. A running pair's links follow.
 pub async fn edit(store: &Store, scope: &Scope, id: i64, input: &PairInput) -> Result<()> {
     let txn = store.begin().await?;
-    let m = for_change(&txn, scope, id).await?;
+    let m = for_change(&txn, store, scope, id).await?;
     let status = status_of(&m);
     if !status.stands() {
         return Err(Error::Invalid(
@@ -598,7 +604,7 @@ pub async fn act(
     reason: &str,
 ) -> Result<()> {
     let txn = store.begin().await?;
-    let m = for_change(&txn, scope, id).await?;
+    let m = for_change(&txn, store, scope, id).await?;
     let next = status_of(&m).after(action)?;
     let reason = match action {
         PairAction::Dissolve => Some(dissolve_reason(reason)?),

@@ -4,6 +4,7 @@
 mod backup;
 mod demo;
 mod golden;
+mod mentoring;
 mod roster;
 mod rule_sets;
 mod speed;

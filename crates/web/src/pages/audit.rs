@@ -28,7 +28,7 @@ struct AuditQuery {
 }
 
 /// The kinds of action the filter offers (an action code's first part).
-const GROUPS: [&str; 17] = [
+const GROUPS: [&str; 18] = [
     "login",
     "user",
     "role",
@@ -44,6 +44,7 @@ const GROUPS: [&str; 17] = [
     "group",
     "leading_group",
     "mentor_pair",
+    "mentorship",
     "evidence",
     "project",
 ];

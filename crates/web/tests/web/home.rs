@@ -272,8 +272,9 @@ async fn a_teachers_home_follows_every_change(app: TestApp) {
     let apprentice = &staff["items"][1];
     let (s, r) = kg
         .post(
-            "/api/v1/mentor-pairs",
-            serde_json::json!({"mentor_teacher_id": me, "apprentice_teacher_id": apprentice["id"], "starts_on": "2026-11-01"}),
+            "/api/v1/mentoring/pairs",
+            serde_json::json!({"mentor_teacher_id": me, "apprentice_teacher_ids": [apprentice["id"]], "kind": "one_on_one",
+                               "starts_on": "2026-11-01", "ends_on": "2027-07-15", "under_way": true}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{r}");

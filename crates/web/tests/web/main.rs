@@ -15,6 +15,7 @@ mod duties;
 mod evidence;
 mod home;
 mod i18n;
+mod mentoring;
 mod platform;
 mod province;
 mod reliability;

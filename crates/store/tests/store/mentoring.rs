@@ -1,0 +1,382 @@
+//! Mentoring pairs: the lifecycle and the links it makes, the mentor's
+//! load as a rule, every refusal by name with nothing written, the mentor
+//! duty counted through the engine, and who sees a cross-school pair.
+
+use chrono::Days;
+use lingyan_domain::duties::CountedKind;
+use lingyan_domain::mentoring::{MentoringRules, PairAction, PairInput, PairKind, PairStatus};
+use lingyan_store::mentoring::pairs::{self, Filter};
+use lingyan_store::rule_sets::Place;
+use lingyan_store::testing::{Db, demo, teacher_by_staff_no, teachers_of_school};
+use lingyan_store::{Error, Scope, Store, both_dbs, schools};
+
+async fn teacher(store: &Store, no: &str) -> i64 {
+    teacher_by_staff_no(store, no).await
+}
+
+fn input(mentor: i64, apprentices: &[i64]) -> PairInput {
+    let today = lingyan_store::calendar::today();
+    PairInput {
+        mentor_teacher_id: mentor,
+        apprentice_teacher_ids: apprentices.to_vec(),
+        kind: if apprentices.len() > 1 {
+            PairKind::OneTwoTwo
+        } else {
+            PairKind::OneOnOne
+        },
+        subject: String::new(),
+        starts_on: today - Days::new(10),
+        ends_on: today + Days::new(300),
+        ceremony_on: Some(today - Days::new(5)),
+        mentor_goals: "每学期听徒弟课并点评".into(),
+        apprentice_goals: "上好汇报课".into(),
+        under_way: false,
+    }
+}
+
+async fn links(store: &Store, pair: i64) -> Vec<lingyan_store::mentoring::Link> {
+    lingyan_store::mentoring::links(store, &Scope::system("t"), pair)
+        .await
+        .unwrap()
+}
+
+fn code(e: Error) -> (&'static str, &'static str) {
+    match e {
+        Error::Invalid(f) | Error::Conflict(f) => (f.field, f.code),
+        Error::InvalidAll(v) => (v[0].field, v[0].code),
+        other => panic!("not a refusal by field: {other:?}"),
+    }
+}
+
+async fn pair_lifecycle_makes_links_only_while_it_runs(db: Db) {
+    let (store, _dir) = demo(db, true).await;
+    let scope = Scope::system("t");
+    let mentor = teacher(&store, "GF0008").await;
+    let apprentice = teacher(&store, "GF0040").await;
+    let id = pairs::create(&store, &scope, &input(mentor, &[apprentice]))
+        .await
+        .unwrap();
+    let p = pairs::get(&store, &scope, id).await.unwrap();
+    assert_eq!(p.status, PairStatus::Proposed);
+    assert!(!p.subject.is_empty(), "the apprentice's subject by default");
+    assert!(links(&store, id).await.is_empty(), "a proposal links nobody");
+    pairs::act(&store, &scope, id, PairAction::Agree, None, "")
+        .await
+        .unwrap();
+    assert!(links(&store, id).await.is_empty(), "nor an agreement");
+    // Out of order: concluding an agreed pair is refused by name.
+    let e = pairs::act(&store, &scope, id, PairAction::Conclude, None, "")
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("status", "pair_not_allowed"));
+    pairs::act(&store, &scope, id, PairAction::Activate, None, "")
+        .await
+        .unwrap();
+    let l = links(&store, id).await;
+    assert_eq!(l.len(), 1);
+    assert_eq!(
+        (l[0].mentor_teacher_id, l[0].apprentice_teacher_id),
+        (mentor, apprentice)
+    );
+    assert_eq!((l[0].starts_on, l[0].ends_on), (p.starts_on, p.ends_on));
+    // Concluded today: the link ends today.
+    let today = lingyan_store::calendar::today();
+    pairs::act(&store, &scope, id, PairAction::Conclude, Some(today), "")
+        .await
+        .unwrap();
+    let l = links(&store, id).await;
+    assert_eq!(l[0].ends_on, Some(today));
+    let p = pairs::get(&store, &scope, id).await.unwrap();
+    assert_eq!((p.status, p.ended_on), (PairStatus::Concluded, Some(today)));
+    let e = pairs::edit(&store, &scope, id, &input(mentor, &[apprentice]))
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("status", "pair_closed"));
+
+    // Dissolving needs a reason, which every reader then sees.
+    let other = teacher(&store, "GF0041").await;
+    let id = pairs::create(&store, &scope, &input(mentor, &[other]))
+        .await
+        .unwrap();
+    let e = pairs::act(&store, &scope, id, PairAction::Dissolve, None, " ")
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("reason", "reason_required"));
+    pairs::act(&store, &scope, id, PairAction::Dissolve, None, "徒弟调往外校")
+        .await
+        .unwrap();
+    let p = pairs::get(&store, &scope, id).await.unwrap();
+    assert_eq!(p.status, PairStatus::Dissolved);
+    assert_eq!(p.end_reason.as_deref(), Some("徒弟调往外校"));
+    assert!(links(&store, id).await.is_empty(), "it never ran");
+    let listed = pairs::list(
+        &store,
+        &scope,
+        &Filter {
+            status: Some(PairStatus::Dissolved),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(listed.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
+}
+both_dbs!(pair_lifecycle_makes_links_only_while_it_runs);
+
+async fn the_load_limit_is_a_rule_and_refusals_write_nothing(db: Db) {
+    let (store, _dir) = demo(db, true).await;
+    let scope = Scope::system("t");
+    // The demo's mentor has two apprentices: the default limit is two.
+    let mentor = teacher(&store, "GF0004").await;
+    let third = teacher(&store, "GF0042").await;
+    let before = pairs::list(&store, &scope, &Filter::default())
+        .await
+        .unwrap()
+        .len();
+    let e = pairs::create(&store, &scope, &input(mentor, &[third]))
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("mentor", "mentor_load"));
+    assert_eq!(
+        pairs::list(&store, &scope, &Filter::default())
+            .await
+            .unwrap()
+            .len(),
+        before
+    );
+    // The school raises it to three for this year; now it fits.
+    let gf = schools::get_by_code(&store, &scope, "GFSY").await.unwrap();
+    let year = lingyan_store::calendar::current_year(&store, &scope, gf.district_id, Some(gf.id))
+        .await
+        .unwrap();
+    pairs::save_rules(
+        &store,
+        &scope,
+        Place::school(gf.district_id, gf.id),
+        year,
+        MentoringRules { max_apprentices: 3 },
+    )
+    .await
+    .unwrap();
+    let e = pairs::save_rules(
+        &store,
+        &scope,
+        Place::school(gf.district_id, gf.id),
+        year,
+        MentoringRules { max_apprentices: 0 },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code(e), ("max_apprentices", "out_of_range"));
+    pairs::create(&store, &scope, &input(mentor, &[third]))
+        .await
+        .unwrap();
+
+    // Every other refusal, by name.
+    let a = teacher(&store, "GF0043").await;
+    let b = teacher(&store, "GF0044").await;
+    let c = teacher(&store, "GF0045").await;
+    let m2 = teacher(&store, "GF0009").await;
+    let e = pairs::create(&store, &scope, &input(m2, &[m2]))
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("apprentices", "own_mentor"), "their own mentor");
+    let e = pairs::create(&store, &scope, &input(m2, &[a, b, c]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(e),
+        ("apprentices", "too_many_apprentices"),
+        "a third apprentice"
+    );
+    let mut long = input(m2, &[a]);
+    long.ends_on = long.starts_on + Days::new(3 * 366 + 1);
+    let e = pairs::create(&store, &scope, &long).await.unwrap_err();
+    assert_eq!(code(e), ("ends_on", "term_too_long"));
+    // The demo teacher already has a mentor in their subject this term.
+    let gf5 = teacher(&store, "GF0005").await;
+    let e = pairs::create(&store, &scope, &input(m2, &[gf5]))
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("apprentices", "already_mentored"));
+    // … but may have one in another subject (班主任工作).
+    let mut other_subject = input(m2, &[gf5]);
+    other_subject.subject = "班主任工作".into();
+    pairs::create(&store, &scope, &other_subject).await.unwrap();
+    // Apprentices of two schools in one pair.
+    let kg = schools::get_by_code(&store, &scope, "YGYEY").await.unwrap();
+    let kg_teacher = teachers_of_school(&store, kg.id).await[0];
+    let e = pairs::create(&store, &scope, &input(m2, &[a, kg_teacher]))
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("apprentices", "apprentices_one_school"));
+    // A mentor of another district.
+    let x = another_district_teacher(&store).await;
+    let e = pairs::create(&store, &scope, &input(x, &[a])).await.unwrap_err();
+    assert_eq!(code(e), ("mentor", "cross_district"));
+    // A ceremony long before the term.
+    let mut early = input(m2, &[a]);
+    early.ceremony_on = Some(early.starts_on - Days::new(60));
+    let e = pairs::create(&store, &scope, &early).await.unwrap_err();
+    assert_eq!(code(e), ("ceremony_on", "outside_term"));
+}
+both_dbs!(the_load_limit_is_a_rule_and_refusals_write_nothing);
+
+async fn another_district_teacher(store: &Store) -> i64 {
+    use lingyan_store::districts::{self, DistrictChanges};
+    use lingyan_store::schools::SchoolChanges;
+    let scope = Scope::system("t");
+    let district = districts::create(
+        store,
+        &scope,
+        DistrictChanges {
+            code: Some("XQ".into()),
+            name: Some("西区".into()),
+            name_en: None,
+        },
+    )
+    .await
+    .unwrap();
+    let school = schools::create(
+        store,
+        &scope,
+        district.id,
+        SchoolChanges {
+            code: Some("XQSY".into()),
+            name: Some("西区实验小学".into()),
+            name_en: None,
+            school_type: Some("primary".into()),
+            active: Some(true),
+        },
+    )
+    .await
+    .unwrap();
+    let t = lingyan_store::teachers::create(
+        store,
+        &scope,
+        school.id,
+        &lingyan_store::teachers::TeacherInput {
+            staff_no: Some("XQ0001".into()),
+            name: Some("外区名师".into()),
+            ..Default::default()
+        },
+        lingyan_store::calendar::today(),
+    )
+    .await
+    .unwrap();
+    t.id
+}
+
+async fn an_active_mentor_meets_the_mentor_duty_and_sees_cross_school(db: Db) {
+    let (store, _dir) = demo(db, true).await;
+    let scope = Scope::system("t");
+    let today = lingyan_store::calendar::today();
+    // The kindergarten's duties ask backbone and mature teachers to mentor
+    // an apprentice: the first such teacher is the mentor here.
+    let kg = schools::get_by_code(&store, &scope, "YGYEY").await.unwrap();
+    let staff = teachers_of_school(&store, kg.id).await;
+    let counted = |store: Store, mentor: i64| async move {
+        let progress = lingyan_store::duties::teacher(&store, &Scope::system("t"), mentor, today)
+            .await
+            .unwrap();
+        let asked = progress.teachers[0]
+            .results
+            .iter()
+            .any(|r| r.rule.ends_with("apprentice"));
+        let mut ids: Vec<i64> = progress.teachers[0]
+            .results
+            .iter()
+            .flat_map(|r| r.evidence.iter())
+            .filter(|e| e.kind == CountedKind::Apprentice)
+            .map(|e| e.id)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        (asked, ids)
+    };
+    let mut mentor = None;
+    for &t in &staff {
+        if counted(store.clone(), t).await.0 {
+            mentor = Some(t);
+            break;
+        }
+    }
+    let mentor = mentor.expect("a kindergarten teacher asked to mentor");
+    let apprentice = *staff.iter().rev().find(|t| **t != mentor).unwrap();
+    assert_eq!(
+        counted(store.clone(), mentor).await.1,
+        Vec::<i64>::new(),
+        "nothing yet"
+    );
+    let id = pairs::create(&store, &scope, &input(mentor, &[apprentice]))
+        .await
+        .unwrap();
+    pairs::act(&store, &scope, id, PairAction::Agree, None, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        counted(store.clone(), mentor).await.1,
+        Vec::<i64>::new(),
+        "agreed is not yet mentoring"
+    );
+    pairs::act(&store, &scope, id, PairAction::Activate, None, "")
+        .await
+        .unwrap();
+    let link_ids: Vec<i64> = links(&store, id).await.iter().map(|l| l.id).collect();
+    assert_eq!(link_ids.len(), 1);
+    assert_eq!(
+        counted(store.clone(), mentor).await.1,
+        link_ids,
+        "the mentor duty is met by the pair"
+    );
+    // Edited to another apprentice: the engine follows the new link.
+    let other = *staff
+        .iter()
+        .rev()
+        .find(|t| **t != mentor && **t != apprentice)
+        .unwrap();
+    let p = pairs::get(&store, &scope, id).await.unwrap();
+    let mut changed = input(mentor, &[other]);
+    changed.starts_on = p.starts_on;
+    changed.ends_on = p.ends_on.unwrap();
+    pairs::edit(&store, &scope, id, &changed).await.unwrap();
+    let now = links(&store, id).await;
+    assert_eq!(
+        now.iter().map(|l| l.apprentice_teacher_id).collect::<Vec<_>>(),
+        [other]
+    );
+    assert_eq!(counted(store.clone(), mentor).await.1, [now[0].id]);
+
+    // The kindergarten's teacher mentors a primary-school apprentice:
+    // the mentor's school lists the pair, the apprentice's manages it.
+    let kg_mentor = staff[1];
+    let apprentice = teacher(&store, "GF0046").await;
+    let mut i = input(kg_mentor, &[apprentice]);
+    i.under_way = true;
+    let id = pairs::create(&store, &scope, &i).await.unwrap();
+    assert!(pairs::get(&store, &scope, id).await.unwrap().cross_school());
+    let from_kg = pairs::list(
+        &store,
+        &scope,
+        &Filter {
+            school_id: Some(kg.id),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(from_kg.iter().any(|p| p.id == id), "the mentor's school lists it");
+    let gf = schools::get_by_code(&store, &scope, "GFSY").await.unwrap();
+    let from_gf = pairs::list(
+        &store,
+        &scope,
+        &Filter {
+            school_id: Some(gf.id),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(from_gf.iter().any(|p| p.id == id), "and the apprentice's");
+}
+both_dbs!(an_active_mentor_meets_the_mentor_duty_and_sees_cross_school);

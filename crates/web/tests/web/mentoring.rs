@@ -1,0 +1,375 @@
+//! Mentoring over the API and the pages: who sees a pair (its teachers,
+//! the leaders of both schools, not a colleague or another school), the
+//! lifecycle, every refusal by name, and the agreements as documents read
+//! back.
+
+use crate::both_dbs;
+use crate::evidence::{Api, account, pdf_text, teacher};
+use crate::helpers::{TestApp, zip_entry};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn term() -> (String, String) {
+    let today = lingyan_store::calendar::today();
+    (
+        (today - chrono::Days::new(10)).to_string(),
+        (today + chrono::Days::new(300)).to_string(),
+    )
+}
+
+fn pair_body(mentor: i64, apprentices: &[i64], kind: &str) -> Value {
+    let (starts, ends) = term();
+    json!({"mentor_teacher_id": mentor, "apprentice_teacher_ids": apprentices, "kind": kind,
+           "starts_on": starts, "ends_on": ends,
+           "mentor_goals": "每学期听徒弟课并点评", "apprentice_goals": "上好汇报课"})
+}
+
+fn ids(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn who_sees_a_pair_and_its_lifecycle(app: TestApp) {
+    let director = Api::new(&app, "director").await;
+    let (s, all) = director.get("/api/v1/mentoring/pairs").await;
+    assert_eq!(s, StatusCode::OK);
+    // The demo's "one-two-two" pair: the mentor account with the teacher.
+    let demo = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "one_two_two")
+        .expect("the demo pair")
+        .clone();
+    assert_eq!(demo["status"], "active");
+    assert_eq!(demo["actions"], json!(["conclude", "dissolve"]));
+    let demo_id = demo["id"].as_i64().unwrap();
+
+    // Its teachers see it (without actions), a colleague and another
+    // school's director do not.
+    for who in ["teacher", "mentor"] {
+        let api = Api::new(&app, who).await;
+        let (s, mine) = api.get("/api/v1/mentoring/pairs").await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(ids(&mine), [demo_id], "{who}");
+        let (s, p) = api.get(&format!("/api/v1/mentoring/pairs/{demo_id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(p["actions"], json!([]), "{who} may not manage it");
+    }
+    account(&app, "colleague", "GF0061", "teacher").await;
+    let colleague = Api::new(&app, "colleague").await;
+    let (_, theirs) = colleague.get("/api/v1/mentoring/pairs").await;
+    assert_eq!(ids(&theirs), Vec::<i64>::new());
+    let (s, _) = colleague.get(&format!("/api/v1/mentoring/pairs/{demo_id}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let kg = Api::new(&app, "kgdirector").await;
+    let (s, _) = kg.get(&format!("/api/v1/mentoring/pairs/{demo_id}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Proposed, agreed, active, dissolved with a reason.
+    let mentor = teacher(&app, "GF0008").await;
+    let apprentice = teacher(&app, "GF0040").await;
+    let (s, created) = director
+        .post(
+            "/api/v1/mentoring/pairs",
+            pair_body(mentor, &[apprentice], "one_on_one"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let status = |action: &'static str, reason: &'static str| {
+        let director = &director;
+        async move {
+            director
+                .post(
+                    &format!("/api/v1/mentoring/pairs/{id}/status"),
+                    json!({"action": action, "reason": reason}),
+                )
+                .await
+        }
+    };
+    let (s, p) = status("conclude", "").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "out of order: {p}");
+    assert_eq!(p["error"]["field"], "status");
+    let (s, p) = status("agree", "").await;
+    assert_eq!((s, p["status"].as_str()), (StatusCode::OK, Some("agreed")));
+    let (s, p) = status("activate", "").await;
+    assert_eq!((s, p["status"].as_str()), (StatusCode::OK, Some("active")));
+    let (s, p) = status("dissolve", "").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(p["error"]["field"], "reason");
+    let (s, p) = status("dissolve", "师傅调往外校").await;
+    assert_eq!((s, p["status"].as_str()), (StatusCode::OK, Some("dissolved")));
+    assert_eq!(p["end_reason"], "师傅调往外校");
+    let (s, _) = status("activate", "").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a dissolved pair stays so");
+    // A teacher cannot move a pair on.
+    let (s, _) = Api::new(&app, "mentor")
+        .await
+        .post(
+            &format!("/api/v1/mentoring/pairs/{demo_id}/status"),
+            json!({"action": "conclude"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // Cross-school: the kindergarten's director pairs a primary-school
+    // mentor with a kindergarten apprentice; both directors see it, only
+    // the kindergarten's manages it.
+    let (_, staff) = kg.get("/api/v1/teachers?per_page=5").await;
+    let kg_apprentice = staff["items"][2]["id"].as_i64().unwrap();
+    let (s, created) = kg
+        .post(
+            "/api/v1/mentoring/pairs",
+            pair_body(mentor, &[kg_apprentice], "one_on_one"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let cross = created["id"].as_i64().unwrap();
+    let gf = app.school_id("GFSY").await;
+    let (_, listed) = director
+        .get(&format!("/api/v1/mentoring/pairs?school_id={gf}"))
+        .await;
+    let p = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == cross)
+        .expect("the mentor's school sees the pair");
+    assert_eq!(p["cross_school"], true);
+    assert_eq!(p["actions"], json!([]));
+    let (s, _) = director
+        .post(
+            &format!("/api/v1/mentoring/pairs/{cross}/status"),
+            json!({"action": "agree"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = kg
+        .post(
+            &format!("/api/v1/mentoring/pairs/{cross}/status"),
+            json!({"action": "agree"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+}
+both_dbs!(who_sees_a_pair_and_its_lifecycle);
+
+async fn bad_pairs_are_refused_by_name(app: TestApp) {
+    let director = Api::new(&app, "director").await;
+    let before = director.get("/api/v1/mentoring/pairs").await.1;
+    let m = teacher(&app, "GF0009").await;
+    let a = teacher(&app, "GF0043").await;
+    let b = teacher(&app, "GF0044").await;
+    let c = teacher(&app, "GF0045").await;
+    let fields = |v: &Value| -> Vec<(String, String)> {
+        v["error"]["fields"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| {
+                        (
+                            f["field"].as_str().unwrap().to_string(),
+                            f["code"].as_str().unwrap().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_else(|| {
+                vec![(
+                    v["error"]["field"].as_str().unwrap_or("").to_string(),
+                    String::new(),
+                )]
+            })
+    };
+    // Their own mentor.
+    let (s, v) = director
+        .post("/api/v1/mentoring/pairs", pair_body(m, &[m], "one_on_one"))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&v),
+        [("apprentices".to_string(), "own_mentor".to_string())]
+    );
+    // A third apprentice on a "one-two-two" pair.
+    let (s, v) = director
+        .post("/api/v1/mentoring/pairs", pair_body(m, &[a, b, c], "one_two_two"))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields(&v),
+        [("apprentices".to_string(), "too_many_apprentices".to_string())]
+    );
+    // Over the load limit: the demo's mentor has two already.
+    let gf4 = teacher(&app, "GF0004").await;
+    let (s, v) = director
+        .post("/api/v1/mentoring/pairs", pair_body(gf4, &[a], "one_on_one"))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["field"], "mentor");
+    assert!(v["error"]["message"].as_str().unwrap().contains('2'), "{v}");
+    // An apprentice who has a mentor in the subject over the term.
+    let gf5 = teacher(&app, "GF0005").await;
+    let (s, v) = director
+        .post("/api/v1/mentoring/pairs", pair_body(m, &[gf5], "one_on_one"))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["field"], "apprentices");
+    // A mentor of another district.
+    let (_, school) = crate::helpers::other_district(&app).await;
+    let x = lingyan_store::teachers::create(
+        &app.store,
+        &lingyan_store::Scope::system("t"),
+        school,
+        &lingyan_store::teachers::TeacherInput {
+            staff_no: Some("XH0001".into()),
+            name: Some("外区名师".into()),
+            ..Default::default()
+        },
+        lingyan_store::calendar::today(),
+    )
+    .await
+    .unwrap()
+    .id;
+    let (s, v) = director
+        .post("/api/v1/mentoring/pairs", pair_body(x, &[a], "one_on_one"))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["field"], "mentor");
+    // Nothing was written.
+    assert_eq!(director.get("/api/v1/mentoring/pairs").await.1, before);
+
+    // The load limit is the school's rule: raised to three, it fits.
+    let gf = app.school_id("GFSY").await;
+    let (_, rules) = director
+        .get(&format!("/api/v1/schools/{gf}/mentoring-rules"))
+        .await;
+    assert_eq!(rules["rules"]["max_apprentices"], 2);
+    let year = rules["year"].as_i64().unwrap();
+    let (s, v) = director
+        .put(
+            &format!("/api/v1/schools/{gf}/mentoring-rules"),
+            json!({"year": year, "rules": {"max_apprentices": 0}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, v) = director
+        .put(
+            &format!("/api/v1/schools/{gf}/mentoring-rules"),
+            json!({"year": year, "rules": {"max_apprentices": 3}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["source"]["from"], "school");
+    let (s, v) = director
+        .post("/api/v1/mentoring/pairs", pair_body(gf4, &[a], "one_on_one"))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+}
+both_dbs!(bad_pairs_are_refused_by_name);
+
+async fn pages_and_agreements(app: TestApp) {
+    let director = app.login_as("director").await;
+    let (s, body) = director.get_text("/mentoring").await;
+    assert_eq!(s, StatusCode::OK);
+    let api = Api::new(&app, "director").await;
+    let (_, all) = api.get("/api/v1/mentoring/pairs").await;
+    let demo = all.as_array().unwrap()[0].clone();
+    let id = demo["id"].as_i64().unwrap();
+    let mentor = demo["mentor"]["name"].as_str().unwrap().to_string();
+    let apprentices: Vec<String> = demo["apprentices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(body.contains(&mentor) && body.contains(&apprentices[0]), "{body}");
+    let (s, body) = director.get_text(&format!("/mentoring/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("pair-status") && body.contains(&apprentices[1]));
+
+    // Refused on the page: dissolving without a reason names the field.
+    let r = director
+        .post_form(
+            &format!("/mentoring/{id}"),
+            &format!("/mentoring/{id}/status"),
+            &[("action", "dissolve"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("reason&quot;") || body.contains("reason&#34;"),
+        "{body}"
+    );
+
+    // The agreement, read back: both names, in either language.
+    let r = director
+        .get(&format!("/mentoring/{id}/agreement.docx?lang=zh-CN"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let xml = zip_entry(&r.bytes().await.unwrap(), "word/document.xml");
+    assert!(xml.contains("师徒结对协议书"), "{xml}");
+    for name in std::iter::once(&mentor).chain(&apprentices) {
+        assert!(xml.contains(name.as_str()), "{name} in the agreement");
+    }
+    let r = director
+        .get(&format!("/mentoring/{id}/agreement.docx?lang=en"))
+        .await;
+    let xml = zip_entry(&r.bytes().await.unwrap(), "word/document.xml");
+    assert!(xml.contains("Mentoring Agreement") && xml.contains(&mentor));
+    let r = director
+        .get(&format!("/mentoring/{id}/agreement.docx?lang=xx"))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = director
+        .get(&format!("/mentoring/{id}/agreement.pdf?lang=zh-CN"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = pdf_text(&r.bytes().await.unwrap());
+    assert!(text.contains(&mentor) && text.contains(&apprentices[0]), "{text}");
+
+    // The ceremony: the page lists it, one file holds every agreement.
+    let (s, body) = director.get_text("/mentoring/ceremonies").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains(&mentor), "{body}");
+    let mentor2 = teacher(&app, "GF0008").await;
+    let a = teacher(&app, "GF0040").await;
+    let mut second = pair_body(mentor2, &[a], "one_on_one");
+    second["ceremony_on"] = demo["ceremony_on"].clone();
+    second["starts_on"] = demo["starts_on"].clone();
+    second["ends_on"] = json!(
+        (chrono::NaiveDate::parse_from_str(demo["starts_on"].as_str().unwrap(), "%Y-%m-%d").unwrap()
+            + chrono::Days::new(700))
+        .to_string()
+    );
+    let (s, v) = api.post("/api/v1/mentoring/pairs", second).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let gf = app.school_id("GFSY").await;
+    let r = director
+        .get(&format!(
+            "/mentoring/ceremonies/agreements.docx?school={gf}&date={}&lang=zh-CN",
+            demo["ceremony_on"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let xml = zip_entry(&r.bytes().await.unwrap(), "word/document.xml");
+    assert_eq!(
+        xml.matches("师徒结对协议书").count(),
+        2,
+        "two agreements in one file"
+    );
+    let second = api.get(&format!("/api/v1/mentoring/pairs/{}", v["id"])).await.1;
+    assert!(xml.contains(second["mentor"]["name"].as_str().unwrap()));
+    // A day without a ceremony is not found.
+    let r = director
+        .get(&format!(
+            "/mentoring/ceremonies/agreements.docx?school={gf}&date=2001-01-01"
+        ))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+both_dbs!(pages_and_agreements);
