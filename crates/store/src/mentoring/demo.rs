@@ -1,12 +1,49 @@
-//! The demo's mentoring: the mentor's "one-two-two" pair with the demo
-//! teacher and a colleague, in its second year of a new teachers' three.
+//! The demo's mentoring, so every page shows work: the mentor account's
+//! "one-two-two" pair with the demo teacher and a colleague, in its second
+//! year of a new teacher's three; pairs proposed for next semester's
+//! ceremony (seed 002 篇1 holds it at the start of the spring term), one
+//! agreed and waiting to begin, one concluded last
+//! year, one dissolved with its reason, one within the kindergarten and
+//! one across schools (名优教师跨校带徒). Mentors are the most experienced
+//! teachers, apprentices the youngest; teachers the tests pair themselves
+//! are left free.
 
 use super::pairs;
+use crate::entity::teacher;
 use crate::{Result, Scope, Store};
 use chrono::{Days, Months, NaiveDate};
-use lingyan_domain::mentoring::{PairInput, PairKind};
+use lingyan_domain::mentoring::{PairAction, PairInput, PairKind};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-/// The demo's pairs.
+const MENTOR_GOALS: &str = "每学期听徒弟课不少于10节并逐节点评；每学期上示范课2节；指导徒弟完成一次“骨干教师上公开课→青年教师上公开课→点评→反思→修改教案→汇报课”双向循环；指导徒弟撰写教学反思和一篇教学论文。";
+const APPRENTICE_GOALS: &str = "每学期听师傅课不少于15节并写听课记录；每学期上汇报课1节；三年内能独立承担区级公开课；坚持写教学反思，每学期至少一篇较高质量的教学论文或案例。";
+
+fn pair(
+    mentor: i64,
+    apprentices: &[i64],
+    starts_on: NaiveDate,
+    months: u32,
+    ceremony: NaiveDate,
+) -> PairInput {
+    PairInput {
+        mentor_teacher_id: mentor,
+        apprentice_teacher_ids: apprentices.to_vec(),
+        kind: if apprentices.len() > 1 {
+            PairKind::OneTwoTwo
+        } else {
+            PairKind::OneOnOne
+        },
+        subject: String::new(),
+        starts_on,
+        ends_on: starts_on + Months::new(months) - Days::new(1),
+        ceremony_on: Some(ceremony),
+        mentor_goals: MENTOR_GOALS.into(),
+        apprentice_goals: APPRENTICE_GOALS.into(),
+        under_way: false,
+    }
+}
+
+/// The mentor account's pair, made with the portfolio's records.
 pub(crate) async fn pairs(
     store: &Store,
     scope: &Scope,
@@ -15,18 +52,121 @@ pub(crate) async fn pairs(
     apprentices: [i64; 2],
 ) -> Result<()> {
     let starts_on = today - Days::new(400);
-    let input = PairInput {
-        mentor_teacher_id: mentor,
-        apprentice_teacher_ids: apprentices.to_vec(),
-        kind: PairKind::OneTwoTwo,
-        subject: String::new(),
-        starts_on,
-        ends_on: starts_on + Months::new(36) - Days::new(1),
-        ceremony_on: Some(starts_on + Days::new(7)),
-        mentor_goals: "每学期听徒弟课不少于10节并逐节点评；每学期上示范课2节；指导徒弟完成一次“骨干教师上公开课→青年教师上公开课→点评→反思→修改教案→汇报课”双向循环；指导徒弟撰写教学反思和一篇教学论文。".into(),
-        apprentice_goals: "每学期听师傅课不少于15节并写听课记录；每学期上汇报课1节；三年内能独立承担区级公开课；坚持写教学反思，每学期至少一篇较高质量的教学论文或案例。".into(),
-        under_way: true,
-    };
+    let mut input = pair(mentor, &apprentices, starts_on, 36, starts_on + Days::new(7));
+    input.under_way = true;
     pairs::create(store, scope, &input).await?;
+    Ok(())
+}
+
+/// Staff numbers the tests pair themselves (left free here).
+const LEFT_FREE: &[&str] = &[
+    "GF0001", "GF0002", "GF0003", "GF0004", "GF0005", "GF0008", "GF0009", "GF0030", "GF0040", "GF0041",
+    "GF0042", "GF0043", "GF0044", "GF0045", "GF0046", "GF0060", "GF0061",
+];
+
+/// A school's teachers free for the demo: (the most experienced first,
+/// the youngest first).
+async fn staff(store: &Store, school_id: i64, skip_first: usize) -> Result<(Vec<i64>, Vec<i64>)> {
+    let all = teacher::Entity::find()
+        .filter(teacher::Column::SchoolId.eq(school_id))
+        .filter(teacher::Column::Active.eq(true))
+        .order_by_asc(teacher::Column::StaffNo)
+        .all(store.conn())
+        .await?;
+    let free: Vec<&teacher::Model> = all
+        .iter()
+        .skip(skip_first)
+        .filter(|t| !LEFT_FREE.contains(&t.staff_no.as_deref().unwrap_or("")))
+        .filter(|t| t.birth_date.is_some() && t.work_start.is_some())
+        .collect();
+    let mut senior = free.clone();
+    senior.sort_by_key(|t| (t.work_start, t.id));
+    let mut young = free;
+    young.sort_by_key(|t| (std::cmp::Reverse(t.birth_date), t.id));
+    Ok((
+        senior.iter().map(|t| t.id).collect(),
+        young.iter().map(|t| t.id).collect(),
+    ))
+}
+
+/// The rest of the demo's pairs.
+pub(crate) async fn more(
+    store: &Store,
+    scope: &Scope,
+    district_id: i64,
+    primary: i64,
+    kindergarten: i64,
+    today: NaiveDate,
+) -> Result<()> {
+    let cal = crate::calendar::load(store.conn(), district_id, Some(primary)).await?;
+    let now = cal.semester_of(today);
+    let (this_start, _) = cal.dates(now);
+    let (next_start, _) = cal.dates(cal.next(now));
+    let (mentors, young) = staff(store, primary, 0).await?;
+    let young: Vec<i64> = young.into_iter().filter(|t| !mentors[..8].contains(t)).collect();
+    let ceremony = next_start + Days::new(7);
+    // Proposed for next semester's ceremony.
+    pairs::create(
+        store,
+        scope,
+        &pair(mentors[0], &[young[0]], next_start, 12, ceremony),
+    )
+    .await?;
+    pairs::create(
+        store,
+        scope,
+        &pair(mentors[1], &[young[1], young[2]], next_start, 12, ceremony),
+    )
+    .await?;
+    // Agreed (signed before the winter break), starting next semester.
+    let agreed = pairs::create(
+        store,
+        scope,
+        &pair(mentors[2], &[young[3]], next_start, 6, next_start - Days::new(10)),
+    )
+    .await?;
+    pairs::act(store, scope, agreed, PairAction::Agree, None, "").await?;
+    // Concluded: a year that ended before this one.
+    let last = this_start - Months::new(24);
+    let mut done = pair(mentors[3], &[young[4]], last, 12, last + Days::new(7));
+    done.under_way = true;
+    let id = pairs::create(store, scope, &done).await?;
+    pairs::act(store, scope, id, PairAction::Conclude, Some(done.ends_on), "").await?;
+    // Dissolved: the apprentice moved away in the first semester.
+    let mut gone = pair(mentors[4], &[young[5]], this_start, 12, this_start + Days::new(7));
+    gone.under_way = true;
+    let id = pairs::create(store, scope, &gone).await?;
+    pairs::act(
+        store,
+        scope,
+        id,
+        PairAction::Dissolve,
+        Some((this_start + Days::new(45)).min(today)),
+        "徒弟调往外校任教，结对解除。",
+    )
+    .await?;
+    // Within the kindergarten, and across schools: a primary master
+    // teacher takes a young kindergarten teacher (the first ten of the
+    // kindergarten's staff are left to the tests).
+    let (kg_mentors, kg_young) = staff(store, kindergarten, 10).await?;
+    let mut kg = pair(
+        kg_mentors[0],
+        &[kg_young[0]],
+        this_start,
+        12,
+        this_start + Days::new(7),
+    );
+    kg.under_way = true;
+    pairs::create(store, scope, &kg).await?;
+    let mut cross = pair(
+        mentors[5],
+        &[kg_young[1]],
+        this_start,
+        12,
+        this_start + Days::new(7),
+    );
+    cross.under_way = true;
+    cross.subject = "幼儿园教育活动设计".into();
+    pairs::create(store, scope, &cross).await?;
     Ok(())
 }

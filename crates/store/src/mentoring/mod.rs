@@ -26,6 +26,8 @@ pub struct Link {
     pub apprentice_name: String,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
+    /// The pair it was made for.
+    pub pair_id: Option<i64>,
 }
 
 impl Link {
@@ -57,6 +59,7 @@ async fn named(store: &Store, rows: Vec<mentor_pair::Model>) -> Result<Vec<Link>
             apprentice_teacher_id: r.apprentice_teacher_id,
             starts_on: r.starts_on,
             ends_on: r.ends_on,
+            pair_id: r.mentorship_id,
         })
         .collect())
 }

@@ -119,7 +119,7 @@ async fn pair_lifecycle_makes_links_only_while_it_runs(db: Db) {
     )
     .await
     .unwrap();
-    assert_eq!(listed.iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
+    assert!(listed.iter().any(|p| p.id == id));
 }
 both_dbs!(pair_lifecycle_makes_links_only_while_it_runs);
 
@@ -296,13 +296,24 @@ async fn an_active_mentor_meets_the_mentor_duty_and_sees_cross_school(db: Db) {
     };
     let mut mentor = None;
     for &t in &staff {
-        if counted(store.clone(), t).await.0 {
+        let (asked, ids) = counted(store.clone(), t).await;
+        if asked && ids.is_empty() {
             mentor = Some(t);
             break;
         }
     }
-    let mentor = mentor.expect("a kindergarten teacher asked to mentor");
-    let apprentice = *staff.iter().rev().find(|t| **t != mentor).unwrap();
+    let mentor = mentor.expect("a kindergarten teacher asked to mentor, without an apprentice");
+    let mut free = Vec::new();
+    for &t in staff.iter().rev() {
+        let f = Filter {
+            teacher_id: Some(t),
+            ..Default::default()
+        };
+        if t != mentor && pairs::list(&store, &scope, &f).await.unwrap().is_empty() {
+            free.push(t);
+        }
+    }
+    let apprentice = free[0];
     assert_eq!(
         counted(store.clone(), mentor).await.1,
         Vec::<i64>::new(),
@@ -330,11 +341,7 @@ async fn an_active_mentor_meets_the_mentor_duty_and_sees_cross_school(db: Db) {
         "the mentor duty is met by the pair"
     );
     // Edited to another apprentice: the engine follows the new link.
-    let other = *staff
-        .iter()
-        .rev()
-        .find(|t| **t != mentor && **t != apprentice)
-        .unwrap();
+    let other = free[1];
     let p = pairs::get(&store, &scope, id).await.unwrap();
     let mut changed = input(mentor, &[other]);
     changed.starts_on = p.starts_on;

@@ -9,7 +9,8 @@ use utoipa::ToSchema;
 /// The other teacher of one of the caller's current pairs.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PairLine {
-    pub pair_id: i64,
+    /// The pair (`/api/v1/mentoring/pairs/{id}`).
+    pub pair_id: Option<i64>,
     pub teacher_id: i64,
     pub name: String,
     pub since: NaiveDate,
@@ -26,14 +27,14 @@ pub(super) async fn own(
     for p in lingyan_store::mentoring::mine(&state.store, &caller.scope, today).await? {
         if p.apprentice_teacher_id == teacher_id {
             mentors.push(PairLine {
-                pair_id: p.id,
+                pair_id: p.pair_id,
                 teacher_id: p.mentor_teacher_id,
                 name: p.mentor_name,
                 since: p.starts_on,
             });
         } else {
             apprentices.push(PairLine {
-                pair_id: p.id,
+                pair_id: p.pair_id,
                 teacher_id: p.apprentice_teacher_id,
                 name: p.apprentice_name,
                 since: p.starts_on,

@@ -301,8 +301,14 @@ async fn objects(
     };
     let (_, v) = director.get("/api/v1/projects").await;
     o.insert("project", first_id(&v));
-    let (_, v) = director.get("/api/v1/mentoring/pairs").await;
-    o.insert("pair", first_id(&v));
+    // The teacher's own pair (the mentor's "one-two-two").
+    let (_, v) = director.get("/api/v1/mentoring/pairs?status=active").await;
+    let pair = v
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["kind"] == "one_two_two"))
+        .and_then(|p| p["id"].as_i64())
+        .unwrap_or_else(|| panic!("no demo pair in {v}"));
+    o.insert("pair", pair);
     // A role grant of an account of its own, whose removal changes nobody
     // who is probing.
     let u = lingyan_store::users::create(

@@ -41,7 +41,7 @@ async fn who_sees_a_pair_and_its_lifecycle(app: TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|p| p["kind"] == "one_two_two")
+        .find(|p| p["kind"] == "one_two_two" && p["status"] == "active")
         .expect("the demo pair")
         .clone();
     assert_eq!(demo["status"], "active");
@@ -277,7 +277,13 @@ async fn pages_and_agreements(app: TestApp) {
     assert_eq!(s, StatusCode::OK);
     let api = Api::new(&app, "director").await;
     let (_, all) = api.get("/api/v1/mentoring/pairs").await;
-    let demo = all.as_array().unwrap()[0].clone();
+    let demo = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "one_two_two" && p["status"] == "active")
+        .expect("the demo pair")
+        .clone();
     let id = demo["id"].as_i64().unwrap();
     let mentor = demo["mentor"]["name"].as_str().unwrap().to_string();
     let apprentices: Vec<String> = demo["apprentices"]
@@ -335,6 +341,18 @@ async fn pages_and_agreements(app: TestApp) {
     // The ceremony: the page lists it, one file holds every agreement.
     let (s, body) = director.get_text("/mentoring/ceremonies").await;
     assert_eq!(s, StatusCode::OK);
+    assert!(
+        body.contains(r#"id="ceremony""#),
+        "the coming ceremony is shown: {body}"
+    );
+    let gf = app.school_id("GFSY").await;
+    let (s, body) = director
+        .get_text(&format!(
+            "/mentoring/ceremonies?school={gf}&date={}",
+            demo["ceremony_on"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK);
     assert!(body.contains(&mentor), "{body}");
     let mentor2 = teacher(&app, "GF0008").await;
     let a = teacher(&app, "GF0040").await;
@@ -348,7 +366,6 @@ async fn pages_and_agreements(app: TestApp) {
     );
     let (s, v) = api.post("/api/v1/mentoring/pairs", second).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let gf = app.school_id("GFSY").await;
     let r = director
         .get(&format!(
             "/mentoring/ceremonies/agreements.docx?school={gf}&date={}&lang=zh-CN",
