@@ -11,6 +11,7 @@ mod duties;
 mod export;
 mod gen_data;
 mod import;
+mod mentoring;
 mod report;
 mod school;
 mod server;
@@ -97,6 +98,11 @@ enum Command {
     Credits {
         #[command(subcommand)]
         command: credits::CreditsCommand,
+    },
+    /// Mentoring (师徒结对): a ceremony's agreements.
+    Mentoring {
+        #[command(subcommand)]
+        command: mentoring::MentoringCommand,
     },
     /// Attendance at training activities.
     Attendance {
@@ -198,6 +204,7 @@ async fn run(cli: Cli, loc: lingyan_domain::Locale) -> Result<()> {
         Command::GenData(args) => gen_data::run(loc, &config, args).await,
         Command::Duties { command } => duties::run(loc, &config, command).await,
         Command::Credits { command } => credits::run(loc, &config, command).await,
+        Command::Mentoring { command } => mentoring::run(loc, &config, command).await,
         Command::Attendance { command } => attendance::run(loc, &config, command).await,
         Command::Report { command } => report::run(loc, &config, command).await,
         Command::Backup(args) => admin::backup(loc, &config, args).await,

@@ -65,8 +65,13 @@ const LEFT_FREE: &[&str] = &[
 ];
 
 /// A school's teachers free for the demo: (the most experienced first,
-/// the youngest first).
-async fn staff(store: &Store, school_id: i64, skip_first: usize) -> Result<(Vec<i64>, Vec<i64>)> {
+/// those under 35 youngest first), each with their first subject.
+async fn staff(
+    store: &Store,
+    school_id: i64,
+    skip_first: usize,
+    today: NaiveDate,
+) -> Result<(Vec<Staff>, Vec<Staff>)> {
     let all = teacher::Entity::find()
         .filter(teacher::Column::SchoolId.eq(school_id))
         .filter(teacher::Column::Active.eq(true))
@@ -79,14 +84,62 @@ async fn staff(store: &Store, school_id: i64, skip_first: usize) -> Result<(Vec<
         .filter(|t| !LEFT_FREE.contains(&t.staff_no.as_deref().unwrap_or("")))
         .filter(|t| t.birth_date.is_some() && t.work_start.is_some())
         .collect();
+    let staff = |t: &&teacher::Model| Staff {
+        id: t.id,
+        subject: serde_json::from_str::<Vec<String>>(&t.subjects)
+            .ok()
+            .and_then(|v| v.into_iter().next())
+            .unwrap_or_default(),
+    };
     let mut senior = free.clone();
     senior.sort_by_key(|t| (t.work_start, t.id));
-    let mut young = free;
+    // Young: under 35.
+    let born_after = today - Months::new(35 * 12);
+    let mut young: Vec<&teacher::Model> = free
+        .into_iter()
+        .filter(|t| t.birth_date.is_some_and(|b| b > born_after))
+        .collect();
     young.sort_by_key(|t| (std::cmp::Reverse(t.birth_date), t.id));
     Ok((
-        senior.iter().map(|t| t.id).collect(),
-        young.iter().map(|t| t.id).collect(),
+        senior.iter().map(staff).collect(),
+        young.iter().map(staff).collect(),
     ))
+}
+
+struct Staff {
+    id: i64,
+    subject: String,
+}
+
+/// Mentors (most experienced first) each with `n` of the youngest
+/// teachers of their subject not yet taken; mentors without enough are
+/// passed over.
+fn matched(mentors: &[Staff], young: &[Staff], wanted: &[usize]) -> Vec<(i64, Vec<i64>)> {
+    let mut taken: Vec<i64> = mentors.iter().take(12).map(|m| m.id).collect();
+    let mut out = Vec::new();
+    let mut want = wanted.iter();
+    let Some(mut n) = want.next().copied() else {
+        return out;
+    };
+    for m in mentors.iter().filter(|m| !m.subject.is_empty()) {
+        let picks: Vec<i64> = young
+            .iter()
+            .filter(|y| y.subject == m.subject && !taken.contains(&y.id) && y.id != m.id)
+            .take(n)
+            .map(|y| y.id)
+            .collect();
+        if picks.len() < n {
+            continue;
+        }
+        taken.extend(&picks);
+        taken.push(m.id);
+        out.push((m.id, picks));
+        match want.next() {
+            Some(next) => n = *next,
+            None => break,
+        }
+    }
+    out
 }
 
 /// The rest of the demo's pairs.
@@ -102,38 +155,33 @@ pub(crate) async fn more(
     let now = cal.semester_of(today);
     let (this_start, _) = cal.dates(now);
     let (next_start, _) = cal.dates(cal.next(now));
-    let (mentors, young) = staff(store, primary, 0).await?;
-    let young: Vec<i64> = young.into_iter().filter(|t| !mentors[..8].contains(t)).collect();
+    let (mentors, young) = staff(store, primary, 0, today).await?;
+    // Proposed (two), agreed, concluded, dissolved: mentors with
+    // apprentices of their own subject.
+    let m = matched(&mentors, &young, &[1, 2, 1, 1, 1]);
+    if m.len() < 5 {
+        return Ok(());
+    }
     let ceremony = next_start + Days::new(7);
     // Proposed for next semester's ceremony.
-    pairs::create(
-        store,
-        scope,
-        &pair(mentors[0], &[young[0]], next_start, 12, ceremony),
-    )
-    .await?;
-    pairs::create(
-        store,
-        scope,
-        &pair(mentors[1], &[young[1], young[2]], next_start, 12, ceremony),
-    )
-    .await?;
+    pairs::create(store, scope, &pair(m[0].0, &m[0].1, next_start, 12, ceremony)).await?;
+    pairs::create(store, scope, &pair(m[1].0, &m[1].1, next_start, 12, ceremony)).await?;
     // Agreed (signed before the winter break), starting next semester.
     let agreed = pairs::create(
         store,
         scope,
-        &pair(mentors[2], &[young[3]], next_start, 6, next_start - Days::new(10)),
+        &pair(m[2].0, &m[2].1, next_start, 6, next_start - Days::new(10)),
     )
     .await?;
     pairs::act(store, scope, agreed, PairAction::Agree, None, "").await?;
     // Concluded: a year that ended before this one.
     let last = this_start - Months::new(24);
-    let mut done = pair(mentors[3], &[young[4]], last, 12, last + Days::new(7));
+    let mut done = pair(m[3].0, &m[3].1, last, 12, last + Days::new(7));
     done.under_way = true;
     let id = pairs::create(store, scope, &done).await?;
     pairs::act(store, scope, id, PairAction::Conclude, Some(done.ends_on), "").await?;
     // Dissolved: the apprentice moved away in the first semester.
-    let mut gone = pair(mentors[4], &[young[5]], this_start, 12, this_start + Days::new(7));
+    let mut gone = pair(m[4].0, &m[4].1, this_start, 12, this_start + Days::new(7));
     gone.under_way = true;
     let id = pairs::create(store, scope, &gone).await?;
     pairs::act(
@@ -148,25 +196,24 @@ pub(crate) async fn more(
     // Within the kindergarten, and across schools: a primary master
     // teacher takes a young kindergarten teacher (the first ten of the
     // kindergarten's staff are left to the tests).
-    let (kg_mentors, kg_young) = staff(store, kindergarten, 10).await?;
-    let mut kg = pair(
-        kg_mentors[0],
-        &[kg_young[0]],
-        this_start,
-        12,
-        this_start + Days::new(7),
-    );
-    kg.under_way = true;
-    pairs::create(store, scope, &kg).await?;
-    let mut cross = pair(
-        mentors[5],
-        &[kg_young[1]],
-        this_start,
-        12,
-        this_start + Days::new(7),
-    );
-    cross.under_way = true;
-    cross.subject = "幼儿园教育活动设计".into();
-    pairs::create(store, scope, &cross).await?;
+    let (kg_mentors, kg_young) = staff(store, kindergarten, 10, today).await?;
+    if let Some((mentor, apprentices)) = matched(&kg_mentors, &kg_young, &[1]).into_iter().next() {
+        let mut kg = pair(mentor, &apprentices, this_start, 12, this_start + Days::new(7));
+        kg.under_way = true;
+        pairs::create(store, scope, &kg).await?;
+        let taken = apprentices[0];
+        if let (Some(master), Some(y)) = (
+            mentors
+                .iter()
+                .take(12)
+                .find(|x| !x.subject.is_empty() && m.iter().all(|p| p.0 != x.id && !p.1.contains(&x.id))),
+            kg_young.iter().find(|y| y.id != taken),
+        ) {
+            let mut cross = pair(master.id, &[y.id], this_start, 12, this_start + Days::new(7));
+            cross.under_way = true;
+            cross.subject = "幼儿园教育活动设计".into();
+            pairs::create(store, scope, &cross).await?;
+        }
+    }
     Ok(())
 }

@@ -29,6 +29,8 @@ pub struct Person {
     pub staff_no: Option<String>,
     pub school_id: i64,
     pub school_name: String,
+    /// The school's English name, where one is stored.
+    pub school_name_en: Option<String>,
     pub subjects: Vec<String>,
 }
 
@@ -103,12 +105,12 @@ async fn named<C: ConnectionTrait>(conn: &C, rows: Vec<mentorship::Model>) -> Re
         .into_iter()
         .map(|t| (t.id, t))
         .collect();
-    let schools: HashMap<i64, String> = school::Entity::find()
+    let schools: HashMap<i64, (String, Option<String>)> = school::Entity::find()
         .filter(school::Column::Id.is_in(teachers.values().map(|t| t.school_id)))
         .all(conn)
         .await?
         .into_iter()
-        .map(|s| (s.id, s.name))
+        .map(|s| (s.id, (s.name, s.name_en)))
         .collect();
     let person = |id: i64| {
         let t = teachers.get(&id);
@@ -118,7 +120,8 @@ async fn named<C: ConnectionTrait>(conn: &C, rows: Vec<mentorship::Model>) -> Re
             name: t.map(|t| t.name.clone()).unwrap_or_default(),
             staff_no: t.and_then(|t| t.staff_no.clone()),
             school_id,
-            school_name: schools.get(&school_id).cloned().unwrap_or_default(),
+            school_name: schools.get(&school_id).map(|s| s.0.clone()).unwrap_or_default(),
+            school_name_en: schools.get(&school_id).and_then(|s| s.1.clone()),
             subjects: t
                 .and_then(|t| serde_json::from_str(&t.subjects).ok())
                 .unwrap_or_default(),

@@ -34,6 +34,7 @@ pub struct PersonDto {
     pub staff_no: Option<String>,
     pub school_id: i64,
     pub school_name: String,
+    pub school_name_en: Option<String>,
     pub subjects: Vec<String>,
 }
 
@@ -45,6 +46,7 @@ impl From<Person> for PersonDto {
             staff_no: p.staff_no,
             school_id: p.school_id,
             school_name: p.school_name,
+            school_name_en: p.school_name_en,
             subjects: p.subjects,
         }
     }

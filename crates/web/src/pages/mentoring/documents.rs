@@ -70,17 +70,19 @@ fn paragraphs(tr: Tr, text: &str) -> Vec<String> {
 pub(crate) fn agreement(tr: Tr, p: &Pair) -> Agreement {
     let apprentices = joined(tr, p.apprentices.iter().map(|a| a.name.clone()));
     let subjects = |v: &[String]| joined(tr, v.iter().cloned());
+    let school_of =
+        |x: &lingyan_store::mentoring::pairs::Person| tr.name(&x.school_name, &x.school_name_en).to_string();
     let mut parties = vec![vec![
         tr.t("fields.mentor"),
         p.mentor.name.clone(),
-        p.mentor.school_name.clone(),
+        school_of(&p.mentor),
         subjects(&p.mentor.subjects),
     ]];
     for a in &p.apprentices {
         parties.push(vec![
             tr.t("fields.apprentice"),
             a.name.clone(),
-            a.school_name.clone(),
+            school_of(a),
             subjects(&a.subjects),
         ]);
     }
@@ -107,11 +109,7 @@ pub(crate) fn agreement(tr: Tr, p: &Pair) -> Agreement {
             .map(|n| tr.t(&format!("mentoring.agreement.{prefix}_{n}")))
             .collect()
     };
-    let school = p
-        .apprentices
-        .first()
-        .map(|a| a.school_name.clone())
-        .unwrap_or_default();
+    let school = p.apprentices.first().map(school_of).unwrap_or_default();
     let mut signatures = vec![tr.t1("mentoring.agreement.sign_mentor", "name", &p.mentor.name)];
     for a in &p.apprentices {
         signatures.push(tr.t1("mentoring.agreement.sign_apprentice", "name", &a.name));
@@ -121,14 +119,18 @@ pub(crate) fn agreement(tr: Tr, p: &Pair) -> Agreement {
         title: tr.t("mentoring.agreement.title"),
         intro: i18n::t_args(
             tr.0,
-            "mentoring.agreement.intro",
+            if p.apprentices.len() > 1 {
+                "mentoring.agreement.intro_two"
+            } else {
+                "mentoring.agreement.intro"
+            },
             &[("mentor", p.mentor.name.clone()), ("apprentices", apprentices)],
         ),
         school,
         parties_heading: tr.t("mentoring.agreement.parties"),
         party_head: vec![
             tr.t("mentoring.agreement.role"),
-            tr.t("fields.name"),
+            tr.t("mentoring.agreement.name"),
             tr.t("fields.school"),
             tr.t("fields.subjects"),
         ],
@@ -260,16 +262,7 @@ async fn ceremony_pairs(
     school: i64,
     date: NaiveDate,
 ) -> Result<Vec<Pair>, Error> {
-    let f = Filter {
-        school_id: Some(school),
-        ceremony_on: Some(date),
-        ..Default::default()
-    };
-    Ok(pairs::list(&state.store, &caller.scope, &f)
-        .await?
-        .into_iter()
-        .filter(|p| p.school_id == school && p.status != PairStatus::Dissolved)
-        .collect())
+    ceremony(&state.store, &caller.scope, school, date).await
 }
 
 /// Every ceremony of the pairs the caller sees: (day, school) → (the
@@ -394,4 +387,35 @@ pub(crate) async fn view_ceremony_agreements_get(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "agreements.docx",
     ))
+}
+
+/// Pairs' agreements in one file in `l`: a Word document, or a PDF.
+pub fn agreements_file(pairs: &[Pair], l: Locale, pdf: bool) -> Result<Vec<u8>, lingyan_reports::Error> {
+    let tr = Tr(l);
+    let agreements: Vec<Agreement> = pairs.iter().map(|p| agreement(tr, p)).collect();
+    if pdf {
+        doc::pdf(l, &agreements, today())
+    } else {
+        doc::docx(l, &agreements)
+    }
+}
+
+/// A ceremony's pairs: the school's (its apprentices') with that ceremony
+/// day, dissolved ones left out.
+pub async fn ceremony(
+    store: &lingyan_store::Store,
+    scope: &lingyan_store::Scope,
+    school: i64,
+    date: NaiveDate,
+) -> Result<Vec<Pair>, Error> {
+    let f = Filter {
+        school_id: Some(school),
+        ceremony_on: Some(date),
+        ..Default::default()
+    };
+    Ok(pairs::list(store, scope, &f)
+        .await?
+        .into_iter()
+        .filter(|p| p.school_id == school && p.status != PairStatus::Dissolved)
+        .collect())
 }

@@ -2,7 +2,7 @@
 //! its goals, lifecycle and agreement, the form to propose or change a
 //! pair, and the ceremony page with the agreements to print.
 
-mod documents;
+pub(crate) mod documents;
 
 use super::people::{PersonChoice, choices};
 use super::{FormError, PageCtx, flash, message_for, redirect, render, render_status};

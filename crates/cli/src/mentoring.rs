@@ -1,0 +1,73 @@
+//! `mentoring`: the agreements of a ceremony (拜师仪式) in one file, for
+//! the school to print.
+
+use crate::app::{explain, find_school, open_store, parse_lang};
+use anyhow::{Result, anyhow, bail};
+use clap::Subcommand;
+use lingyan_domain::Locale;
+use lingyan_store::Scope;
+use lingyan_web::Config;
+use lingyan_web::i18n::{t_args, t_count};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub(crate) enum MentoringCommand {
+    /// Every agreement (师徒结对协议书) of a school's ceremony in one file,
+    /// each on its own pages: a Word document, or a PDF when the output
+    /// ends in .pdf. Dissolved pairs are left out.
+    Agreements {
+        /// The school's code (its apprentices' school).
+        #[arg(long)]
+        school: String,
+        /// The ceremony's date (YYYY-MM-DD).
+        #[arg(long)]
+        ceremony: String,
+        /// zh-CN or en (default: the command line's language).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+}
+
+pub(crate) async fn run(loc: Locale, config: &Config, command: MentoringCommand) -> Result<()> {
+    match command {
+        MentoringCommand::Agreements {
+            school,
+            ceremony,
+            lang,
+            output,
+        } => {
+            let l = parse_lang(loc, &lang)?;
+            let date = lingyan_domain::dates::parse_date("ceremony_on", &ceremony)
+                .map_err(|e| anyhow!(lingyan_web::i18n::field_error(loc, &e)))?;
+            let pdf = output.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+            let store = open_store(config).await?;
+            let scope = Scope::system("cli");
+            let s = find_school(loc, &store, &scope, &school).await?;
+            let pairs = lingyan_web::pages::ceremony_pairs(&store, &scope, s.id, date)
+                .await
+                .map_err(|e| explain(loc, e))?;
+            if pairs.is_empty() {
+                bail!(t_args(
+                    loc,
+                    "cli.no_ceremony",
+                    &[("school", s.name.clone()), ("date", date.to_string())]
+                ));
+            }
+            let bytes =
+                lingyan_web::pages::agreements_file(&pairs, l, pdf).map_err(|e| anyhow!(e.to_string()))?;
+            std::fs::write(&output, bytes)?;
+            println!(
+                "{}",
+                t_count(
+                    loc,
+                    "cli.agreements_written",
+                    pairs.len(),
+                    &[("file", output.display().to_string())]
+                )
+            );
+            Ok(())
+        }
+    }
+}
