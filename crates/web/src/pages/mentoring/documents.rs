@@ -270,6 +270,7 @@ async fn ceremony_pairs(
 async fn ceremonies(
     state: &AppState,
     caller: &Caller,
+    tr: Tr,
 ) -> Result<BTreeMap<(NaiveDate, i64), (String, usize)>, Error> {
     let all = pairs::list(&state.store, &caller.scope, &Filter::default()).await?;
     let mut by: BTreeMap<(NaiveDate, i64), (String, usize)> = BTreeMap::new();
@@ -278,7 +279,7 @@ async fn ceremonies(
             let school = p
                 .apprentices
                 .first()
-                .map(|a| a.school_name.clone())
+                .map(|a| tr.name(&a.school_name, &a.school_name_en).to_string())
                 .unwrap_or_default();
             by.entry((d, p.school_id)).or_insert((school, 0)).1 += 1;
         }
@@ -320,7 +321,7 @@ pub(crate) async fn view_ceremonies_get(
 ) -> Result<Response, PageError> {
     let tr = ctx.tr;
     let chosen = ceremony_of(&q)?;
-    let by = ceremonies(&state, &caller).await?;
+    let by = ceremonies(&state, &caller, tr).await?;
     let shown_key = chosen.or_else(|| default_ceremony(&by));
     let ceremonies: Vec<Ceremony> = by
         .iter()
@@ -366,27 +367,56 @@ pub(crate) async fn view_ceremony_agreements_get(
     ctx: PageCtx,
     Query(q): Query<CeremonyQuery>,
 ) -> Result<Response, PageError> {
-    let tr = language(&ctx, &q.lang)?;
-    let (school, date) = match ceremony_of(&q)? {
+    batch(&state, &caller, &ctx, &q, false).await
+}
+
+/// `GET /mentoring/ceremonies/agreements.pdf?school=&date=&lang=`: the
+/// same as one PDF.
+pub(crate) async fn view_ceremony_agreements_pdf_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    Query(q): Query<CeremonyQuery>,
+) -> Result<Response, PageError> {
+    batch(&state, &caller, &ctx, &q, true).await
+}
+
+async fn batch(
+    state: &AppState,
+    caller: &Caller,
+    ctx: &PageCtx,
+    q: &CeremonyQuery,
+    pdf: bool,
+) -> Result<Response, PageError> {
+    let tr = language(ctx, &q.lang)?;
+    let (school, date) = match ceremony_of(q)? {
         Some(c) => c,
-        None => default_ceremony(&ceremonies(&state, &caller).await?).ok_or(Error::NotFound)?,
+        None => default_ceremony(&ceremonies(state, caller, tr).await?).ok_or(Error::NotFound)?,
     };
-    let ps = ceremony_pairs(&state, &caller, school, date).await?;
+    let ps = ceremony_pairs(state, caller, school, date).await?;
     if ps.is_empty() {
         return Err(Error::NotFound.into());
     }
-    let agreements: Vec<Agreement> = ps.iter().map(|p| agreement(tr, p)).collect();
-    let bytes = doc::docx(tr.0, &agreements).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(file_response(
-        bytes,
-        &format!(
-            "{}-{}-{date}.docx",
-            tr.t("mentoring.agreement.title"),
-            agreements[0].school
-        ),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "agreements.docx",
-    ))
+    let school_name = ps[0]
+        .apprentices
+        .first()
+        .map(|a| tr.name(&a.school_name, &a.school_name_en).to_string())
+        .unwrap_or_default();
+    let bytes = tokio::task::spawn_blocking(move || agreements_file(&ps, tr.0, pdf))
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let name = format!("{}-{school_name}-{date}", tr.t("mentoring.agreement.title"));
+    Ok(if pdf {
+        file_response(bytes, &format!("{name}.pdf"), "application/pdf", "agreements.pdf")
+    } else {
+        file_response(
+            bytes,
+            &format!("{name}.docx"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "agreements.docx",
+        )
+    })
 }
 
 /// Pairs' agreements in one file in `l`: a Word document, or a PDF.

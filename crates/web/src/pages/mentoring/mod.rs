@@ -33,6 +33,10 @@ pub fn router() -> Router<AppState> {
             "/mentoring/ceremonies/agreements.docx",
             get(documents::view_ceremony_agreements_get),
         )
+        .route(
+            "/mentoring/ceremonies/agreements.pdf",
+            get(documents::view_ceremony_agreements_pdf_get),
+        )
         .route("/mentoring/{id}", get(view_pair_get))
         .route(
             "/mentoring/{id}/edit",
@@ -89,7 +93,12 @@ pub struct Row {
 fn row(tr: Tr, p: &Pair) -> Row {
     let (status, tone) = status_label(tr, p.status);
     let mentor = if p.cross_school() {
-        format!("{}（{}）", p.mentor.name, p.mentor.school_name)
+        let school = tr.name(&p.mentor.school_name, &p.mentor.school_name_en);
+        if tr.is_zh() {
+            format!("{}（{school}）", p.mentor.name)
+        } else {
+            format!("{} ({school})", p.mentor.name)
+        }
     } else {
         p.mentor.name.clone()
     };
@@ -436,6 +445,8 @@ async fn view_mentoring_edit_post(
 struct DetailPage {
     ctx: PageCtx,
     p: Pair,
+    /// "Mentor → apprentices".
+    heading: String,
     status: String,
     tone: &'static str,
     kind: String,
@@ -474,6 +485,11 @@ async fn detail_page(
         _ => String::new(),
     };
     let page = DetailPage {
+        heading: format!(
+            "{} → {}",
+            p.mentor.name,
+            joined(tr, p.apprentices.iter().map(|a| a.name.clone()))
+        ),
         status,
         tone,
         kind: tr.label("mentoring.kind", p.kind.code()),
