@@ -26,7 +26,7 @@ export const forms = {
   name: "forms",
   async run(page, t) {
     const form = 'form[action="/mentoring"]';
-    await login(page, t, "director", "/mentoring");
+    await login(page, t, "director", "/mentoring/new");
     await page.waitForSelector(`${form} input[role=combobox]`);
     const plain = await page.locator(`${form} select[name="mentor"]`).boundingBox();
     t.expect(!plain || plain.width <= 1, "the plain list is replaced by a search box");
@@ -37,7 +37,7 @@ export const forms = {
     const required = t.zh ? "请填写此项。" : "Please fill this in.";
     const empty = await fieldErrors(page, form);
     t.expect(empty.length === 2 && empty.every((e) => e === required), `required beside both fields: ${JSON.stringify(empty)}`);
-    t.expect(page.url().endsWith("/mentoring"), "nothing was sent");
+    t.expect(page.url().endsWith("/mentoring/new"), "nothing was sent");
 
     // Found by pinyin (zh) or by staff number (en), chosen with the keyboard.
     const [mentor, apprentice] = t.zh ? [["wanghui", "汪慧"], ["blj", "白蕾娟"]] : [["gf0073", "蔡成军"], ["GF0082", "蔡慧莉"]];
@@ -48,21 +48,21 @@ export const forms = {
     // The same person as apprentice: the server refuses (422), beside the
     // apprentice field, and both choices are still there.
     t.allowConsole(/status of 422/);
-    await pick(page, form, "apprentice", mentor[0]);
+    await pick(page, form, "apprentices", mentor[0]);
     await Promise.all([page.waitForLoadState("load"), page.click(`${form} button[type=submit]`)]);
     const refused = await fieldErrors(page, form);
     t.expect(refused.length === 1, `one error beside the apprentice: ${JSON.stringify(refused)}`);
     const beside = await page.$eval(`${form} .field-error`, (e) => e.closest("label").querySelector("select").name);
-    t.expect(beside === "apprentice", `the refusal sits beside ${beside}`);
+    t.expect(beside === "apprentices", `the refusal sits beside ${beside}`);
     t.expect((await box(page, form, "mentor").inputValue()) === mentor[1], "the mentor chosen is kept");
     await t.fitsPhone();
     await t.shot("form-error");
 
-    const again = await pick(page, form, "apprentice", apprentice[0]);
+    const again = await pick(page, form, "apprentices", apprentice[0]);
     t.expect(again.join() === apprentice[1], `typing ${apprentice[0]} picks ${apprentice[1]}: ${again}`);
     await Promise.all([page.waitForLoadState("load"), page.click(`${form} button[type=submit]`)]);
-    const table = await page.textContent("table");
-    t.expect(table.includes(mentor[1]) && table.includes(apprentice[1]), "the pair is listed");
+    const facts = await page.textContent("#pair-facts");
+    t.expect(facts.includes(mentor[1]) && facts.includes(apprentice[1]), "the pair is proposed and shown");
 
     // Several people: chips, removable.
     const pform = 'form[action="/projects"]';

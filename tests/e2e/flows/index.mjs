@@ -6,6 +6,7 @@ import { portfolio } from "./portfolio.mjs";
 import { duties } from "./duties.mjs";
 import { forms } from "./forms.mjs";
 import { activities } from "./activities.mjs";
+import { mentoring } from "./mentoring.mjs";
 import { crawl } from "./crawl.mjs";
 
-export const flows = [login, people, registry, portfolio, duties, forms, activities, crawl];
+export const flows = [login, people, registry, portfolio, duties, forms, activities, mentoring, crawl];

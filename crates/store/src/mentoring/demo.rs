@@ -60,8 +60,8 @@ pub(crate) async fn pairs(
 
 /// Staff numbers the tests pair themselves (left free here).
 const LEFT_FREE: &[&str] = &[
-    "GF0001", "GF0002", "GF0003", "GF0004", "GF0005", "GF0008", "GF0009", "GF0030", "GF0040", "GF0041",
-    "GF0042", "GF0043", "GF0044", "GF0045", "GF0046", "GF0060", "GF0061",
+    "GF0001", "GF0002", "GF0003", "GF0004", "GF0005", "GF0008", "GF0009", "GF0014", "GF0030", "GF0040",
+    "GF0041", "GF0042", "GF0043", "GF0044", "GF0045", "GF0046", "GF0060", "GF0061", "GF0073", "GF0082",
 ];
 
 /// A school's teachers free for the demo: (the most experienced first,

@@ -1,0 +1,50 @@
+// Mentoring on a phone: a teacher opens their pair from the home page
+// (goals and the agreement, nothing to manage); a director sees the pairs,
+// the coming ceremony with its agreements to print, and records a
+// proposed pair's agreement as signed.
+import { login } from "./session.mjs";
+
+export const mentoring = {
+  name: "mentoring",
+  async run(page, t) {
+    // The teacher (zh) or their mentor (en): the pair from the home card.
+    await login(page, t, t.zh ? "teacher" : "mentor", "/");
+    await page.waitForSelector("#my-mentoring");
+    await Promise.all([page.waitForLoadState("load"), page.click('#my-mentoring a[href^="/mentoring/"]')]);
+    await page.waitForSelector("#pair-facts");
+    t.expect((await page.$("#pair-actions")) === null, "a teacher does not manage the pair");
+    const agreement = await page.textContent("#agreement");
+    t.expect(agreement.includes(t.zh ? "师徒结对协议书" : "Mentoring Agreement"), `the agreement: ${agreement}`);
+    await t.fitsPhone();
+    await t.shot("mentor-pair");
+
+    // A director: the pairs, by status.
+    await login(page, t, t.zh ? "director" : "principal", "/");
+    await page.click("details.menu summary");
+    await Promise.all([page.waitForLoadState("load"), page.click('nav a[href="/mentoring"]')]);
+    await page.waitForSelector("#pairs");
+    await t.fitsPhone();
+    await t.shot("mentor-pairs");
+
+    // The coming ceremony and its agreements.
+    await Promise.all([page.waitForLoadState("load"), page.click('a[href="/mentoring/ceremonies"]')]);
+    await page.waitForSelector("#ceremony");
+    const links = await page.$$eval("#ceremony a.button", (as) => as.map((a) => a.getAttribute("href")));
+    t.expect(links.some((h) => h.includes("agreements.docx")) && links.some((h) => h.includes("agreements.pdf")), `agreements to print: ${links}`);
+    await t.fitsPhone();
+    await t.shot("mentoring-ceremony");
+
+    // A proposed pair: its agreement signed.
+    await page.goto(`${t.base}/mentoring?status=proposed`);
+    await page.waitForSelector("#pairs");
+    await Promise.all([page.waitForLoadState("load"), page.click("#pairs tbody tr:first-child a")]);
+    await page.waitForSelector("#pair-actions");
+    const before = (await page.textContent("#pair-status")).trim();
+    t.expect(before === (t.zh ? "拟结对" : "Proposed"), `proposed: ${before}`);
+    await Promise.all([page.waitForLoadState("load"), page.click('#pair-actions form input[value="agree"] ~ button')]);
+    const after = (await page.textContent("#pair-status")).trim();
+    t.expect(after === (t.zh ? "已签约" : "Agreed"), `agreed: ${after}`);
+    await t.fitsPhone();
+    await t.shot("mentor-pair-agreed");
+  },
+};
