@@ -24,6 +24,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(move_pair))
         .routes(routes!(get_district_rules, put_district_rules))
         .routes(routes!(get_school_rules, put_school_rules))
+        .routes(routes!(district_history))
+        .routes(routes!(district_version))
+        .routes(routes!(school_history))
+        .routes(routes!(school_version))
 }
 
 /// A teacher in a pair.
@@ -351,4 +355,52 @@ async fn put_school_rules(
 ) -> ApiResult<Json<MentoringRulesDto>> {
     let place = super::rule_sets::school_place(&state, &caller, id).await?;
     put_rules(&state, &caller, place, b).await
+}
+
+/// Every version of a district's mentoring rules, newest first.
+#[utoipa::path(get, path = "/api/v1/districts/{id}/mentoring-rules/history", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<super::rule_sets::VersionDto>), (status = 404, body = ErrorBody)))]
+async fn district_history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<super::rule_sets::VersionDto>>> {
+    super::rule_sets::history::<MentoringRules>(&state, &caller, Place::district(id)).await
+}
+
+/// One version of a district's mentoring rules and what it changed, in words.
+#[utoipa::path(get, path = "/api/v1/districts/{id}/mentoring-rules/versions/{version_id}", tag = "mentoring",
+    params(("id" = i64, Path), ("version_id" = i64, Path)),
+    responses((status = 200, body = super::rule_sets::DiffDto), (status = 404, body = ErrorBody)))]
+async fn district_version(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, vid)): Path<(i64, i64)>,
+) -> ApiResult<Json<super::rule_sets::DiffDto>> {
+    super::rule_sets::version::<MentoringRules>(&state, &caller, Place::district(id), vid).await
+}
+
+/// Every version of a school's own mentoring rules, newest first.
+#[utoipa::path(get, path = "/api/v1/schools/{id}/mentoring-rules/history", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<super::rule_sets::VersionDto>), (status = 404, body = ErrorBody)))]
+async fn school_history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<super::rule_sets::VersionDto>>> {
+    let place = super::rule_sets::school_place(&state, &caller, id).await?;
+    super::rule_sets::history::<MentoringRules>(&state, &caller, place).await
+}
+
+/// One version of a school's mentoring rules and what it changed.
+#[utoipa::path(get, path = "/api/v1/schools/{id}/mentoring-rules/versions/{version_id}", tag = "mentoring",
+    params(("id" = i64, Path), ("version_id" = i64, Path)),
+    responses((status = 200, body = super::rule_sets::DiffDto), (status = 404, body = ErrorBody)))]
+async fn school_version(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, vid)): Path<(i64, i64)>,
+) -> ApiResult<Json<super::rule_sets::DiffDto>> {
+    let place = super::rule_sets::school_place(&state, &caller, id).await?;
+    super::rule_sets::version::<MentoringRules>(&state, &caller, place, vid).await
 }

@@ -55,6 +55,13 @@ fn name_placeholders(path: &str) -> String {
     for seg in path.split('/') {
         let named = match (prev, seg) {
             // A rule-set version of the school's or the district's tiers or duties.
+            (_, "{vid}" | "{version_id}") if path.contains("/mentoring") => {
+                if path.contains("/schools/") {
+                    "{schoolmentoring}"
+                } else {
+                    "{districtmentoring}"
+                }
+            }
             (_, "{vid}" | "{version_id}") if path.contains("/credit") => {
                 if path.contains("/schools/") {
                     "{schoolcredits}"
@@ -402,6 +409,28 @@ async fn objects(
         lingyan_store::credits::adopt(&app.store, &sys, sp.district_id, sp.school_id, 2026, "zhejiang")
             .await
             .expect("school credits");
+    }
+    // Mentoring rules saved by the district and by the school.
+    use lingyan_domain::mentoring::MentoringRules;
+    for (p, n) in [(dp, 2), (sp, 3)] {
+        lingyan_store::mentoring::pairs::save_rules(
+            &app.store,
+            &sys,
+            p,
+            2026,
+            MentoringRules { max_apprentices: n },
+        )
+        .await
+        .expect("mentoring rules");
+        let h = history::<MentoringRules>(&app.store, &sys, p).await;
+        o.insert(
+            if p.school_id.is_some() {
+                "schoolmentoring"
+            } else {
+                "districtmentoring"
+            },
+            h.expect("history")[0].id,
+        );
     }
     for (name, p) in [("schoolcredits", sp), ("districtcredits", dp)] {
         let h = history::<CreditRules>(&app.store, &sys, p).await;

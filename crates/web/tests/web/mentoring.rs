@@ -390,3 +390,38 @@ async fn pages_and_agreements(app: TestApp) {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 both_dbs!(pages_and_agreements);
+
+async fn the_rules_page_saves_a_version(app: TestApp) {
+    let gf = app.school_id("GFSY").await;
+    let director = app.login_as("director").await;
+    let path = format!("/schools/{gf}/mentoring/rules");
+    let (s, body) = director.get_text(&path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("mentoring-rules-form"), "{body}");
+    let sys = lingyan_store::Scope::system("t");
+    let school = lingyan_store::schools::get_by_code(&app.store, &sys, "GFSY")
+        .await
+        .unwrap();
+    let year = lingyan_store::calendar::current_year(&app.store, &sys, school.district_id, Some(gf))
+        .await
+        .unwrap()
+        .to_string();
+    let r = director
+        .post_form(&path, &path, &[("year", &year), ("max_apprentices", "11")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("max_apprentices"), "the field is named: {body}");
+    let r = director
+        .post_form(&path, &path, &[("year", &year), ("max_apprentices", "3")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, body) = director.get_text(&path).await;
+    assert!(body.contains("rule-history") && body.contains('3'), "{body}");
+    // A teacher reads the rules but has no form.
+    let teacher = app.login_as("teacher").await;
+    let (s, body) = teacher.get_text(&path).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!body.contains("mentoring-rules-form"));
+}
+both_dbs!(the_rules_page_saves_a_version);

@@ -3,8 +3,10 @@
 //! pair, and the ceremony page with the agreements to print.
 
 pub(crate) mod documents;
+mod rules;
 
 use super::people::{PersonChoice, choices};
+use super::place::both;
 use super::{FormError, PageCtx, flash, message_for, redirect, render, render_status};
 use crate::auth::Caller;
 use crate::error::PageError;
@@ -25,7 +27,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
+    let r = Router::new()
         .route("/mentoring", get(view_mentoring_get).post(view_mentoring_post))
         .route("/mentoring/new", get(view_mentoring_new_get))
         .route("/mentoring/ceremonies", get(documents::view_ceremonies_get))
@@ -50,7 +52,17 @@ pub fn router() -> Router<AppState> {
         .route(
             "/mentoring/{id}/agreement.pdf",
             get(documents::view_agreement_pdf_get),
-        )
+        );
+    let r = both(
+        r,
+        "/mentoring/rules",
+        get(rules::view_mentoring_rules_get).post(rules::view_mentoring_rules_post),
+    );
+    both(
+        r,
+        "/mentoring/rules/versions/{vid}",
+        get(super::rule_sets::view_version_get::<lingyan_domain::mentoring::MentoringRules>),
+    )
 }
 
 /// A status in the reader's language, with the tag's tone.
@@ -138,6 +150,8 @@ struct ListPage {
     /// (code, label, count, current) for the status tabs; "" is all.
     tabs: Vec<(String, String, usize, bool)>,
     can_manage: bool,
+    /// The caller's school's (or district's) mentoring rules.
+    rules: String,
 }
 
 /// `GET /mentoring`: the pairs the caller sees, by status.
@@ -165,11 +179,18 @@ async fn view_mentoring_get(
         .filter(|p| current.is_none_or(|s| p.status == s))
         .map(|p| row(tr, p))
         .collect();
+    let home = caller.scope.home();
+    let rules = match (home.school_id, home.district_id) {
+        (Some(s), _) => format!("/schools/{s}/mentoring/rules"),
+        (None, Some(d)) => format!("/districts/{d}/mentoring/rules"),
+        _ => String::new(),
+    };
     Ok(render(&ListPage {
         ctx,
         rows,
         tabs,
         can_manage: manages_any(&caller),
+        rules,
     }))
 }
 

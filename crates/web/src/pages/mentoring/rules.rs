@@ -1,0 +1,175 @@
+//! The mentoring rules of a school or district per school year (how many
+//! apprentices a mentor may have at a time), kept as every rule set is
+//! (decision 32): the set in force, a form to save a new version, and the
+//! history with what each version changed.
+
+use crate::auth::Caller;
+use crate::error::PageError;
+use crate::i18n::Tr;
+use crate::pages::place::Place;
+use crate::pages::rule_sets::{self, Head, Worded};
+use crate::pages::{FormError, PageCtx, flash, message_for, redirect, render_status};
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use lingyan_domain::TierRules;
+use lingyan_domain::mentoring::{LOAD_CODE, MentoringRules};
+use lingyan_store::Error;
+use lingyan_store::mentoring::pairs;
+use lingyan_store::rule_sets::Source;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+impl Worded for MentoringRules {
+    const PATH: &'static str = "/mentoring/rules";
+    const TITLE: &'static str = "mentoring.rules_title";
+
+    fn source_text(tr: Tr, source: Source) -> String {
+        match source {
+            Source::School { year } => tr.t1("mentoring.rules_source_school", "year", &year),
+            Source::District { year } => tr.t1("mentoring.rules_source_district", "year", &year),
+            Source::Default => tr.t("mentoring.rules_source_default"),
+        }
+    }
+
+    fn rule_name(&self, code: &str, tr: Tr) -> Option<String> {
+        (code == LOAD_CODE).then(|| tr.t("fields.max_apprentices"))
+    }
+
+    fn rule_text(&self, code: &str, _tiers: &TierRules, tr: Tr) -> Option<String> {
+        (code == LOAD_CODE).then(|| tr.n("mentoring.load_text", &self.max_apprentices))
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct YearQuery {
+    year: Option<i32>,
+}
+
+#[derive(Template)]
+#[template(path = "mentoring_rules.html")]
+struct RulesPage {
+    ctx: PageCtx,
+    place: Place,
+    head: Head,
+    year: i32,
+    load: String,
+    max_apprentices: String,
+    error: Option<FormError>,
+}
+
+async fn page(
+    state: &AppState,
+    caller: &Caller,
+    ctx: PageCtx,
+    place: Place,
+    year: Option<i32>,
+    typed: Option<String>,
+    error: Option<FormError>,
+) -> Result<Response, PageError> {
+    let tr = ctx.tr;
+    let year = match year {
+        Some(y) => y,
+        None => {
+            lingyan_store::calendar::current_year(
+                &state.store,
+                &caller.scope,
+                place.district_id,
+                place.school_id,
+            )
+            .await?
+        }
+    };
+    let v = pairs::rules(&state.store, &caller.scope, place.rules(), year).await?;
+    let head =
+        rule_sets::head::<MentoringRules>(state, caller, tr, &place, year, v.source, v.version.as_ref())
+            .await?;
+    let status = crate::pages::form_status(&error);
+    Ok(render_status(
+        status,
+        &RulesPage {
+            load: tr.n("mentoring.load_text", &v.set.max_apprentices),
+            max_apprentices: typed.unwrap_or_else(|| v.set.max_apprentices.to_string()),
+            ctx,
+            place,
+            head,
+            year,
+            error,
+        },
+    ))
+}
+
+/// `GET /schools/{id}/mentoring/rules?year=` (and under `/districts/{id}`)
+pub(crate) async fn view_mentoring_rules_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    place: Place,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, PageError> {
+    page(&state, &caller, ctx, place, q.year, None, None).await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RulesForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    max_apprentices: String,
+}
+
+/// `POST …/mentoring/rules`: saves the year's rules as a new version.
+pub(crate) async fn view_mentoring_rules_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    session: Session,
+    place: Place,
+    Form(f): Form<RulesForm>,
+) -> Result<Response, PageError> {
+    place.require_edit()?;
+    let year = f
+        .year
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| Error::Invalid(lingyan_domain::FieldError::new("year", "invalid")))?;
+    let result = match f.max_apprentices.trim().parse::<u8>() {
+        Ok(n) => {
+            pairs::save_rules(
+                &state.store,
+                &caller.scope,
+                place.rules(),
+                year,
+                MentoringRules { max_apprentices: n },
+            )
+            .await
+        }
+        Err(_) => Err(Error::Invalid(
+            lingyan_domain::FieldError::new("max_apprentices", "out_of_range")
+                .with("min", 1)
+                .with("max", 10),
+        )),
+    };
+    match result {
+        Ok(()) => {
+            flash(&session, "ok", ctx.tr.t("mentoring.rules_saved")).await;
+            Ok(redirect(&format!("{}/mentoring/rules?year={year}", place.base)))
+        }
+        Err(e @ (Error::Invalid(_) | Error::InvalidAll(_))) => {
+            let msg = message_for(&e);
+            page(
+                &state,
+                &caller,
+                ctx,
+                place,
+                Some(year),
+                Some(f.max_apprentices),
+                Some(msg),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
