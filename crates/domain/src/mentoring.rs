@@ -429,3 +429,77 @@ mod tests {
         assert!(!overlaps(a, (d("2027-02-01"), d("2027-07-01"))));
     }
 }
+
+/// The most minutes one meeting may last (a whole school day).
+pub const MAX_MEETING_MINUTES: u32 = 600;
+
+/// A meeting of the mentoring log (师徒活动记录): when, how long, what about,
+/// and notes — private to the mentor, or shared with the apprentice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingInput {
+    pub met_on: NaiveDate,
+    /// How long it lasted, in minutes (1–600).
+    pub minutes: u32,
+    pub topic: String,
+    #[serde(default)]
+    pub notes: String,
+    /// Notes only the mentor (and leaders who verify) read; the apprentice
+    /// sees that the meeting took place.
+    #[serde(default)]
+    pub private: bool,
+}
+
+impl MeetingInput {
+    /// Every problem found without the database, each naming its field: a
+    /// meeting has taken place by `today`, lasted 1–600 minutes, and has a
+    /// topic.
+    pub fn problems(&self, today: NaiveDate) -> Vec<FieldError> {
+        let mut e = Vec::new();
+        text(&mut e, "meeting_topic", &self.topic, 200, true);
+        text(&mut e, "notes", &self.notes, 4000, false);
+        if self.met_on > today {
+            e.push(FieldError::new("met_on", "in_future").with("value", self.met_on));
+        }
+        if !(1..=MAX_MEETING_MINUTES).contains(&self.minutes) {
+            e.push(
+                FieldError::new("minutes", "out_of_range")
+                    .with("min", 1)
+                    .with("max", MAX_MEETING_MINUTES),
+            );
+        }
+        e
+    }
+}
+
+#[cfg(test)]
+mod meeting_tests {
+    use super::*;
+
+    #[test]
+    fn a_meeting_has_a_topic_a_length_and_has_happened() {
+        let today: NaiveDate = "2026-12-07".parse().unwrap();
+        let ok = MeetingInput {
+            met_on: today,
+            minutes: 45,
+            topic: "评课：《圆的认识》".into(),
+            notes: String::new(),
+            private: true,
+        };
+        assert!(ok.problems(today).is_empty());
+        let bad = MeetingInput {
+            met_on: today.succ_opt().unwrap(),
+            minutes: 0,
+            topic: " ".into(),
+            ..ok.clone()
+        };
+        let fields: Vec<&str> = bad.problems(today).iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["meeting_topic", "met_on", "minutes"]);
+        let long = MeetingInput {
+            minutes: MAX_MEETING_MINUTES + 1,
+            ..ok
+        };
+        assert_eq!(long.problems(today)[0].code, "out_of_range");
+    }
+}

@@ -24,6 +24,7 @@ pub mod leading_group;
 pub mod leading_group_member;
 pub mod login_throttle;
 pub mod mentor_pair;
+pub mod mentoring_meeting;
 pub mod mentorship;
 pub mod notice;
 pub mod org_group;

@@ -54,7 +54,91 @@ pub(crate) async fn pairs(
     let starts_on = today - Days::new(400);
     let mut input = pair(mentor, &apprentices, starts_on, 36, starts_on + Days::new(7));
     input.under_way = true;
-    pairs::create(store, scope, &input).await?;
+    let id = pairs::create(store, scope, &input).await?;
+    log(store, id, mentor, apprentices[0], today).await
+}
+
+/// The demo pair's log: a meeting every few weeks this term, the mentor's
+/// notes on the apprentice's lessons private, the rest shared.
+async fn log(store: &Store, pair: i64, mentor: i64, apprentice: i64, today: NaiveDate) -> Result<()> {
+    use crate::entity::{mentoring_meeting as meeting, mentorship};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let Some(p) = mentorship::Entity::find_by_id(pair).one(store.conn()).await? else {
+        return Ok(());
+    };
+    // (days ago, minutes, topic, notes, private, written by the apprentice)
+    const MEETINGS: &[(u64, i32, &str, &str, bool, bool)] = &[
+        (
+            80,
+            60,
+            "制订本学期师徒结对计划",
+            "商定本学期听课安排：师傅每周听徒弟课一节，徒弟每周听师傅课两节；确定双向循环的课题为《圆的认识》。",
+            false,
+            false,
+        ),
+        (
+            66,
+            45,
+            "评课：徒弟公开课《秋天的雨》第一课时",
+            "导入环节用时过长，朗读指导不够具体；下次请先写好板书设计再上课。",
+            true,
+            false,
+        ),
+        (
+            52,
+            40,
+            "听师傅示范课后的交流",
+            "我记下了师傅提问的梯度设计，准备在下次汇报课上试用。",
+            false,
+            true,
+        ),
+        (
+            38,
+            50,
+            "作业设计与分层布置",
+            "一起梳理了单元作业，按基础、提高、拓展三层设计；徒弟负责整理成文。",
+            false,
+            false,
+        ),
+        (
+            24,
+            45,
+            "评课：徒弟汇报课《静悄悄的革命》读书交流",
+            "课堂节奏明显改进，学生发言面广；仍需关注后进生的参与。对其下学期承担区级公开课有信心。",
+            true,
+            false,
+        ),
+        (
+            10,
+            30,
+            "期中反思交流",
+            "两位徒弟分别汇报了本学期的成长与不足，商定期末小结的写法。",
+            false,
+            false,
+        ),
+    ];
+    for (ago, minutes, topic, notes, private, by_apprentice) in MEETINGS {
+        let met_on = today - Days::new(*ago);
+        if met_on < p.starts_on {
+            continue;
+        }
+        meeting::ActiveModel {
+            district_id: Set(p.district_id),
+            school_id: Set(p.school_id),
+            mentorship_id: Set(p.id),
+            met_on: Set(met_on),
+            minutes: Set(*minutes),
+            topic: Set((*topic).into()),
+            notes: Set((*notes).into()),
+            private: Set(*private),
+            created_by: Set(None),
+            created_by_teacher: Set(Some(if *by_apprentice { apprentice } else { mentor })),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(store.conn())
+        .await?;
+    }
     Ok(())
 }
 

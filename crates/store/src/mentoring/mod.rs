@@ -6,6 +6,7 @@
 //! school of the same district (cross-school mentoring).
 
 pub(crate) mod demo;
+pub mod log;
 pub mod pairs;
 
 use crate::entity::{mentor_pair, teacher};

@@ -20,6 +20,7 @@ mod m20261210_000013_calendar_feeds;
 mod m20261211_000014_attended_trainings;
 mod m20261212_000015_claim_prior_approval;
 mod m20261213_000016_mentorships;
+mod m20261214_000017_mentoring_meetings;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000014_attended_trainings::Migration),
             Box::new(m20261212_000015_claim_prior_approval::Migration),
             Box::new(m20261213_000016_mentorships::Migration),
+            Box::new(m20261214_000017_mentoring_meetings::Migration),
         ]
     }
 }

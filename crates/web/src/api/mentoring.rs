@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use lingyan_domain::mentoring::{MentoringRules, PairAction, PairInput, PairStatus};
+use lingyan_domain::mentoring::{MeetingInput, MentoringRules, PairAction, PairInput, PairStatus};
 use lingyan_store::mentoring::pairs::{self, Filter, Pair, Person};
 use lingyan_store::rule_sets::Place;
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_pairs, create_pair))
         .routes(routes!(get_pair, edit_pair))
         .routes(routes!(move_pair))
+        .routes(routes!(list_meetings, add_meeting))
+        .routes(routes!(remove_meeting))
         .routes(routes!(get_district_rules, put_district_rules))
         .routes(routes!(get_school_rules, put_school_rules))
         .routes(routes!(district_history))
@@ -403,4 +405,86 @@ async fn school_version(
 ) -> ApiResult<Json<super::rule_sets::DiffDto>> {
     let place = super::rule_sets::school_place(&state, &caller, id).await?;
     super::rule_sets::version::<MentoringRules>(&state, &caller, place, vid).await
+}
+
+/// A meeting of a pair's log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingDto {
+    pub id: i64,
+    pub met_on: NaiveDate,
+    pub minutes: i32,
+    pub topic: String,
+    /// Absent where the notes are private and the caller is neither the
+    /// mentor nor a leader who verifies.
+    pub notes: Option<String>,
+    pub private: bool,
+    pub by: String,
+    pub removable: bool,
+}
+
+/// A pair's mentoring log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogDto {
+    pub meetings: Vec<MeetingDto>,
+    pub total_minutes: i64,
+    pub may_add: bool,
+    pub may_keep_private: bool,
+}
+
+/// A pair's mentoring log (师徒活动记录), newest first: private notes are
+/// left out for the apprentice and anyone but the mentor and leaders who
+/// verify.
+#[utoipa::path(get, path = "/api/v1/mentoring/pairs/{id}/meetings", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 200, body = LogDto), (status = 404, body = ErrorBody)))]
+async fn list_meetings(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<LogDto>> {
+    let l = lingyan_store::mentoring::log::list(&state.store, &caller.scope, id).await?;
+    Ok(Json(LogDto {
+        meetings: l
+            .meetings
+            .into_iter()
+            .map(|m| MeetingDto {
+                id: m.id,
+                met_on: m.met_on,
+                minutes: m.minutes,
+                topic: m.topic,
+                notes: m.notes,
+                private: m.private,
+                by: m.by,
+                removable: m.removable,
+            })
+            .collect(),
+        total_minutes: l.total_minutes,
+        may_add: l.may_add,
+        may_keep_private: l.may_keep_private,
+    }))
+}
+
+/// Adds a meeting to a running pair's log: by the mentor (notes may be
+/// private), an apprentice (shared only: 422 on `private`) or a manager.
+#[utoipa::path(post, path = "/api/v1/mentoring/pairs/{id}/meetings", tag = "mentoring", params(("id" = i64, Path)), request_body = MeetingInput,
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn add_meeting(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<MeetingInput>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = lingyan_store::mentoring::log::add(&state.store, &caller.scope, id, &b).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// Removes a meeting (its author, or a manager of the pair).
+#[utoipa::path(delete, path = "/api/v1/mentoring/meetings/{id}", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn remove_meeting(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    lingyan_store::mentoring::log::remove(&state.store, &caller.scope, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

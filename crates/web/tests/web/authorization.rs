@@ -88,6 +88,7 @@ fn name_placeholders(path: &str) -> String {
             ("projects", "{id}") => "{project}",
             ("users", "{id}") => "{user}",
             ("pairs" | "mentoring", "{id}") => "{pair}",
+            ("meetings", "{id}") => "{meeting}",
             ("tokens", "{id}") => "{token}",
             ("activities", "{id}") => "{activity}",
             ("sessions", "{id}") => "{session}",
@@ -316,6 +317,8 @@ async fn objects(
         .and_then(|p| p["id"].as_i64())
         .unwrap_or_else(|| panic!("no demo pair in {v}"));
     o.insert("pair", pair);
+    let (_, log) = director.get(&format!("/api/v1/mentoring/pairs/{pair}/meetings")).await;
+    o.insert("meeting", log["meetings"][0]["id"].as_i64().expect("a meeting in the demo's log"));
     // A role grant of an account of its own, whose removal changes nobody
     // who is probing.
     let u = lingyan_store::users::create(

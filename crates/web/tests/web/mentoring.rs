@@ -425,3 +425,117 @@ async fn the_rules_page_saves_a_version(app: TestApp) {
     assert!(!body.contains("mentoring-rules-form"));
 }
 both_dbs!(the_rules_page_saves_a_version);
+
+async fn private_and_shared_notes(app: TestApp) {
+    let director = Api::new(&app, "director").await;
+    let (_, all) = director.get("/api/v1/mentoring/pairs?status=active").await;
+    let pair = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "one_two_two")
+        .expect("the demo pair")["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/mentoring/pairs/{pair}/meetings");
+    // A private note of the demo's log, as each reader sees it.
+    let secret = "导入环节用时过长";
+    let notes_of = |log: &Value| -> Vec<Value> {
+        log["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["private"] == true)
+            .map(|m| m["notes"].clone())
+            .collect()
+    };
+    for who in ["mentor", "director"] {
+        let (s, log) = Api::new(&app, who).await.get(&path).await;
+        assert_eq!(s, StatusCode::OK);
+        let private = notes_of(&log);
+        assert!(!private.is_empty(), "the demo has private notes");
+        assert!(
+            private
+                .iter()
+                .any(|n| n.as_str().is_some_and(|n| n.contains(secret))),
+            "{who} reads them"
+        );
+    }
+    let teacher = Api::new(&app, "teacher").await;
+    let (_, log) = teacher.get(&path).await;
+    assert!(
+        notes_of(&log).iter().all(Value::is_null),
+        "the apprentice does not: {log}"
+    );
+    assert!(!log.to_string().contains(secret));
+    assert!(
+        log["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["private"] == false && m["notes"].is_string()),
+        "shared notes are read"
+    );
+    account(&app, "colleague", "GF0061", "teacher").await;
+    let (s, _) = Api::new(&app, "colleague").await.get(&path).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // The same on the pages.
+    let (_, page) = app
+        .login_as("teacher")
+        .await
+        .get_text(&format!("/mentoring/{pair}"))
+        .await;
+    assert!(page.contains("note-hidden") && !page.contains(secret));
+    let (_, page) = app
+        .login_as("mentor")
+        .await
+        .get_text(&format!("/mentoring/{pair}"))
+        .await;
+    assert!(page.contains(secret));
+
+    // Adding: the apprentice's notes are shared; the mentor may keep them
+    // private; a meeting has happened, within the term.
+    let today = lingyan_store::calendar::today();
+    let meeting = |private: bool, day: chrono::NaiveDate| json!({"met_on": day, "minutes": 40, "topic": "评课", "notes": "记录", "private": private});
+    let (s, v) = teacher.post(&path, meeting(true, today)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "private");
+    let (s, mine) = teacher.post(&path, meeting(false, today)).await;
+    assert_eq!(s, StatusCode::CREATED, "{mine}");
+    let (s, v) = teacher
+        .post(&path, meeting(false, today + chrono::Days::new(1)))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let mentor = Api::new(&app, "mentor").await;
+    let (s, theirs) = mentor.post(&path, meeting(true, today)).await;
+    assert_eq!(s, StatusCode::CREATED, "{theirs}");
+    // Removing: one's own, not another's.
+    let (s, _) = teacher
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/mentoring/meetings/{}", theirs["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = teacher
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/mentoring/meetings/{}", mine["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    // A pair that is not running keeps no log.
+    let (_, proposed) = director.get("/api/v1/mentoring/pairs?status=proposed").await;
+    let p = proposed[0]["id"].as_i64().unwrap();
+    let (s, v) = director
+        .post(
+            &format!("/api/v1/mentoring/pairs/{p}/meetings"),
+            meeting(false, today),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["field"], "status");
+}
+both_dbs!(private_and_shared_notes);

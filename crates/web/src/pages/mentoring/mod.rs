@@ -45,6 +45,8 @@ pub fn router() -> Router<AppState> {
             get(view_mentoring_edit_get).post(view_mentoring_edit_post),
         )
         .route("/mentoring/{id}/status", post(view_pair_status_post))
+        .route("/mentoring/{id}/meetings", post(view_meetings_post))
+        .route("/mentoring/meetings/{id}/delete", post(view_meeting_delete_post))
         .route(
             "/mentoring/{id}/agreement.docx",
             get(documents::view_agreement_docx_get),
@@ -479,6 +481,27 @@ struct DetailPage {
     actions: Vec<(String, String)>,
     today: NaiveDate,
     error: Option<FormError>,
+    log: lingyan_store::mentoring::log::Log,
+    /// "4 h 30 min in 6 meetings".
+    log_total: String,
+    /// What the meeting form held when it was refused.
+    meeting: MeetingForm,
+    meeting_error: Option<FormError>,
+}
+
+/// Minutes as hours and minutes.
+fn duration(tr: Tr, minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (0, m) => tr.t1("mentoring.minutes", "n", &m),
+        (h, 0) => tr.t1("mentoring.hours", "n", &h),
+        (h, m) => format!(
+            "{}{}{}",
+            tr.t1("mentoring.hours", "n", &h),
+            if tr.is_zh() { "" } else { " " },
+            tr.t1("mentoring.minutes", "n", &m)
+        ),
+    }
 }
 
 async fn detail_page(
@@ -488,7 +511,20 @@ async fn detail_page(
     id: i64,
     error: Option<FormError>,
 ) -> Result<Response, PageError> {
+    detail_with(state, caller, ctx, id, error, MeetingForm::default(), None).await
+}
+
+async fn detail_with(
+    state: &AppState,
+    caller: &Caller,
+    ctx: PageCtx,
+    id: i64,
+    error: Option<FormError>,
+    meeting: MeetingForm,
+    meeting_error: Option<FormError>,
+) -> Result<Response, PageError> {
     let p = pairs::get(&state.store, &caller.scope, id).await?;
+    let log = lingyan_store::mentoring::log::list(&state.store, &caller.scope, id).await?;
     let tr = ctx.tr;
     let can_manage = pairs::may_manage(&caller.scope, &p);
     let (status, tone) = status_label(tr, p.status);
@@ -520,11 +556,24 @@ async fn detail_page(
         can_manage,
         actions,
         today: today(),
+        log_total: crate::i18n::t_count(
+            tr.0,
+            "mentoring.log_total",
+            log.meetings.len(),
+            &[("time", duration(tr, log.total_minutes))],
+        ),
+        log,
+        meeting,
+        meeting_error,
         p,
         ctx,
         error,
     };
-    let status = super::form_status(&page.error);
+    let status = if page.meeting_error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        super::form_status(&page.error)
+    };
     Ok(render_status(status, &page))
 }
 
@@ -584,4 +633,94 @@ async fn view_pair_status_post(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// What the meeting form holds, as typed.
+#[derive(Deserialize, Default, Clone)]
+pub struct MeetingForm {
+    #[serde(default)]
+    met_on: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default, rename = "meeting_topic")]
+    topic: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    private: String,
+}
+
+impl MeetingForm {
+    fn input(&self) -> Result<lingyan_domain::mentoring::MeetingInput, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let met_on = lingyan_domain::dates::parse_date("met_on", self.met_on.trim())
+            .map_err(|e| errors.push(e))
+            .ok();
+        let minutes = match self.minutes.trim().parse::<u32>() {
+            Ok(m) => Some(m),
+            Err(_) => {
+                errors.push(
+                    FieldError::new("minutes", "out_of_range")
+                        .with("min", 1)
+                        .with("max", lingyan_domain::mentoring::MAX_MEETING_MINUTES),
+                );
+                None
+            }
+        };
+        match (met_on, minutes) {
+            (Some(met_on), Some(minutes)) if errors.is_empty() => {
+                Ok(lingyan_domain::mentoring::MeetingInput {
+                    met_on,
+                    minutes,
+                    topic: self.topic.clone(),
+                    notes: self.notes.clone(),
+                    private: !self.private.is_empty(),
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// `POST /mentoring/{id}/meetings`: a meeting for the log.
+async fn view_meetings_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<MeetingForm>,
+) -> Result<Response, PageError> {
+    // Not found or forbidden before anything sent is read.
+    if !lingyan_store::mentoring::log::may_write(&state.store, &caller.scope, id).await? {
+        return Err(Error::Forbidden.into());
+    }
+    let result = match f.input() {
+        Ok(input) => lingyan_store::mentoring::log::add(&state.store, &caller.scope, id, &input).await,
+        Err(errors) => Err(Error::InvalidAll(errors)),
+    };
+    match result {
+        Ok(_) => {
+            flash(&session, "ok", ctx.tr.t("mentoring.meeting_saved")).await;
+            Ok(redirect(&format!("/mentoring/{id}#log")))
+        }
+        Err(e) if refused(&e) => {
+            let msg = message_for(&e);
+            detail_with(&state, &caller, ctx, id, None, f, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /mentoring/meetings/{id}/delete`
+async fn view_meeting_delete_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let pair = lingyan_store::mentoring::log::remove(&state.store, &caller.scope, id).await?;
+    flash(&session, "ok", ctx.tr.t("mentoring.meeting_removed")).await;
+    Ok(redirect(&format!("/mentoring/{pair}#log")))
 }

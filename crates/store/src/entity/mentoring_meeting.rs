@@ -1,0 +1,25 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "mentoring_meetings")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub district_id: i64,
+    pub school_id: i64,
+    pub mentorship_id: i64,
+    pub met_on: Date,
+    pub minutes: i32,
+    pub topic: String,
+    #[sea_orm(column_type = "Text")]
+    pub notes: String,
+    pub private: bool,
+    pub created_by: Option<i64>,
+    pub created_by_teacher: Option<i64>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
