@@ -1,5 +1,6 @@
-//! `mentoring`: the agreements of a ceremony (拜师仪式) in one file, for
-//! the school to print.
+//! `mentoring`: suggested mentors for a school's young and new teachers,
+//! and the agreements of a ceremony (拜师仪式) in one file, for the school
+//! to print.
 
 use crate::app::{explain, find_school, open_store, parse_lang};
 use anyhow::{Result, anyhow, bail};
@@ -10,8 +11,30 @@ use lingyan_web::Config;
 use lingyan_web::i18n::{t_args, t_count};
 use std::path::PathBuf;
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SuggestFormat {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 pub(crate) enum MentoringCommand {
+    /// Suggested mentors for a school's young (under 35) and new (first
+    /// three years) teachers without a mentor, or for one teacher: the
+    /// district's five best candidates each, with every part of the score.
+    /// Nothing is paired.
+    Suggest {
+        /// The school's code.
+        #[arg(long)]
+        school: String,
+        /// One teacher of the school, by staff number.
+        #[arg(long)]
+        teacher: Option<String>,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: SuggestFormat,
+    },
     /// Every agreement (师徒结对协议书) of a school's ceremony in one file,
     /// each on its own pages: a Word document, or a PDF when the output
     /// ends in .pdf. Dissolved pairs are left out.
@@ -32,6 +55,57 @@ pub(crate) enum MentoringCommand {
 
 pub(crate) async fn run(loc: Locale, config: &Config, command: MentoringCommand) -> Result<()> {
     match command {
+        MentoringCommand::Suggest {
+            school,
+            teacher,
+            lang,
+            format,
+        } => {
+            let l = parse_lang(loc, &lang)?;
+            let store = open_store(config).await?;
+            let scope = Scope::system("cli");
+            let s = find_school(loc, &store, &scope, &school).await?;
+            let teacher_id = match &teacher {
+                Some(no) => Some(crate::app::find_teacher(loc, &store, &scope, no, Some(&school)).await?),
+                None => None,
+            };
+            let suggestions = lingyan_store::mentoring::matching::suggest(
+                &store,
+                &scope,
+                s.id,
+                teacher_id,
+                lingyan_store::calendar::today(),
+            )
+            .await
+            .map_err(|e| explain(loc, e))?;
+            match format {
+                SuggestFormat::Json => println!("{}", serde_json::to_string_pretty(&suggestions)?),
+                SuggestFormat::Text => {
+                    let tr = lingyan_web::i18n::Tr(l);
+                    let rows = lingyan_web::pages::suggestion_rows(tr, s.id, &suggestions);
+                    if rows.is_empty() {
+                        println!("{}", lingyan_web::i18n::t(l, "mentoring.suggest_none"));
+                    }
+                    for r in rows {
+                        println!("{} {}", r.apprentice, r.about);
+                        if r.candidates.is_empty() {
+                            println!("  {}", lingyan_web::i18n::t(l, "mentoring.no_candidates"));
+                        }
+                        for (i, (_, name, score, reasons)) in r.candidates.iter().enumerate() {
+                            println!(
+                                "  {}. {name} — {}",
+                                i + 1,
+                                t_args(l, "mentoring.score", &[("n", score.to_string())])
+                            );
+                            for why in reasons {
+                                println!("       {why}");
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
         MentoringCommand::Agreements {
             school,
             ceremony,

@@ -7,6 +7,7 @@
 
 pub(crate) mod demo;
 pub mod log;
+pub mod matching;
 pub mod pairs;
 
 use crate::entity::{mentor_pair, teacher};

@@ -92,12 +92,11 @@ fn apprentices_of(m: &mentorship::Model) -> Vec<i64> {
         .collect()
 }
 
-/// Names the people of pairs: teachers and their schools in two reads.
-async fn named<C: ConnectionTrait>(conn: &C, rows: Vec<mentorship::Model>) -> Result<Vec<Pair>> {
-    let ids: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| std::iter::once(r.mentor_teacher_id).chain(apprentices_of(r)))
-        .collect();
+/// Teachers as pairs show them, with their schools: two reads.
+pub(crate) async fn people_named<C: ConnectionTrait>(
+    conn: &C,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, Person>> {
     let teachers: HashMap<i64, teacher::Model> = teacher::Entity::find()
         .filter(teacher::Column::Id.is_in(ids))
         .all(conn)
@@ -112,20 +111,41 @@ async fn named<C: ConnectionTrait>(conn: &C, rows: Vec<mentorship::Model>) -> Re
         .into_iter()
         .map(|s| (s.id, (s.name, s.name_en)))
         .collect();
+    Ok(teachers
+        .into_values()
+        .map(|t| {
+            let sc = schools.get(&t.school_id);
+            let p = Person {
+                teacher_id: t.id,
+                name: t.name,
+                staff_no: t.staff_no,
+                school_id: t.school_id,
+                school_name: sc.map(|s| s.0.clone()).unwrap_or_default(),
+                school_name_en: sc.and_then(|s| s.1.clone()),
+                subjects: serde_json::from_str(&t.subjects).unwrap_or_default(),
+            };
+            (p.teacher_id, p)
+        })
+        .collect())
+}
+
+/// Names the people of pairs.
+async fn named<C: ConnectionTrait>(conn: &C, rows: Vec<mentorship::Model>) -> Result<Vec<Pair>> {
+    let ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| std::iter::once(r.mentor_teacher_id).chain(apprentices_of(r)))
+        .collect();
+    let people = people_named(conn, ids).await?;
     let person = |id: i64| {
-        let t = teachers.get(&id);
-        let school_id = t.map(|t| t.school_id).unwrap_or_default();
-        Person {
+        people.get(&id).cloned().unwrap_or(Person {
             teacher_id: id,
-            name: t.map(|t| t.name.clone()).unwrap_or_default(),
-            staff_no: t.and_then(|t| t.staff_no.clone()),
-            school_id,
-            school_name: schools.get(&school_id).map(|s| s.0.clone()).unwrap_or_default(),
-            school_name_en: schools.get(&school_id).and_then(|s| s.1.clone()),
-            subjects: t
-                .and_then(|t| serde_json::from_str(&t.subjects).ok())
-                .unwrap_or_default(),
-        }
+            name: String::new(),
+            staff_no: None,
+            school_id: 0,
+            school_name: String::new(),
+            school_name_en: None,
+            subjects: Vec::new(),
+        })
     };
     Ok(rows
         .into_iter()

@@ -154,7 +154,10 @@ async fn the_load_limit_is_a_rule_and_refusals_write_nothing(db: Db) {
         &scope,
         Place::school(gf.district_id, gf.id),
         year,
-        MentoringRules { max_apprentices: 3 },
+        MentoringRules {
+            max_apprentices: 3,
+            ..Default::default()
+        },
     )
     .await
     .unwrap();
@@ -163,7 +166,10 @@ async fn the_load_limit_is_a_rule_and_refusals_write_nothing(db: Db) {
         &scope,
         Place::school(gf.district_id, gf.id),
         year,
-        MentoringRules { max_apprentices: 0 },
+        MentoringRules {
+            max_apprentices: 0,
+            ..Default::default()
+        },
     )
     .await
     .unwrap_err();

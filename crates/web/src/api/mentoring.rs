@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(move_pair))
         .routes(routes!(list_meetings, add_meeting))
         .routes(routes!(remove_meeting))
+        .routes(routes!(suggestions))
         .routes(routes!(get_district_rules, put_district_rules))
         .routes(routes!(get_school_rules, put_school_rules))
         .routes(routes!(district_history))
@@ -487,4 +488,76 @@ async fn remove_meeting(
 ) -> ApiResult<StatusCode> {
     lingyan_store::mentoring::log::remove(&state.store, &caller.scope, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A candidate mentor and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CandidateDto {
+    pub mentor: PersonDto,
+    pub score: i32,
+    /// Every part of the score: `code` (`same_subject`, `same_section`,
+    /// `honour`, `years`, `load`, `past_pairs`), `points`, and the `value`
+    /// counted from.
+    pub parts: Vec<lingyan_domain::mentoring::matching::Part>,
+    /// The parts in words, in the caller's language.
+    pub reasons: Vec<String>,
+}
+
+/// An apprentice and their candidates, best first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionDto {
+    pub apprentice: PersonDto,
+    pub candidates: Vec<CandidateDto>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SuggestQuery {
+    /// One teacher of the school (default: every young or new teacher
+    /// without a mentor).
+    teacher_id: Option<i64>,
+}
+
+/// Suggested mentors (师徒匹配) for a school's young and new teachers
+/// without a mentor, or for one teacher: the district's candidates ranked
+/// by a score shown part by part, with the weights of the mentoring rules.
+/// Nothing is paired.
+#[utoipa::path(get, path = "/api/v1/schools/{id}/mentoring/suggestions", tag = "mentoring", params(("id" = i64, Path), SuggestQuery),
+    responses((status = 200, body = Vec<SuggestionDto>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn suggestions(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<SuggestQuery>,
+) -> ApiResult<Json<Vec<SuggestionDto>>> {
+    let tr = crate::i18n::Tr(caller.locale);
+    let s = lingyan_store::mentoring::matching::suggest(
+        &state.store,
+        &caller.scope,
+        id,
+        q.teacher_id,
+        lingyan_store::calendar::today(),
+    )
+    .await?;
+    Ok(Json(
+        s.into_iter()
+            .map(|s| SuggestionDto {
+                apprentice: s.apprentice.into(),
+                candidates: s
+                    .candidates
+                    .into_iter()
+                    .map(|c| CandidateDto {
+                        reasons: c
+                            .parts
+                            .iter()
+                            .map(|p| crate::pages::mentoring_reason(tr, p))
+                            .collect(),
+                        mentor: c.mentor.into(),
+                        score: c.score,
+                        parts: c.parts,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
 }

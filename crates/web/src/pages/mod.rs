@@ -53,6 +53,7 @@ pub use duties::{matrix_text as duties_text, matrix_xlsx as duties_xlsx};
 pub use evidence::ReportQuery;
 pub(crate) use evidence::{attachment_response, download, file_response};
 pub use mentoring::documents::{agreements_file, ceremony as ceremony_pairs};
+pub use mentoring::suggest::{reason as mentoring_reason, rows as suggestion_rows};
 pub(crate) use roster::{headers as roster_headers, xlsx_response as xlsx_download};
 
 pub fn router(config: &crate::Config) -> Router<AppState> {

@@ -317,8 +317,15 @@ async fn objects(
         .and_then(|p| p["id"].as_i64())
         .unwrap_or_else(|| panic!("no demo pair in {v}"));
     o.insert("pair", pair);
-    let (_, log) = director.get(&format!("/api/v1/mentoring/pairs/{pair}/meetings")).await;
-    o.insert("meeting", log["meetings"][0]["id"].as_i64().expect("a meeting in the demo's log"));
+    let (_, log) = director
+        .get(&format!("/api/v1/mentoring/pairs/{pair}/meetings"))
+        .await;
+    o.insert(
+        "meeting",
+        log["meetings"][0]["id"]
+            .as_i64()
+            .expect("a meeting in the demo's log"),
+    );
     // A role grant of an account of its own, whose removal changes nobody
     // who is probing.
     let u = lingyan_store::users::create(
@@ -421,7 +428,10 @@ async fn objects(
             &sys,
             p,
             2026,
-            MentoringRules { max_apprentices: n },
+            MentoringRules {
+                max_apprentices: n,
+                ..Default::default()
+            },
         )
         .await
         .expect("mentoring rules");

@@ -539,3 +539,149 @@ async fn private_and_shared_notes(app: TestApp) {
     assert_eq!(v["error"]["field"], "status");
 }
 both_dbs!(private_and_shared_notes);
+
+async fn matching_ranks_with_reasons(app: TestApp) {
+    // A school of its own district, so nobody else enters the pool.
+    let (_, school) = crate::helpers::other_district(&app).await;
+    let sys = lingyan_store::Scope::system("t");
+    let today = lingyan_store::calendar::today();
+    let add = |no: &'static str,
+               name: &'static str,
+               subject: &'static str,
+               section: &'static str,
+               born: &'static str,
+               start: &'static str| {
+        let (store, sys) = (app.store.clone(), sys.clone());
+        async move {
+            lingyan_store::teachers::create(
+                &store,
+                &sys,
+                school,
+                &lingyan_store::teachers::TeacherInput {
+                    staff_no: Some(no.into()),
+                    name: Some(name.into()),
+                    subjects: Some(vec![subject.into()]),
+                    section: Some(section.into()),
+                    birth_date: Some(born.into()),
+                    work_start: Some(start.into()),
+                    ..Default::default()
+                },
+                today,
+            )
+            .await
+            .unwrap()
+            .id
+        }
+    };
+    let apprentice = add("XH0001", "新老师", "数学", "primary", "2001-05-01", "2024-09-01").await;
+    let m1 = add(
+        "XH0002",
+        "数学老将",
+        "数学",
+        "primary",
+        "1975-03-01",
+        "1996-09-01",
+    )
+    .await;
+    let m2 = add(
+        "XH0003",
+        "语文名师",
+        "语文",
+        "primary",
+        "1972-03-01",
+        "1993-09-01",
+    )
+    .await;
+    let m3 = add("XH0004", "初中数学", "数学", "junior", "1990-03-01", "2014-09-01").await;
+    let m4 = add(
+        "XH0005",
+        "年轻数学",
+        "数学",
+        "primary",
+        "1995-03-01",
+        "2019-09-01",
+    )
+    .await;
+    let years = |start: &str| {
+        let s = chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
+        let mut y = chrono::Datelike::year(&today) - chrono::Datelike::year(&s);
+        if (chrono::Datelike::month(&today), chrono::Datelike::day(&today)) < (9, 1) {
+            y -= 1;
+        }
+        y
+    };
+    let admin = Api::new(&app, "sysadmin").await;
+    let (s, v) = admin
+        .get(&format!(
+            "/api/v1/schools/{school}/mentoring/suggestions?teacher_id={apprentice}"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let candidates = v[0]["candidates"].as_array().unwrap();
+    let order: Vec<i64> = candidates
+        .iter()
+        .map(|c| c["mentor"]["teacher_id"].as_i64().unwrap())
+        .collect();
+    let y4 = years("2019-09-01");
+    let y3 = years("2014-09-01");
+    // 40 + 15 + 20 (years capped), 40 + 15 + y4, 40 + y3, 15 + 20.
+    assert_eq!(order, [m1, m4, m3, m2], "{v}");
+    let scores: Vec<i64> = candidates.iter().map(|c| c["score"].as_i64().unwrap()).collect();
+    assert_eq!(scores, [75, 55 + y4 as i64, 40 + y3 as i64, 35]);
+    let reasons: Vec<&str> = candidates[0]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    let y1 = years("1996-09-01");
+    assert_eq!(
+        reasons,
+        [
+            "Same subject (数学) +40".to_string(),
+            "Same section (primary section) +15".to_string(),
+            format!("{y1} years of teaching +20"),
+        ]
+    );
+    assert_eq!(candidates[3]["reasons"][0], "Same section (primary section) +15");
+    // The apprentice with no mentor is suggested for without naming them;
+    // a mentor at the limit is left out.
+    let (_, all) = admin
+        .get(&format!("/api/v1/schools/{school}/mentoring/suggestions"))
+        .await;
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["apprentice"]["teacher_id"] == apprentice),
+        "{all}"
+    );
+    for other in [m3, m4] {
+        let body = json!({"mentor_teacher_id": m1, "apprentice_teacher_ids": [other], "kind": "one_on_one",
+            "subject": format!("课题{other}"), "starts_on": today, "ends_on": today + chrono::Days::new(200), "under_way": true});
+        let (s, v) = admin.post("/api/v1/mentoring/pairs", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    let (_, v) = admin
+        .get(&format!(
+            "/api/v1/schools/{school}/mentoring/suggestions?teacher_id={apprentice}"
+        ))
+        .await;
+    let order: Vec<i64> = v[0]["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["mentor"]["teacher_id"].as_i64().unwrap())
+        .collect();
+    assert!(!order.contains(&m1), "the full mentor is left out: {v}");
+    // The page says the same in Chinese.
+    let page = app.login_as("sysadmin").await;
+    let (s, body) = page
+        .get_text(&format!(
+            "/schools/{school}/mentoring/suggestions?teacher={apprentice}"
+        ))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("mentor=") && body.contains("apprentice="), "{body}");
+}
+both_dbs!(matching_ranks_with_reasons);

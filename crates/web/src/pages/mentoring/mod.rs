@@ -4,6 +4,7 @@
 
 pub(crate) mod documents;
 mod rules;
+pub(crate) mod suggest;
 
 use super::people::{PersonChoice, choices};
 use super::place::both;
@@ -46,6 +47,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/mentoring/{id}/status", post(view_pair_status_post))
         .route("/mentoring/{id}/meetings", post(view_meetings_post))
+        .route(
+            "/schools/{id}/mentoring/suggestions",
+            get(suggest::view_suggestions_get),
+        )
         .route("/mentoring/meetings/{id}/delete", post(view_meeting_delete_post))
         .route(
             "/mentoring/{id}/agreement.docx",
@@ -154,6 +159,8 @@ struct ListPage {
     can_manage: bool,
     /// The caller's school's (or district's) mentoring rules.
     rules: String,
+    /// The caller's school's suggestions (none for district staff).
+    suggestions: String,
 }
 
 /// `GET /mentoring`: the pairs the caller sees, by status.
@@ -187,12 +194,17 @@ async fn view_mentoring_get(
         (None, Some(d)) => format!("/districts/{d}/mentoring/rules"),
         _ => String::new(),
     };
+    let suggestions = home
+        .school_id
+        .map(|s| format!("/schools/{s}/mentoring/suggestions"))
+        .unwrap_or_default();
     Ok(render(&ListPage {
         ctx,
         rows,
         tabs,
         can_manage: manages_any(&caller),
         rules,
+        suggestions,
     }))
 }
 
@@ -373,6 +385,7 @@ async fn view_mentoring_new_get(
     State(state): State<AppState>,
     caller: Caller,
     ctx: PageCtx,
+    Query(q): Query<NewQuery>,
 ) -> Result<Response, PageError> {
     let d = today();
     let f = PairForm {
@@ -381,9 +394,18 @@ async fn view_mentoring_new_get(
             .checked_add_months(chrono::Months::new(12))
             .map(|e| (e - chrono::Days::new(1)).to_string())
             .unwrap_or_default(),
+        mentor: q.mentor.map(|m| m.to_string()).unwrap_or_default(),
+        apprentices: q.apprentice.map(|a| a.to_string()).unwrap_or_default(),
         ..Default::default()
     };
     form_page(&state, &caller, ctx, None, f, None).await
+}
+
+/// A pair form filled from a suggestion.
+#[derive(Deserialize, Default)]
+struct NewQuery {
+    mentor: Option<i64>,
+    apprentice: Option<i64>,
 }
 
 fn refused(e: &Error) -> bool {

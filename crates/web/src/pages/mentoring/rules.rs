@@ -15,7 +15,8 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use lingyan_domain::TierRules;
-use lingyan_domain::mentoring::{LOAD_CODE, MentoringRules};
+use lingyan_domain::mentoring::matching::MatchWeights;
+use lingyan_domain::mentoring::{LOAD_CODE, MentoringRules, WEIGHTS_CODE};
 use lingyan_store::Error;
 use lingyan_store::mentoring::pairs;
 use lingyan_store::rule_sets::Source;
@@ -35,11 +36,19 @@ impl Worded for MentoringRules {
     }
 
     fn rule_name(&self, code: &str, tr: Tr) -> Option<String> {
-        (code == LOAD_CODE).then(|| tr.t("fields.max_apprentices"))
+        match code {
+            LOAD_CODE => Some(tr.t("fields.max_apprentices")),
+            WEIGHTS_CODE => Some(tr.t("mentoring.weights")),
+            _ => None,
+        }
     }
 
     fn rule_text(&self, code: &str, _tiers: &TierRules, tr: Tr) -> Option<String> {
-        (code == LOAD_CODE).then(|| tr.n("mentoring.load_text", &self.max_apprentices))
+        match code {
+            LOAD_CODE => Some(tr.n("mentoring.load_text", &self.max_apprentices)),
+            WEIGHTS_CODE => Some(weights_text(tr, &self.weights)),
+            _ => None,
+        }
     }
 }
 
@@ -56,6 +65,7 @@ struct RulesPage {
     head: Head,
     year: i32,
     load: String,
+    weights: String,
     max_apprentices: String,
     error: Option<FormError>,
 }
@@ -91,6 +101,7 @@ async fn page(
         status,
         &RulesPage {
             load: tr.n("mentoring.load_text", &v.set.max_apprentices),
+            weights: weights_text(tr, &v.set.weights),
             max_apprentices: typed.unwrap_or_else(|| v.set.max_apprentices.to_string()),
             ctx,
             place,
@@ -137,14 +148,12 @@ pub(crate) async fn view_mentoring_rules_post(
         .map_err(|_| Error::Invalid(lingyan_domain::FieldError::new("year", "invalid")))?;
     let result = match f.max_apprentices.trim().parse::<u8>() {
         Ok(n) => {
-            pairs::save_rules(
-                &state.store,
-                &caller.scope,
-                place.rules(),
-                year,
-                MentoringRules { max_apprentices: n },
-            )
-            .await
+            // The weights stay as they are in force.
+            let mut set = pairs::rules(&state.store, &caller.scope, place.rules(), year)
+                .await?
+                .set;
+            set.max_apprentices = n;
+            pairs::save_rules(&state.store, &caller.scope, place.rules(), year, set).await
         }
         Err(_) => Err(Error::Invalid(
             lingyan_domain::FieldError::new("max_apprentices", "out_of_range")
@@ -172,4 +181,22 @@ pub(crate) async fn view_mentoring_rules_post(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The matching weights in one line.
+pub(crate) fn weights_text(tr: Tr, w: &MatchWeights) -> String {
+    crate::i18n::t_args(
+        tr.0,
+        "mentoring.weights_text",
+        &[
+            ("subject", w.same_subject.to_string()),
+            ("section", w.same_section.to_string()),
+            ("honour", w.honour_step.to_string()),
+            ("year", w.per_year.to_string()),
+            ("max_years", w.max_years.to_string()),
+            ("load", w.per_apprentice.to_string()),
+            ("past", w.per_past_pair.to_string()),
+            ("max_past", w.max_past_pairs.to_string()),
+        ],
+    )
 }

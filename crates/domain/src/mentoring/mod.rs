@@ -5,6 +5,8 @@
 //! dissolved with a reason. How many apprentices a mentor may take at a
 //! time is a rule a school or district sets ([`MentoringRules`]).
 
+pub mod matching;
+
 use crate::activities::plan::text;
 use crate::codes::coded_enum;
 use crate::error::FieldError;
@@ -243,17 +245,25 @@ pub struct MentoringRules {
     /// How many apprentices a mentor may have at a time, over all their
     /// standing pairs (1–10).
     pub max_apprentices: u8,
+    /// How matching weighs each part of a candidate's score.
+    #[serde(default)]
+    pub weights: matching::MatchWeights,
 }
 
 impl Default for MentoringRules {
     /// Two: "one-two-two" is the most the seeds describe.
     fn default() -> Self {
-        Self { max_apprentices: 2 }
+        Self {
+            max_apprentices: 2,
+            weights: matching::MatchWeights::default(),
+        }
     }
 }
 
 /// The code of the load rule in diffs.
 pub const LOAD_CODE: &str = "@load";
+/// The code of the matching weights in diffs.
+pub const WEIGHTS_CODE: &str = "@weights";
 
 impl MentoringRules {
     /// Every problem, each naming its field.
@@ -265,6 +275,25 @@ impl MentoringRules {
                     .with("min", 1)
                     .with("max", 10),
             );
+        }
+        let w = &self.weights;
+        for (field, v) in [
+            ("same_subject", w.same_subject),
+            ("same_section", w.same_section),
+            ("honour_step", w.honour_step),
+            ("per_year", w.per_year),
+            ("max_years", w.max_years),
+            ("per_apprentice", w.per_apprentice),
+            ("per_past_pair", w.per_past_pair),
+            ("max_past_pairs", w.max_past_pairs),
+        ] {
+            if v > 1000 {
+                e.push(
+                    FieldError::new(field, "out_of_range")
+                        .with("min", 0)
+                        .with("max", 1000),
+                );
+            }
         }
         e
     }
@@ -291,12 +320,13 @@ impl RuleSetKind for MentoringRules {
     }
 
     fn codes(&self) -> Vec<&str> {
-        vec![LOAD_CODE]
+        vec![LOAD_CODE, WEIGHTS_CODE]
     }
 
     fn same_rule(&self, other: &Self, code: &str) -> bool {
         match code {
             LOAD_CODE => self.max_apprentices == other.max_apprentices,
+            WEIGHTS_CODE => self.weights == other.weights,
             _ => true,
         }
     }
@@ -409,8 +439,24 @@ mod tests {
         assert!(r.load_allows(1, 1).is_ok());
         let e = r.load_allows(1, 2).unwrap_err();
         assert_eq!((e.field, e.code), ("mentor", "mentor_load"));
-        assert!(MentoringRules { max_apprentices: 0 }.problems().len() == 1);
-        assert!(MentoringRules { max_apprentices: 11 }.problems().len() == 1);
+        assert!(
+            MentoringRules {
+                max_apprentices: 0,
+                ..Default::default()
+            }
+            .problems()
+            .len()
+                == 1
+        );
+        assert!(
+            MentoringRules {
+                max_apprentices: 11,
+                ..Default::default()
+            }
+            .problems()
+            .len()
+                == 1
+        );
     }
 
     #[test]
