@@ -35,7 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// A teacher in a pair.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PersonDto {
+pub struct PairPersonDto {
     pub teacher_id: i64,
     pub name: String,
     pub staff_no: Option<String>,
@@ -45,7 +45,7 @@ pub struct PersonDto {
     pub subjects: Vec<String>,
 }
 
-impl From<Person> for PersonDto {
+impl From<Person> for PairPersonDto {
     fn from(p: Person) -> Self {
         Self {
             teacher_id: p.teacher_id,
@@ -65,8 +65,8 @@ pub struct PairDto {
     pub id: i64,
     /// The apprentices' school, whose leaders manage the pair.
     pub school_id: i64,
-    pub mentor: PersonDto,
-    pub apprentices: Vec<PersonDto>,
+    pub mentor: PairPersonDto,
+    pub apprentices: Vec<PairPersonDto>,
     /// `one_on_one` or `one_two_two`.
     pub kind: String,
     /// Whether the mentor teaches at another school (跨校带徒).
@@ -493,7 +493,7 @@ async fn remove_meeting(
 /// A candidate mentor and why.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CandidateDto {
-    pub mentor: PersonDto,
+    pub mentor: PairPersonDto,
     pub score: i32,
     /// Every part of the score: `code` (`same_subject`, `same_section`,
     /// `honour`, `years`, `load`, `past_pairs`), `points`, and the `value`
@@ -506,7 +506,7 @@ pub struct CandidateDto {
 /// An apprentice and their candidates, best first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestionDto {
-    pub apprentice: PersonDto,
+    pub apprentice: PairPersonDto,
     pub candidates: Vec<CandidateDto>,
 }
 
