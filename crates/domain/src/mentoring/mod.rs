@@ -60,6 +60,22 @@ pub enum PairAction {
 }
 
 impl PairAction {
+    pub const ALL: [PairAction; 4] = [
+        PairAction::Agree,
+        PairAction::Activate,
+        PairAction::Conclude,
+        PairAction::Dissolve,
+    ];
+
+    /// The action for its code, or an error naming `field`.
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, FieldError> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|a| a.code() == s)
+            .ok_or_else(|| FieldError::new(field, "unknown_pair_action").with("value", s))
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             PairAction::Agree => "agree",
@@ -105,15 +121,10 @@ impl PairStatus {
 
     /// The actions open from here, in the order a page offers them.
     pub fn actions(self) -> Vec<PairAction> {
-        [
-            PairAction::Agree,
-            PairAction::Activate,
-            PairAction::Conclude,
-            PairAction::Dissolve,
-        ]
-        .into_iter()
-        .filter(|a| self.after(*a).is_ok())
-        .collect()
+        PairAction::ALL
+            .into_iter()
+            .filter(|a| self.after(*a).is_ok())
+            .collect()
     }
 }
 

@@ -229,18 +229,7 @@ async fn move_pair(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<MoveBody>,
 ) -> ApiResult<Json<PairDto>> {
-    let action = match b.action.trim() {
-        "agree" => PairAction::Agree,
-        "activate" => PairAction::Activate,
-        "conclude" => PairAction::Conclude,
-        "dissolve" => PairAction::Dissolve,
-        other => {
-            return Err(lingyan_store::Error::Invalid(
-                lingyan_domain::FieldError::new("action", "unknown_pair_action").with("value", other),
-            )
-            .into());
-        }
-    };
+    let action = PairAction::parse("action", &b.action).map_err(lingyan_store::Error::Invalid)?;
     pairs::act(&state.store, &caller.scope, id, action, b.on, &b.reason).await?;
     let p = pairs::get(&state.store, &caller.scope, id).await?;
     Ok(Json(dto(p, true)))

@@ -96,6 +96,16 @@ pub(crate) fn term(tr: Tr, p: &Pair) -> String {
     format!("{} – {}", tr.date(&p.starts_on), tr.opt_date(&p.ends_on))
 }
 
+/// A teacher of another school, named with it: "宋斌伟（广府实验小学）".
+pub(crate) fn with_school(tr: Tr, p: &lingyan_store::mentoring::pairs::Person) -> String {
+    let school = tr.name(&p.school_name, &p.school_name_en);
+    if tr.is_zh() {
+        format!("{}（{school}）", p.name)
+    } else {
+        format!("{} ({school})", p.name)
+    }
+}
+
 /// A pair as a list shows it.
 pub struct Row {
     pub id: i64,
@@ -112,12 +122,7 @@ pub struct Row {
 fn row(tr: Tr, p: &Pair) -> Row {
     let (status, tone) = status_label(tr, p.status);
     let mentor = if p.cross_school() {
-        let school = tr.name(&p.mentor.school_name, &p.mentor.school_name_en);
-        if tr.is_zh() {
-            format!("{}（{school}）", p.mentor.name)
-        } else {
-            format!("{} ({school})", p.mentor.name)
-        }
+        with_school(tr, &p.mentor)
     } else {
         p.mentor.name.clone()
     };
@@ -629,13 +634,7 @@ async fn view_pair_status_post(
     Form(f): Form<StatusForm>,
 ) -> Result<Response, PageError> {
     may_change(&state, &caller, id).await?;
-    let action = match f.action.as_str() {
-        "agree" => PairAction::Agree,
-        "activate" => PairAction::Activate,
-        "conclude" => PairAction::Conclude,
-        "dissolve" => PairAction::Dissolve,
-        _ => return Err(Error::Invalid(FieldError::new("action", "invalid")).into()),
-    };
+    let action = PairAction::parse("action", &f.action).map_err(Error::Invalid)?;
     let on = match f.on.trim() {
         "" => Ok(None),
         s => lingyan_domain::dates::parse_date("ended_on", s).map(Some),

@@ -60,12 +60,7 @@ pub fn rows(tr: Tr, school_id: i64, s: &[Suggestion]) -> Vec<Row> {
                     let name = if c.mentor.school_id == school_id {
                         c.mentor.name.clone()
                     } else {
-                        let school = tr.name(&c.mentor.school_name, &c.mentor.school_name_en);
-                        if tr.is_zh() {
-                            format!("{}（{school}）", c.mentor.name)
-                        } else {
-                            format!("{} ({school})", c.mentor.name)
-                        }
+                        super::with_school(tr, &c.mentor)
                     };
                     (
                         c.mentor.teacher_id,
