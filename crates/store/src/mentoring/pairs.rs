@@ -629,6 +629,24 @@ pub async fn act(
     let txn = store.begin().await?;
     let m = for_change(&txn, store, scope, id).await?;
     let next = status_of(&m).after(action)?;
+    if action == PairAction::Activate {
+        // Rules or other pairs may have changed since it was proposed.
+        let input = PairInput {
+            mentor_teacher_id: m.mentor_teacher_id,
+            apprentice_teacher_ids: apprentices_of(&m),
+            kind: kind_of(&m),
+            subject: m.subject.clone(),
+            starts_on: m.starts_on,
+            ends_on: m.ends_on.unwrap_or(m.starts_on),
+            ceremony_on: m.ceremony_on,
+            mentor_goals: String::new(),
+            apprentice_goals: String::new(),
+            under_way: false,
+        };
+        let people = people(&txn, scope, &input).await?;
+        let term = (m.starts_on, m.ends_on.unwrap_or(NaiveDate::MAX));
+        check_free(&txn, Some(id), &people, &m.subject, term).await?;
+    }
     let reason = match action {
         PairAction::Dissolve => Some(dissolve_reason(reason)?),
         _ => None,

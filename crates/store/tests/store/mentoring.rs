@@ -177,6 +177,48 @@ async fn the_load_limit_is_a_rule_and_refusals_write_nothing(db: Db) {
     pairs::create(&store, &scope, &input(mentor, &[third]))
         .await
         .unwrap();
+    // A proposal made under the limit is checked again when it starts:
+    // with the limit lowered to one meanwhile, starting it is refused.
+    let fourth = teacher(&store, "GF0047").await;
+    let other_mentor = teacher(&store, "GF0008").await;
+    let proposed = pairs::create(&store, &scope, &input(other_mentor, &[fourth]))
+        .await
+        .unwrap();
+    pairs::act(&store, &scope, proposed, PairAction::Agree, None, "")
+        .await
+        .unwrap();
+    let busy = teacher(&store, "GF0048").await;
+    let mut full = input(other_mentor, &[busy]);
+    full.subject = "另一学科".into();
+    full.under_way = true;
+    pairs::create(&store, &scope, &full).await.unwrap();
+    let lower = |n: u8| {
+        let (store, scope) = (store.clone(), scope.clone());
+        async move {
+            pairs::save_rules(
+                &store,
+                &scope,
+                Place::school(gf.district_id, gf.id),
+                year,
+                MentoringRules {
+                    max_apprentices: n,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    lower(1).await;
+    let e = pairs::act(&store, &scope, proposed, PairAction::Activate, None, "")
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("mentor", "mentor_load"));
+    assert_eq!(
+        pairs::get(&store, &scope, proposed).await.unwrap().status,
+        PairStatus::Agreed
+    );
+    lower(3).await;
 
     // Every other refusal, by name.
     let a = teacher(&store, "GF0043").await;
