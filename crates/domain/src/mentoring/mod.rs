@@ -5,6 +5,7 @@
 //! dissolved with a reason. How many apprentices a mentor may take at a
 //! time is a rule a school or district sets ([`MentoringRules`]).
 
+pub mod cycle;
 pub mod matching;
 
 use crate::activities::plan::text;

@@ -24,6 +24,8 @@ pub mod leading_group;
 pub mod leading_group_member;
 pub mod login_throttle;
 pub mod mentor_pair;
+pub mod mentoring_cycle;
+pub mod mentoring_cycle_stage;
 pub mod mentoring_meeting;
 pub mod mentorship;
 pub mod notice;

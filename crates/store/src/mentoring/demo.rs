@@ -55,7 +55,84 @@ pub(crate) async fn pairs(
     let mut input = pair(mentor, &apprentices, starts_on, 36, starts_on + Days::new(7));
     input.under_way = true;
     let id = pairs::create(store, scope, &input).await?;
-    log(store, id, mentor, apprentices[0], today).await
+    log(store, id, mentor, apprentices[0], today).await?;
+    cycles(store, scope, id, apprentices, today).await
+}
+
+/// The demo pair's two-way cycles: the demo teacher's finished one on
+/// 《圆的认识》 and a new one waiting for her class; her colleague's waiting
+/// for the mentor's comments.
+async fn cycles(
+    store: &Store,
+    scope: &Scope,
+    pair: i64,
+    apprentices: [i64; 2],
+    today: NaiveDate,
+) -> Result<()> {
+    use super::cycles::{self, StageRecord};
+    use lingyan_domain::mentoring::cycle::{CycleInput, CycleStage};
+    // (apprentice, lesson, started days ago, each stage's days ago and title)
+    type Plan = (usize, &'static str, u64, &'static [(u64, &'static str)]);
+    const PLANS: &[Plan] = &[
+        (
+            0,
+            "《圆的认识》",
+            95,
+            &[
+                (90, "示范课《圆的认识》"),
+                (82, "公开课《圆的认识》"),
+                (82, "听评课：徒弟《圆的认识》"),
+                (78, "《圆的认识》教学反思"),
+                (74, "《圆的认识》教案（修改稿）"),
+                (61, "汇报课《圆的认识》"),
+            ],
+        ),
+        (
+            1,
+            "《秋天的雨》",
+            40,
+            &[(36, "示范课《秋天的雨》"), (27, "公开课《秋天的雨》")],
+        ),
+        (0, "《分数的初步认识》", 20, &[(15, "示范课《分数的初步认识》")]),
+    ];
+    for (who, lesson, started, stages) in PLANS {
+        let id = cycles::create(
+            store,
+            scope,
+            pair,
+            &CycleInput {
+                title: (*lesson).into(),
+                apprentice_teacher_id: Some(apprentices[*who]),
+                started_on: today - Days::new(*started),
+            },
+        )
+        .await?;
+        for (stage, (ago, title)) in CycleStage::ALL.iter().zip(stages.iter()) {
+            let text = match stage {
+                CycleStage::Review => {
+                    "目标达成度较好；导入可再精简，朗读与思维训练结合得不够，建议把小组活动的要求讲清楚。"
+                }
+                CycleStage::Reflection => {
+                    "本课小组合作流于形式，师傅指出要求不明确；下次先示范再放手，并预留全班交流时间。"
+                }
+                _ => "",
+            };
+            cycles::record(
+                store,
+                scope,
+                id,
+                *stage,
+                &StageRecord {
+                    date: (today - Days::new(*ago)).to_string(),
+                    title: (*title).into(),
+                    level: "school".into(),
+                    text: text.into(),
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The demo pair's log: a meeting every few weeks this term, the mentor's

@@ -46,15 +46,15 @@ pub struct Log {
 }
 
 /// How the caller stands to a pair.
-struct Standing {
-    own: Option<i64>,
-    mentor: bool,
-    apprentice: bool,
-    manager: bool,
-    reads_private: bool,
+pub(super) struct Standing {
+    pub(super) own: Option<i64>,
+    pub(super) mentor: bool,
+    pub(super) apprentice: bool,
+    pub(super) manager: bool,
+    pub(super) reads_private: bool,
 }
 
-async fn standing(store: &Store, scope: &Scope, p: &Pair) -> Result<Standing> {
+pub(super) async fn standing(store: &Store, scope: &Scope, p: &Pair) -> Result<Standing> {
     let own = crate::viewer::Viewer::load(store.conn(), scope, crate::calendar::today())
         .await?
         .own;

@@ -5,6 +5,7 @@
 //! belongs to the apprentices' school; the mentor may teach at another
 //! school of the same district (cross-school mentoring).
 
+pub mod cycles;
 pub(crate) mod demo;
 pub mod log;
 pub mod matching;

@@ -21,6 +21,7 @@ mod m20261211_000014_attended_trainings;
 mod m20261212_000015_claim_prior_approval;
 mod m20261213_000016_mentorships;
 mod m20261214_000017_mentoring_meetings;
+mod m20261215_000018_mentoring_cycles;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000015_claim_prior_approval::Migration),
             Box::new(m20261213_000016_mentorships::Migration),
             Box::new(m20261214_000017_mentoring_meetings::Migration),
+            Box::new(m20261215_000018_mentoring_cycles::Migration),
         ]
     }
 }

@@ -4,7 +4,10 @@
 
 use chrono::Days;
 use lingyan_domain::duties::CountedKind;
+use lingyan_domain::evidence::{EvidenceInput, EvidenceKind};
+use lingyan_domain::mentoring::cycle::{CycleInput, CycleStage};
 use lingyan_domain::mentoring::{MentoringRules, PairAction, PairInput, PairKind, PairStatus};
+use lingyan_store::mentoring::cycles;
 use lingyan_store::mentoring::pairs::{self, Filter};
 use lingyan_store::rule_sets::Place;
 use lingyan_store::testing::{Db, demo, teacher_by_staff_no, teachers_of_school};
@@ -435,3 +438,318 @@ async fn an_active_mentor_meets_the_mentor_duty_and_sees_cross_school(db: Db) {
     assert!(from_gf.iter().any(|p| p.id == id), "and the apprentice's");
 }
 both_dbs!(an_active_mentor_meets_the_mentor_duty_and_sees_cross_school);
+
+async fn scope_of(store: &Store, username: &str) -> Scope {
+    let u = lingyan_store::users::find_by_username(store, &Scope::system("t"), username)
+        .await
+        .unwrap();
+    let account = lingyan_store::auth::account(store, u.id).await.unwrap().unwrap();
+    lingyan_store::users::scope_for(store, &account, None)
+        .await
+        .unwrap()
+}
+
+fn stage_record(date: chrono::NaiveDate, title: &str) -> cycles::StageRecord {
+    cycles::StageRecord {
+        date: date.to_string(),
+        title: title.into(),
+        level: "school".into(),
+        text: String::new(),
+    }
+}
+
+async fn records_of(store: &Store, teacher: i64) -> u64 {
+    let f = lingyan_store::evidence::EvidenceFilter {
+        teacher_id: Some(teacher),
+        ..Default::default()
+    };
+    let page = lingyan_domain::PageRequest { page: 1, per_page: 1 };
+    lingyan_store::evidence::list(
+        store,
+        &Scope::system("t"),
+        &f,
+        page,
+        lingyan_store::calendar::today(),
+    )
+    .await
+    .unwrap()
+    .total
+}
+
+async fn a_cycle_goes_stage_by_stage_with_the_owing_teachers_records(db: Db) {
+    let (store, _dir) = demo(db, false).await;
+    let scope = Scope::system("t");
+    let today = lingyan_store::calendar::today();
+    let mentor = teacher(&store, "GF0008").await;
+    let apprentice = teacher(&store, "GF0040").await;
+    let mut i = input(mentor, &[apprentice]);
+    i.under_way = true;
+    let pair = pairs::create(&store, &scope, &i).await.unwrap();
+    let start = today - Days::new(9);
+    let cycle = cycles::create(
+        &store,
+        &scope,
+        pair,
+        &CycleInput {
+            title: "《圆的认识》".into(),
+            apprentice_teacher_id: None,
+            started_on: start,
+        },
+    )
+    .await
+    .unwrap();
+    // One open cycle per apprentice.
+    let again = CycleInput {
+        title: "《角的度量》".into(),
+        apprentice_teacher_id: Some(apprentice),
+        started_on: start,
+    };
+    let e = cycles::create(&store, &scope, pair, &again).await.unwrap_err();
+    assert_eq!(code(e), ("apprentice_teacher_id", "cycle_open"));
+    let (_, c) = cycles::get(&store, &scope, cycle).await.unwrap();
+    assert_eq!(c.next, Some(CycleStage::MentorClass));
+    assert_eq!(c.next_owner().unwrap().teacher_id, mentor, "the mentor begins");
+
+    // Out of order: the apprentice's class before the mentor's; nothing
+    // is written to the portfolio.
+    let before = records_of(&store, apprentice).await;
+    let e = cycles::record(
+        &store,
+        &scope,
+        cycle,
+        CycleStage::ApprenticeClass,
+        &stage_record(today, "公开课"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code(e), ("stage", "stage_out_of_order"));
+    assert_eq!(records_of(&store, apprentice).await, before);
+
+    // The mentor's class, recorded on the spot.
+    let mentor_class = cycles::record(
+        &store,
+        &scope,
+        cycle,
+        CycleStage::MentorClass,
+        &stage_record(start + Days::new(1), "示范课《圆的认识》"),
+    )
+    .await
+    .unwrap();
+    let (_, c) = cycles::get(&store, &scope, cycle).await.unwrap();
+    assert_eq!(c.next, Some(CycleStage::ApprenticeClass));
+    assert_eq!(
+        c.next_owner().unwrap().teacher_id,
+        apprentice,
+        "then the apprentice"
+    );
+    assert_eq!(c.stages[0].record.as_ref().unwrap().evidence_id, mentor_class);
+
+    // Another teacher's record for the apprentice's stage, by name.
+    let e = cycles::link(&store, &scope, cycle, CycleStage::ApprenticeClass, mentor_class)
+        .await
+        .unwrap_err();
+    match e {
+        Error::Invalid(f) => {
+            assert_eq!((f.field, f.code), ("evidence_id", "record_of_other_teacher"));
+            assert!(f.args.iter().any(|(k, v)| *k == "name" && !v.is_empty()));
+        }
+        other => panic!("{other:?}"),
+    }
+    // The apprentice's own records: one too early, one a reflection, one
+    // that fits — only the last is offered, and only it links.
+    let own = |date: chrono::NaiveDate, kind: EvidenceKind, details: &[(&str, &str)]| EvidenceInput {
+        kind,
+        date: date.to_string(),
+        title: "《圆的认识》".into(),
+        level: "school".into(),
+        text: String::new(),
+        details: details
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    let early = lingyan_store::evidence::create(
+        &store,
+        &scope,
+        apprentice,
+        &own(
+            start - Days::new(3),
+            EvidenceKind::Class,
+            &[("class_type", "open")],
+        ),
+        &[],
+        today,
+    )
+    .await
+    .unwrap();
+    let reflection = lingyan_store::evidence::create(
+        &store,
+        &scope,
+        apprentice,
+        &own(
+            start + Days::new(2),
+            EvidenceKind::Writing,
+            &[("writing_type", "reflection")],
+        ),
+        &[],
+        today,
+    )
+    .await
+    .unwrap();
+    let fits = lingyan_store::evidence::create(
+        &store,
+        &scope,
+        apprentice,
+        &own(
+            start + Days::new(2),
+            EvidenceKind::Class,
+            &[("class_type", "open")],
+        ),
+        &[],
+        today,
+    )
+    .await
+    .unwrap();
+    let offered: Vec<i64> = cycles::candidates(&store, &scope, cycle)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.evidence_id)
+        .collect();
+    assert_eq!(offered, [fits.id]);
+    let e = cycles::link(&store, &scope, cycle, CycleStage::ApprenticeClass, early.id)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("evidence_id", "record_before_stage"));
+    let e = cycles::link(&store, &scope, cycle, CycleStage::ApprenticeClass, reflection.id)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("evidence_id", "stage_needs_class"));
+    cycles::link(&store, &scope, cycle, CycleStage::ApprenticeClass, fits.id)
+        .await
+        .unwrap();
+
+    // The mentor's comments: an observation of the apprentice. A bad
+    // record (no title) names its field and writes nothing.
+    let before = records_of(&store, mentor).await;
+    let e = cycles::record(
+        &store,
+        &scope,
+        cycle,
+        CycleStage::Review,
+        &stage_record(start + Days::new(2), " "),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, Error::InvalidAll(_) | Error::Invalid(_)), "{e:?}");
+    assert_eq!(records_of(&store, mentor).await, before);
+    cycles::record(
+        &store,
+        &scope,
+        cycle,
+        CycleStage::Review,
+        &stage_record(start + Days::new(2), "评课"),
+    )
+    .await
+    .unwrap();
+    cycles::link(&store, &scope, cycle, CycleStage::Reflection, reflection.id)
+        .await
+        .unwrap();
+    // Only the last stage done comes off; its record stays.
+    let e = cycles::unlink(&store, &scope, cycle, CycleStage::Review)
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("stage", "stage_not_last"));
+    cycles::unlink(&store, &scope, cycle, CycleStage::Reflection)
+        .await
+        .unwrap();
+    let (_, c) = cycles::get(&store, &scope, cycle).await.unwrap();
+    assert_eq!(c.next, Some(CycleStage::Reflection));
+    assert_eq!(c.stages_done(), 3);
+    cycles::link(&store, &scope, cycle, CycleStage::Reflection, reflection.id)
+        .await
+        .unwrap();
+    cycles::record(
+        &store,
+        &scope,
+        cycle,
+        CycleStage::RevisedPlan,
+        &stage_record(start + Days::new(4), "教案（修改稿）"),
+    )
+    .await
+    .unwrap();
+    // The board shows the open cycle, owed by the apprentice.
+    let f = Filter {
+        teacher_id: Some(apprentice),
+        ..Default::default()
+    };
+    let (open, completed) = cycles::board(&store, &scope, &f).await.unwrap();
+    assert_eq!((open.len(), completed), (1, 0));
+    assert_eq!(open[0].cycle.next, Some(CycleStage::ReportClass));
+    assert_eq!(open[0].waiting_days, 5);
+    cycles::record(
+        &store,
+        &scope,
+        cycle,
+        CycleStage::ReportClass,
+        &stage_record(start + Days::new(8), "汇报课《圆的认识》"),
+    )
+    .await
+    .unwrap();
+    let (_, c) = cycles::get(&store, &scope, cycle).await.unwrap();
+    assert!(c.done());
+    assert_eq!(c.done_on, Some(start + Days::new(8)));
+    let (open, completed) = cycles::board(&store, &scope, &f).await.unwrap();
+    assert_eq!((open.len(), completed), (0, 1));
+    // A finished cycle does not block the next.
+    cycles::create(&store, &scope, pair, &again).await.unwrap();
+}
+both_dbs!(a_cycle_goes_stage_by_stage_with_the_owing_teachers_records);
+
+async fn each_teacher_fills_only_their_own_stages(db: Db) {
+    let (store, _dir) = demo(db, false).await;
+    let teacher_scope = scope_of(&store, "teacher").await;
+    let mentor_scope = scope_of(&store, "mentor").await;
+    let today = lingyan_store::calendar::today();
+    // The demo pair's cycle waiting for the mentor's comments.
+    let (rows, _) = cycles::board(&store, &mentor_scope, &Filter::default())
+        .await
+        .unwrap();
+    let waiting = rows
+        .iter()
+        .find(|r| r.cycle.next == Some(CycleStage::Review))
+        .expect("the demo's cycle waiting for comments");
+    assert!(waiting.cycle.may_fill, "the mentor may comment");
+    let id = waiting.cycle.id;
+    let (_, c) = cycles::get(&store, &teacher_scope, id).await.unwrap();
+    assert!(!c.may_fill, "the other apprentice may not");
+    let e = cycles::record(
+        &store,
+        &teacher_scope,
+        id,
+        CycleStage::Review,
+        &stage_record(today, "评课"),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, Error::Forbidden), "{e:?}");
+    cycles::record(
+        &store,
+        &mentor_scope,
+        id,
+        CycleStage::Review,
+        &stage_record(today, "评课"),
+    )
+    .await
+    .unwrap();
+    let (_, c) = cycles::get(&store, &teacher_scope, id).await.unwrap();
+    assert_eq!(c.next, Some(CycleStage::Reflection));
+    // The director's teacher account in another pair reads no cycle of
+    // this one.
+    let principal = scope_of(&store, "kgdirector").await;
+    assert!(matches!(
+        cycles::get(&store, &principal, id).await.unwrap_err(),
+        Error::NotFound
+    ));
+}
+both_dbs!(each_teacher_fills_only_their_own_stages);
