@@ -608,6 +608,9 @@ pub async fn candidates(store: &Store, scope: &Scope, id: i64) -> Result<Vec<Can
 /// portfolio): by the stage's teacher or a manager.
 pub async fn unlink(store: &Store, scope: &Scope, id: i64, stage: CycleStage) -> Result<()> {
     let (p, c) = get(store, scope, id).await?;
+    // Who first: the stage's teacher or a manager, while the pair runs.
+    let w = who(store, scope, &p).await?;
+    fill_check(&c, &p, stage, w.manager, w.own)?;
     let s = c
         .stages
         .iter()
@@ -619,8 +622,6 @@ pub async fn unlink(store: &Store, scope: &Scope, id: i64, stage: CycleStage) ->
         ));
     };
     if !s.removable {
-        let w = who(store, scope, &p).await?;
-        fill_check(&c, &p, stage, w.manager, w.own)?;
         return Err(Error::Invalid(
             FieldError::new("stage", "stage_not_last").with("n", stage.number()),
         ));

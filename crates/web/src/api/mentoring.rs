@@ -1,5 +1,6 @@
-//! Mentoring over JSON: pairs (list, propose, read, edit, move on) and the
-//! mentoring rules of a school or district.
+//! Mentoring over JSON: pairs (list, propose, read, edit, move on), their
+//! logs and two-way cycles, the cycle board, matching, and the mentoring
+//! rules of a school or district.
 
 use super::{ApiJson, ApiQuery, ApiResult};
 use crate::auth::Caller;
@@ -9,7 +10,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use lingyan_domain::mentoring::cycle::{CycleInput, CycleStage};
 use lingyan_domain::mentoring::{MeetingInput, MentoringRules, PairAction, PairInput, PairStatus};
+use lingyan_store::mentoring::cycles;
 use lingyan_store::mentoring::pairs::{self, Filter, Pair, Person};
 use lingyan_store::rule_sets::Place;
 use serde::{Deserialize, Serialize};
@@ -25,6 +28,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_meetings, add_meeting))
         .routes(routes!(remove_meeting))
         .routes(routes!(suggestions))
+        .routes(routes!(list_cycles, create_cycle))
+        .routes(routes!(get_cycle, remove_cycle))
+        .routes(routes!(stage_candidates))
+        .routes(routes!(fill_stage, clear_stage))
+        .routes(routes!(board))
         .routes(routes!(get_district_rules, put_district_rules))
         .routes(routes!(get_school_rules, put_school_rules))
         .routes(routes!(district_history))
@@ -549,4 +557,337 @@ async fn suggestions(
             })
             .collect(),
     ))
+}
+
+/// A teacher who owes stages of a cycle.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CycleTeacherDto {
+    pub teacher_id: i64,
+    pub name: String,
+}
+
+impl From<cycles::Owner> for CycleTeacherDto {
+    fn from(o: cycles::Owner) -> Self {
+        Self {
+            teacher_id: o.teacher_id,
+            name: o.name,
+        }
+    }
+}
+
+/// The portfolio record that fulfils a stage.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageRecordDto {
+    pub evidence_id: i64,
+    pub title: String,
+    /// The record's kind (`class`, `observation`, `writing`).
+    pub kind: String,
+    pub occurred_on: NaiveDate,
+    /// `recorded`, `verified` or `rejected`.
+    pub status: String,
+}
+
+/// One stage of a cycle.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageDto {
+    /// `mentor_class`, `apprentice_class`, `review`, `reflection`,
+    /// `revised_plan`, `report_class`.
+    pub stage: String,
+    pub number: usize,
+    /// The stage in the caller's language.
+    pub label: String,
+    /// Who owes it: the mentor (`true`) or the cycle's apprentice.
+    pub by_mentor: bool,
+    pub teacher: CycleTeacherDto,
+    pub record: Option<StageRecordDto>,
+    /// Whether the caller may take the link off (the last stage done).
+    pub removable: bool,
+}
+
+/// A two-way cycle (双向互动) of a pair.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CycleDto {
+    pub id: i64,
+    pub pair_id: i64,
+    pub title: String,
+    pub started_on: NaiveDate,
+    pub mentor: CycleTeacherDto,
+    pub apprentice: CycleTeacherDto,
+    pub stages: Vec<StageDto>,
+    /// The next stage's code; absent once all six are done.
+    pub next: Option<String>,
+    /// Who owes the next stage.
+    pub next_teacher: Option<CycleTeacherDto>,
+    pub done_on: Option<NaiveDate>,
+    pub waiting_since: NaiveDate,
+    /// Whether the caller may fill the next stage.
+    pub may_fill: bool,
+    pub removable: bool,
+}
+
+fn cycle_dto(tr: crate::i18n::Tr, c: cycles::Cycle) -> CycleDto {
+    let next_teacher = c.next_owner().cloned().map(Into::into);
+    CycleDto {
+        id: c.id,
+        pair_id: c.pair_id,
+        title: c.title,
+        started_on: c.started_on,
+        mentor: c.mentor.into(),
+        apprentice: c.apprentice.into(),
+        stages: c
+            .stages
+            .into_iter()
+            .map(|s| StageDto {
+                stage: s.stage.code().into(),
+                number: s.number,
+                label: tr.label("mentoring.stage", s.stage.code()),
+                by_mentor: s.stage.by_mentor(),
+                teacher: s.owner.into(),
+                record: s.record.map(|r| StageRecordDto {
+                    evidence_id: r.evidence_id,
+                    title: r.title,
+                    kind: r.kind.code().into(),
+                    occurred_on: r.occurred_on,
+                    status: r.status.code().into(),
+                }),
+                removable: s.removable,
+            })
+            .collect(),
+        next: c.next.map(|s| s.code().into()),
+        next_teacher,
+        done_on: c.done_on,
+        waiting_since: c.waiting_since,
+        may_fill: c.may_fill,
+        removable: c.removable,
+    }
+}
+
+/// A pair's two-way cycles, newest first, each with its six stages, the
+/// records that fulfil them and who owes the next.
+#[utoipa::path(get, path = "/api/v1/mentoring/pairs/{id}/cycles", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<CycleDto>), (status = 404, body = ErrorBody)))]
+async fn list_cycles(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<CycleDto>>> {
+    let tr = crate::i18n::Tr(caller.locale);
+    let cs = cycles::list(&state.store, &caller.scope, id).await?;
+    Ok(Json(cs.into_iter().map(|c| cycle_dto(tr, c)).collect()))
+}
+
+/// Starts a two-way cycle on a running pair (its teachers or managers); an
+/// apprentice has one open cycle at a time (422 `cycle_open`).
+#[utoipa::path(post, path = "/api/v1/mentoring/pairs/{id}/cycles", tag = "mentoring", params(("id" = i64, Path)), request_body = CycleInput,
+    responses((status = 201, body = Created), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn create_cycle(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<CycleInput>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    let id = cycles::create(&state.store, &caller.scope, id, &b).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// One cycle.
+#[utoipa::path(get, path = "/api/v1/mentoring/cycles/{id}", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 200, body = CycleDto), (status = 404, body = ErrorBody)))]
+async fn get_cycle(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<CycleDto>> {
+    let (_, c) = cycles::get(&state.store, &caller.scope, id).await?;
+    Ok(Json(cycle_dto(crate::i18n::Tr(caller.locale), c)))
+}
+
+/// Removes a cycle (a manager; or its author while nothing is linked). The
+/// records stay in the portfolios.
+#[utoipa::path(delete, path = "/api/v1/mentoring/cycles/{id}", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn remove_cycle(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    cycles::remove(&state.store, &caller.scope, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A record that could fulfil the next stage.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageCandidateDto {
+    pub evidence_id: i64,
+    pub title: String,
+    pub occurred_on: NaiveDate,
+    /// The class type or writing type, where the kind has one.
+    pub subtype: Option<String>,
+    pub status: String,
+}
+
+/// The owing teacher's records that fit the cycle's next stage, newest
+/// first (empty where the caller may not fill it).
+#[utoipa::path(get, path = "/api/v1/mentoring/cycles/{id}/candidates", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<StageCandidateDto>), (status = 404, body = ErrorBody)))]
+async fn stage_candidates(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<StageCandidateDto>>> {
+    let cs = cycles::candidates(&state.store, &caller.scope, id).await?;
+    Ok(Json(
+        cs.into_iter()
+            .map(|c| StageCandidateDto {
+                evidence_id: c.evidence_id,
+                title: c.title,
+                occurred_on: c.occurred_on,
+                subtype: c.subtype,
+                status: c.status.code().into(),
+            })
+            .collect(),
+    ))
+}
+
+/// A record made on the spot for a stage; its kind and type come from the
+/// stage.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageRecordBody {
+    pub date: NaiveDate,
+    pub title: String,
+    /// `school`, `district`, … (classes need one).
+    #[serde(default)]
+    pub level: String,
+    /// Notes, comments or the reflection itself.
+    #[serde(default)]
+    pub text: String,
+}
+
+/// How a stage is fulfilled: one of the owing teacher's records, or a new
+/// one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageBody {
+    #[serde(default)]
+    pub evidence_id: Option<i64>,
+    #[serde(default)]
+    pub record: Option<StageRecordBody>,
+}
+
+/// Fulfils the cycle's next stage (by the teacher who owes it, or a
+/// manager) with one of their records (`evidence_id`) or a record made now
+/// (`record`, written only if the link holds). Refused by name: a stage
+/// out of order, another teacher's record, a record of the wrong kind,
+/// rejected, already in a cycle of the pair or dated before the stage it
+/// follows.
+#[utoipa::path(put, path = "/api/v1/mentoring/cycles/{id}/stages/{stage}", tag = "mentoring",
+    params(("id" = i64, Path), ("stage" = String, Path)), request_body = StageBody,
+    responses((status = 200, body = CycleDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn fill_stage(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, stage)): Path<(i64, String)>,
+    ApiJson(b): ApiJson<StageBody>,
+) -> ApiResult<Json<CycleDto>> {
+    let stage = CycleStage::parse("stage", &stage).map_err(lingyan_store::Error::Invalid)?;
+    match (b.evidence_id, b.record) {
+        (Some(e), None) => cycles::link(&state.store, &caller.scope, id, stage, e).await?,
+        (None, Some(r)) => {
+            cycles::record(
+                &state.store,
+                &caller.scope,
+                id,
+                stage,
+                &cycles::StageRecord {
+                    date: r.date.to_string(),
+                    title: r.title,
+                    level: r.level,
+                    text: r.text,
+                },
+            )
+            .await?;
+        }
+        _ => {
+            return Err(lingyan_store::Error::Invalid(lingyan_domain::FieldError::new(
+                "evidence_id",
+                "record_or_id",
+            ))
+            .into());
+        }
+    }
+    let (_, c) = cycles::get(&state.store, &caller.scope, id).await?;
+    Ok(Json(cycle_dto(crate::i18n::Tr(caller.locale), c)))
+}
+
+/// Takes the link off the last stage done; the record stays in the
+/// portfolio.
+#[utoipa::path(delete, path = "/api/v1/mentoring/cycles/{id}/stages/{stage}", tag = "mentoring",
+    params(("id" = i64, Path), ("stage" = String, Path)),
+    responses((status = 200, body = CycleDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn clear_stage(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, stage)): Path<(i64, String)>,
+) -> ApiResult<Json<CycleDto>> {
+    let stage = CycleStage::parse("stage", &stage).map_err(lingyan_store::Error::Invalid)?;
+    cycles::unlink(&state.store, &caller.scope, id, stage).await?;
+    let (_, c) = cycles::get(&state.store, &caller.scope, id).await?;
+    Ok(Json(cycle_dto(crate::i18n::Tr(caller.locale), c)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct BoardQuery {
+    /// Cycles of one school's pairs.
+    school_id: Option<i64>,
+    /// Cycles of the pairs a teacher is in.
+    teacher_id: Option<i64>,
+}
+
+/// An open cycle on the board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BoardRowDto {
+    pub cycle: CycleDto,
+    pub subject: String,
+    /// Days since the cycle last moved.
+    pub waiting_days: i64,
+}
+
+/// The cycle board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BoardDto {
+    /// Open cycles of running pairs, the longest waiting first.
+    pub open: Vec<BoardRowDto>,
+    /// Cycles those pairs have completed.
+    pub completed: usize,
+}
+
+/// The cycle board (who owes the next stage): the open cycles of the
+/// running pairs the caller reads, the longest waiting first.
+#[utoipa::path(get, path = "/api/v1/mentoring/board", tag = "mentoring", params(BoardQuery),
+    responses((status = 200, body = BoardDto)))]
+async fn board(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<BoardQuery>,
+) -> ApiResult<Json<BoardDto>> {
+    let tr = crate::i18n::Tr(caller.locale);
+    let f = Filter {
+        school_id: q.school_id,
+        teacher_id: q.teacher_id,
+        ..Default::default()
+    };
+    let (rows, completed) = cycles::board(&state.store, &caller.scope, &f).await?;
+    Ok(Json(BoardDto {
+        open: rows
+            .into_iter()
+            .map(|r| BoardRowDto {
+                subject: r.pair.subject,
+                waiting_days: r.waiting_days,
+                cycle: cycle_dto(tr, r.cycle),
+            })
+            .collect(),
+        completed,
+    }))
 }

@@ -38,6 +38,9 @@ struct HomePage {
     /// Links to all districts side by side (province-wide roles, or
     /// several districts to read).
     province_link: bool,
+    /// The two-way cycle stages the caller's teacher owes: (cycle, lesson,
+    /// stage).
+    owed: Vec<(i64, String, String)>,
 }
 
 /// `GET /?district=`
@@ -62,7 +65,34 @@ async fn view_home_get(
         .district
         .as_ref()
         .is_some_and(|x| x.districts.len() > 1 || matches!(role, Role::SystemAdmin | Role::Inspector));
+    // Not kept with the rest of the card: a stage filled moves no school
+    // revision.
+    let owed = match d.own.as_ref().map(|o| o.teacher_id) {
+        Some(t)
+            if !d
+                .own
+                .as_ref()
+                .is_some_and(|o| o.mentors.is_empty() && o.apprentices.is_empty()) =>
+        {
+            let f = lingyan_store::mentoring::pairs::Filter {
+                teacher_id: Some(t),
+                ..Default::default()
+            };
+            lingyan_store::mentoring::cycles::board(&state.store, &caller.scope, &f)
+                .await?
+                .0
+                .into_iter()
+                .filter(|r| r.cycle.next_owner().is_some_and(|o| o.teacher_id == t))
+                .filter_map(|r| {
+                    let s = r.cycle.next?;
+                    Some((r.cycle.id, r.cycle.title, tr.label("mentoring.stage", s.code())))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     Ok(render(&HomePage {
+        owed,
         role,
         province_link,
         ctx,

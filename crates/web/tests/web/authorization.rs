@@ -89,6 +89,7 @@ fn name_placeholders(path: &str) -> String {
             ("users", "{id}") => "{user}",
             ("pairs" | "mentoring", "{id}") => "{pair}",
             ("meetings", "{id}") => "{meeting}",
+            ("cycles", "{id}") => "{cycle}",
             ("tokens", "{id}") => "{token}",
             ("activities", "{id}") => "{activity}",
             ("sessions", "{id}") => "{session}",
@@ -326,6 +327,40 @@ async fn objects(
             .as_i64()
             .expect("a meeting in the demo's log"),
     );
+    // A two-way cycle of the teacher's, made anew (a probe may remove or
+    // fill it): the mentor's class done, her class next.
+    {
+        use lingyan_domain::mentoring::cycle::{CycleInput, CycleStage};
+        use lingyan_store::mentoring::cycles;
+        let today = lingyan_store::calendar::today();
+        for c in cycles::list(&app.store, &sys, pair).await.expect("cycles") {
+            if !c.done() && c.apprentice.teacher_id == teacher {
+                cycles::remove(&app.store, &sys, c.id).await.expect("remove");
+            }
+        }
+        let c = cycles::create(
+            &app.store,
+            &sys,
+            pair,
+            &CycleInput {
+                title: format!("授权检查 {n}"),
+                apprentice_teacher_id: Some(teacher),
+                started_on: today,
+            },
+        )
+        .await
+        .expect("cycle");
+        let record = cycles::StageRecord {
+            date: today.to_string(),
+            title: "示范课".into(),
+            level: "school".into(),
+            text: String::new(),
+        };
+        cycles::record(&app.store, &sys, c, CycleStage::MentorClass, &record)
+            .await
+            .expect("stage");
+        o.insert("cycle", c);
+    }
     // A role grant of an account of its own, whose removal changes nobody
     // who is probing.
     let u = lingyan_store::users::create(
@@ -717,6 +752,8 @@ async fn every_route_has_a_decision_and_keeps_it(app: TestApp) {
         for (name, id) in ids {
             out = out.replace(&format!("{{{name}}}"), &id.to_string());
         }
+        // The stage {cycle} waits for: the teacher's class.
+        out = out.replace("{stage}", "apprentice_class");
         assert!(!out.contains('{'), "no object for a placeholder in {path}");
         out
     };

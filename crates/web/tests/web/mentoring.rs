@@ -685,3 +685,178 @@ async fn matching_ranks_with_reasons(app: TestApp) {
     assert!(body.contains("mentor=") && body.contains("apprentice="), "{body}");
 }
 both_dbs!(matching_ranks_with_reasons);
+
+async fn the_two_way_cycle_over_api_and_pages(app: TestApp) {
+    let teacher = Api::new(&app, "teacher").await;
+    let mentor = Api::new(&app, "mentor").await;
+    // The board: the demo pair's open cycles, the longest waiting first —
+    // the colleague's waiting for the mentor's comments, the teacher's
+    // waiting for her class.
+    let (s, board) = teacher.get("/api/v1/mentoring/board").await;
+    assert_eq!(s, StatusCode::OK, "{board}");
+    let open = board["open"].as_array().unwrap();
+    assert_eq!(open.len(), 2, "{board}");
+    assert_eq!(board["completed"], 1);
+    let (theirs, mine) = (&open[0]["cycle"], &open[1]["cycle"]);
+    assert_eq!(theirs["next"], "review");
+    assert_eq!(theirs["next_teacher"]["name"], theirs["mentor"]["name"]);
+    assert_eq!(mine["next"], "apprentice_class");
+    let (own_id, other_id) = (mine["id"].as_i64().unwrap(), theirs["id"].as_i64().unwrap());
+    assert_eq!(mine["may_fill"], true);
+    assert_eq!(theirs["may_fill"], false, "not hers to fill");
+    let stage = |c: i64, s: &str| format!("/api/v1/mentoring/cycles/{c}/stages/{s}");
+    let today = lingyan_store::calendar::today();
+    let class = json!({"record": {"date": today, "title": "公开课《分数的初步认识》", "level": "school"}});
+
+    // The mentor's stage is not the apprentice's; out of order is named;
+    // the mentor may not fill the apprentice's stage.
+    let (s, _) = teacher.put(&stage(other_id, "review"), class.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = teacher.put(&stage(own_id, "reflection"), class.clone()).await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the reflection is hers, but the next is her class: {v}"
+    );
+    assert_eq!(v["error"]["field"], "stage");
+    let (s, _) = mentor
+        .put(&stage(own_id, "apprentice_class"), class.clone())
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // A class without a level names the field, and no record is written.
+    let (_, before) = teacher
+        .get(&format!("/api/v1/mentoring/cycles/{own_id}/candidates"))
+        .await;
+    let (s, v) = teacher
+        .put(
+            &stage(own_id, "apprentice_class"),
+            json!({"record": {"date": today, "title": "公开课"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["field"], "level");
+    let (_, after) = teacher
+        .get(&format!("/api/v1/mentoring/cycles/{own_id}/candidates"))
+        .await;
+    assert_eq!(before, after);
+    // Both an id and a record: refused.
+    let (s, _) = teacher
+        .put(
+            &stage(own_id, "apprentice_class"),
+            json!({"evidence_id": 1, "record": {"date": today, "title": "x", "level": "school"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, c) = teacher
+        .put(&stage(own_id, "apprentice_class"), class.clone())
+        .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(c["next"], "review");
+    assert_eq!(c["stages"][1]["record"]["status"], "recorded");
+    assert_eq!(c["stages"][1]["removable"], true);
+    // Now the mentor owes the comments; the other apprentice's cycle is
+    // not in her way, and a colleague reads nothing.
+    let (_, c) = mentor.get(&format!("/api/v1/mentoring/cycles/{own_id}")).await;
+    assert_eq!(c["may_fill"], true);
+    assert_eq!(c["next_teacher"]["name"], c["mentor"]["name"]);
+    account(&app, "colleague", "GF0061", "teacher").await;
+    let (s, _) = Api::new(&app, "colleague")
+        .await
+        .get(&format!("/api/v1/mentoring/cycles/{own_id}"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // Unknown stage code, by name.
+    let (s, v) = teacher.put(&stage(own_id, "lecture"), class.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "stage");
+
+    // Pages: the teacher's home says whose turn; the cycle page shows the
+    // six stages and, for the mentor, the forms to fill the next.
+    let t = app
+        .login_with(app.client_with_lang(Some("zh-CN")), "teacher")
+        .await;
+    let (_, home) = t.get_text("/").await;
+    assert!(
+        !home.contains(&format!("/mentoring/cycles/{own_id}#fill")),
+        "no longer her turn"
+    );
+    let m = app.login_with(app.client_with_lang(Some("en")), "mentor").await;
+    let (_, home) = m.get_text("/").await;
+    assert!(
+        home.contains(&format!("/mentoring/cycles/{own_id}#fill")),
+        "the mentor's turn"
+    );
+    let (s, page) = m.get_text(&format!("/mentoring/cycles/{own_id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("Mentor&#39;s comments"), "{page}");
+    assert!(page.contains("id=\"record-form\""));
+    let (_, page) = t.get_text(&format!("/mentoring/cycles/{own_id}")).await;
+    assert!(page.contains("骨干教师点评") && page.contains("id=\"waiting\""));
+    assert!(!page.contains("id=\"record-form\""));
+    // The mentor's form, refused by name (no title), then saved.
+    let path = format!("/mentoring/cycles/{own_id}");
+    let action = format!("/mentoring/cycles/{own_id}/stages/review");
+    let day = today.to_string();
+    let r = m
+        .post_form(
+            &path,
+            &action,
+            &[("how", "record"), ("date", &day), ("title", " ")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("data-fields") && body.contains("flash-error"),
+        "{body}"
+    );
+    let r = m
+        .post_form(
+            &path,
+            &action,
+            &[
+                ("how", "record"),
+                ("date", &day),
+                ("title", "听评课"),
+                ("text", "目标达成度较好"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, c) = teacher.get(&format!("/api/v1/mentoring/cycles/{own_id}")).await;
+    assert_eq!(c["next"], "reflection");
+    // The teacher's home now asks for her reflection.
+    let (_, home) = t.get_text("/").await;
+    assert!(home.contains(&format!("/mentoring/cycles/{own_id}#fill")));
+
+    // Starting another cycle while one is open names the apprentice.
+    let (_, pair) = teacher.get(&format!("/api/v1/mentoring/cycles/{own_id}")).await;
+    let pair = pair["pair_id"].as_i64().unwrap();
+    let r = t
+        .post_form(
+            &format!("/mentoring/{pair}"),
+            &format!("/mentoring/{pair}/cycles"),
+            &[("cycle_title", "《角的度量》"), ("started_on", &day)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("《分数的初步认识》"), "the open cycle is named");
+    let (s, v) = teacher
+        .post(
+            &format!("/api/v1/mentoring/pairs/{pair}/cycles"),
+            json!({"title": "", "started_on": today}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "cycle_title");
+    // The board page, waiting for me.
+    let (s, page) = t.get_text("/mentoring/board?show=mine").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains(&format!("data-cycle=\"{own_id}\"")));
+    assert!(
+        !page.contains(&format!("data-cycle=\"{other_id}\"")),
+        "the mentor owes that one"
+    );
+}
+both_dbs!(the_two_way_cycle_over_api_and_pages);

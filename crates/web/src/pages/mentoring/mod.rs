@@ -2,6 +2,7 @@
 //! its goals, lifecycle and agreement, the form to propose or change a
 //! pair, and the ceremony page with the agreements to print.
 
+mod cycles;
 pub(crate) mod documents;
 mod rules;
 pub(crate) mod suggest;
@@ -47,6 +48,21 @@ pub fn router() -> Router<AppState> {
         )
         .route("/mentoring/{id}/status", post(view_pair_status_post))
         .route("/mentoring/{id}/meetings", post(view_meetings_post))
+        .route("/mentoring/{id}/cycles", post(cycles::view_cycles_post))
+        .route("/mentoring/board", get(cycles::view_board_get))
+        .route("/mentoring/cycles/{id}", get(cycles::view_cycle_get))
+        .route(
+            "/mentoring/cycles/{id}/delete",
+            post(cycles::view_cycle_delete_post),
+        )
+        .route(
+            "/mentoring/cycles/{id}/stages/{stage}",
+            post(cycles::view_stage_post),
+        )
+        .route(
+            "/mentoring/cycles/{id}/stages/{stage}/clear",
+            post(cycles::view_stage_clear_post),
+        )
         .route(
             "/schools/{id}/mentoring/suggestions",
             get(suggest::view_suggestions_get),
@@ -514,6 +530,50 @@ struct DetailPage {
     /// What the meeting form held when it was refused.
     meeting: MeetingForm,
     meeting_error: Option<FormError>,
+    cycles: Vec<lingyan_store::mentoring::cycles::Cycle>,
+    /// Whether the caller may start a cycle (the pair runs; its teachers
+    /// and managers).
+    may_start_cycle: bool,
+    /// The apprentices a new cycle may follow, where the caller chooses.
+    cycle_apprentices: Vec<(i64, String)>,
+    cycle: cycles::NewCycleForm,
+    cycle_error: Option<FormError>,
+}
+
+impl DetailPage {
+    fn stage(&self, s: &lingyan_domain::mentoring::cycle::CycleStage) -> String {
+        cycles::stage_label(self.ctx.tr, *s)
+    }
+
+    fn cycle_progress(&self, c: &lingyan_store::mentoring::cycles::Cycle) -> String {
+        cycles::progress(self.ctx.tr, c)
+    }
+}
+
+/// What the forms of a pair's page held when one was refused.
+#[derive(Default)]
+struct Forms {
+    meeting: MeetingForm,
+    meeting_error: Option<FormError>,
+    cycle: cycles::NewCycleForm,
+    cycle_error: Option<FormError>,
+}
+
+/// The pair's page again with the new-cycle form refused.
+async fn detail_cycle_refused(
+    state: &AppState,
+    caller: &Caller,
+    ctx: PageCtx,
+    id: i64,
+    cycle: cycles::NewCycleForm,
+    error: FormError,
+) -> Result<Response, PageError> {
+    let forms = Forms {
+        cycle,
+        cycle_error: Some(error),
+        ..Default::default()
+    };
+    detail_with(state, caller, ctx, id, None, forms).await
 }
 
 /// Minutes as hours and minutes.
@@ -538,7 +598,7 @@ async fn detail_page(
     id: i64,
     error: Option<FormError>,
 ) -> Result<Response, PageError> {
-    detail_with(state, caller, ctx, id, error, MeetingForm::default(), None).await
+    detail_with(state, caller, ctx, id, error, Forms::default()).await
 }
 
 async fn detail_with(
@@ -547,13 +607,25 @@ async fn detail_with(
     ctx: PageCtx,
     id: i64,
     error: Option<FormError>,
-    meeting: MeetingForm,
-    meeting_error: Option<FormError>,
+    forms: Forms,
 ) -> Result<Response, PageError> {
     let p = pairs::get(&state.store, &caller.scope, id).await?;
     let log = lingyan_store::mentoring::log::list(&state.store, &caller.scope, id).await?;
+    let cycle_list = lingyan_store::mentoring::cycles::list(&state.store, &caller.scope, id).await?;
+    let own = lingyan_store::evidence::own_teacher_id(&state.store, &caller.scope, today()).await?;
     let tr = ctx.tr;
     let can_manage = pairs::may_manage(&caller.scope, &p);
+    let own_apprentice = own.filter(|o| p.apprentices.iter().any(|a| a.teacher_id == *o));
+    let may_start_cycle =
+        p.status == PairStatus::Active && (can_manage || own.is_some_and(|o| p.involves(o)));
+    let cycle_apprentices = match own_apprentice {
+        Some(_) => Vec::new(),
+        None => p
+            .apprentices
+            .iter()
+            .map(|a| (a.teacher_id, a.name.clone()))
+            .collect(),
+    };
     let (status, tone) = status_label(tr, p.status);
     let actions = if can_manage {
         p.status
@@ -590,13 +662,18 @@ async fn detail_with(
             &[("time", duration(tr, log.total_minutes))],
         ),
         log,
-        meeting,
-        meeting_error,
+        meeting: forms.meeting,
+        meeting_error: forms.meeting_error,
+        cycles: cycle_list,
+        may_start_cycle,
+        cycle_apprentices,
+        cycle: forms.cycle,
+        cycle_error: forms.cycle_error,
         p,
         ctx,
         error,
     };
-    let status = if page.meeting_error.is_some() {
+    let status = if page.meeting_error.is_some() || page.cycle_error.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
         super::form_status(&page.error)
@@ -727,7 +804,12 @@ async fn view_meetings_post(
         }
         Err(e) if refused(&e) => {
             let msg = message_for(&e);
-            detail_with(&state, &caller, ctx, id, None, f, Some(msg)).await
+            let forms = Forms {
+                meeting: f,
+                meeting_error: Some(msg),
+                ..Default::default()
+            };
+            detail_with(&state, &caller, ctx, id, None, forms).await
         }
         Err(e) => Err(e.into()),
     }
