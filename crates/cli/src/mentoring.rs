@@ -17,8 +17,31 @@ pub(crate) enum SuggestFormat {
     Json,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ReportFormat {
+    Text,
+    Json,
+    Xlsx,
+}
+
 #[derive(Subcommand)]
 pub(crate) enum MentoringCommand {
+    /// A school's mentoring at a glance: the share of young and new
+    /// teachers with a mentor, each running pair's meetings, cycles done,
+    /// cycle under way and last activity (pairs quiet for 30 days marked
+    /// "!"), and the teachers still without a mentor.
+    Report {
+        /// The school's code.
+        #[arg(long)]
+        school: String,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+        /// Where the workbook goes (required with --format xlsx).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// Suggested mentors for a school's young (under 35) and new (first
     /// three years) teachers without a mentor, or for one teacher: the
     /// district's five best candidates each, with every part of the score.
@@ -55,6 +78,47 @@ pub(crate) enum MentoringCommand {
 
 pub(crate) async fn run(loc: Locale, config: &Config, command: MentoringCommand) -> Result<()> {
     match command {
+        MentoringCommand::Report {
+            school,
+            lang,
+            format,
+            output,
+        } => {
+            let l = parse_lang(loc, &lang)?;
+            if format == ReportFormat::Xlsx && output.is_none() {
+                bail!(lingyan_web::i18n::t(loc, "cli.xlsx_needs_output"));
+            }
+            let store = open_store(config).await?;
+            let scope = Scope::system("cli");
+            let s = find_school(loc, &store, &scope, &school).await?;
+            let o = lingyan_store::mentoring::overview::overview(
+                &store,
+                &scope,
+                s.id,
+                lingyan_store::calendar::today(),
+            )
+            .await
+            .map_err(|e| explain(loc, e))?;
+            let tr = lingyan_web::i18n::Tr(l);
+            match format {
+                ReportFormat::Json => {
+                    let dto: lingyan_web::api::mentoring::OverviewDto = o.into();
+                    println!("{}", serde_json::to_string_pretty(&dto)?);
+                }
+                ReportFormat::Text => print!("{}", lingyan_web::pages::mentoring_overview_text(tr, &o)),
+                ReportFormat::Xlsx => {
+                    let out = output.unwrap_or_default();
+                    let bytes = lingyan_reports::xlsx(&lingyan_web::pages::mentoring_overview_tables(tr, &o))
+                        .map_err(|e| anyhow!(e.to_string()))?;
+                    std::fs::write(&out, bytes)?;
+                    println!(
+                        "{}",
+                        t_args(loc, "cli.written", &[("file", out.display().to_string())])
+                    );
+                }
+            }
+            Ok(())
+        }
         MentoringCommand::Suggest {
             school,
             teacher,

@@ -1156,3 +1156,72 @@ fn gen_data_activities_on_sqlite() {
 fn gen_data_activities_on_postgres() {
     gen_data_activities(true);
 }
+
+fn mentoring_commands(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path(), postgres);
+    let (ok, _, err) = run(&db, &["demo"], None);
+    assert!(ok, "{err}");
+    // The overview as text, JSON and a workbook.
+    let (ok, out, err) = run(&db, &["mentoring", "report", "--school", "GFSY"], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("young and new teachers have a mentor"), "{out}");
+    assert!(
+        out.contains("Running pairs") && out.contains("Mentor's comments"),
+        "{out}"
+    );
+    let (ok, out, err) = run(
+        &db,
+        &["mentoring", "report", "--school", "GFSY", "--format", "json"],
+        None,
+    );
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let pairs = v["pairs"].as_array().unwrap();
+    assert!(!pairs.is_empty());
+    assert_eq!(
+        v["cycles_done"].as_u64().unwrap(),
+        pairs
+            .iter()
+            .map(|p| p["cycles_done"].as_u64().unwrap())
+            .sum::<u64>()
+    );
+    assert!(v["with_mentor"].as_u64().unwrap() <= v["young_or_new"].as_u64().unwrap());
+    let (ok, _, err) = run(
+        &db,
+        &["mentoring", "report", "--school", "GFSY", "--format", "xlsx"],
+        None,
+    );
+    assert!(!ok && err.contains("-o FILE"), "{err}");
+    let file = dir.path().join("overview.xlsx");
+    let (ok, out, err) = run(
+        &db,
+        &[
+            "mentoring",
+            "report",
+            "--school",
+            "GFSY",
+            "--format",
+            "xlsx",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Wrote"), "{out}");
+    assert!(std::fs::read(&file).unwrap().starts_with(b"PK"));
+    // A school that is not there, by name, without a backtrace.
+    let (ok, _, err) = run(&db, &["mentoring", "report", "--school", "NOPE"], None);
+    assert!(!ok && err.contains("NOPE") && !err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn mentoring_commands_on_sqlite() {
+    mentoring_commands(false);
+}
+
+#[test]
+fn mentoring_commands_on_postgres() {
+    mentoring_commands(true);
+}

@@ -675,6 +675,18 @@ pub async fn remove(store: &Store, scope: &Scope, id: i64) -> Result<i64> {
     Ok(p.id)
 }
 
+/// Every cycle of `pairs` (pairs the caller reads), oldest first.
+pub async fn of_pairs(store: &Store, scope: &Scope, pairs: &[Pair]) -> Result<Vec<Cycle>> {
+    let rows = cycle::Entity::find()
+        .filter(cycle::Column::MentorshipId.is_in(pairs.iter().map(|p| p.id)))
+        .order_by_asc(cycle::Column::Id)
+        .all(store.conn())
+        .await?;
+    let own = own(store, scope).await?;
+    let refs: Vec<&Pair> = pairs.iter().collect();
+    assemble(store.conn(), scope, own, &refs, rows).await
+}
+
 /// A line of the cycle board: an open cycle and who owes its next stage.
 #[derive(Debug, Clone, Serialize)]
 pub struct BoardRow {
@@ -693,17 +705,10 @@ pub async fn board(store: &Store, scope: &Scope, f: &pairs::Filter) -> Result<(V
         ..f.clone()
     };
     let pairs = pairs::list(store, scope, &f).await?;
-    let rows = cycle::Entity::find()
-        .filter(cycle::Column::MentorshipId.is_in(pairs.iter().map(|p| p.id)))
-        .order_by_asc(cycle::Column::Id)
-        .all(store.conn())
-        .await?;
     let today = crate::calendar::today();
-    let own = own(store, scope).await?;
-    let refs: Vec<&Pair> = pairs.iter().collect();
     let mut out = Vec::new();
     let mut completed = 0;
-    for c in assemble(store.conn(), scope, own, &refs, rows).await? {
+    for c in of_pairs(store, scope, &pairs).await? {
         if c.done() {
             completed += 1;
             continue;

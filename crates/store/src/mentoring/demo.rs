@@ -219,10 +219,106 @@ async fn log(store: &Store, pair: i64, mentor: i64, apprentice: i64, today: Naiv
     Ok(())
 }
 
+/// A running pair's meetings this semester and a cycle begun (the
+/// mentor's class given; for every other pair the apprentice's too).
+async fn running_activity(
+    store: &Store,
+    scope: &Scope,
+    pair: i64,
+    apprentice: i64,
+    n: usize,
+    from: NaiveDate,
+    today: NaiveDate,
+) -> Result<()> {
+    use super::cycles::{self, StageRecord};
+    // Whatever day the demo is made on, everything falls in the term.
+    if from >= today {
+        return Ok(());
+    }
+    use super::log;
+    use lingyan_domain::mentoring::MeetingInput;
+    use lingyan_domain::mentoring::cycle::{CycleInput, CycleStage};
+    const TOPICS: &[(u64, u32, &str)] = &[
+        (70, 45, "制订本学期结对计划"),
+        (42, 40, "听徒弟常态课后交流"),
+        (18, 30, "单元作业设计研讨"),
+    ];
+    for (ago, minutes, topic) in TOPICS.iter().skip(n % 2) {
+        if today - Days::new(*ago + n as u64) < from {
+            continue;
+        }
+        log::add(
+            store,
+            scope,
+            pair,
+            &MeetingInput {
+                met_on: today - Days::new(*ago + n as u64),
+                minutes: *minutes,
+                topic: (*topic).into(),
+                notes: String::new(),
+                private: false,
+            },
+        )
+        .await?;
+    }
+    const LESSONS: &[&str] = &[
+        "《认识钟表》",
+        "《小蝌蚪找妈妈》",
+        "《找规律》",
+        "《坐井观天》",
+        "《比尾巴》",
+    ];
+    let lesson = LESSONS[n % LESSONS.len()];
+    let started = (today - Days::new(30 + n as u64)).max(from);
+    let id = cycles::create(
+        store,
+        scope,
+        pair,
+        &CycleInput {
+            title: lesson.into(),
+            apprentice_teacher_id: Some(apprentice),
+            started_on: started,
+        },
+    )
+    .await?;
+    let stages: &[(CycleStage, u64)] = if n % 2 == 0 {
+        &[(CycleStage::MentorClass, 5), (CycleStage::ApprenticeClass, 12)]
+    } else {
+        &[(CycleStage::MentorClass, 5)]
+    };
+    for (stage, after) in stages {
+        if started + Days::new(*after) > today {
+            break;
+        }
+        cycles::record(
+            store,
+            scope,
+            id,
+            *stage,
+            &StageRecord {
+                date: (started + Days::new(*after)).to_string(),
+                title: format!(
+                    "{}{lesson}",
+                    if stage.by_mentor() {
+                        "示范课"
+                    } else {
+                        "公开课"
+                    }
+                ),
+                level: "school".into(),
+                text: String::new(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Staff numbers the tests pair themselves (left free here).
 const LEFT_FREE: &[&str] = &[
     "GF0001", "GF0002", "GF0003", "GF0004", "GF0005", "GF0008", "GF0009", "GF0014", "GF0030", "GF0040",
-    "GF0041", "GF0042", "GF0043", "GF0044", "GF0045", "GF0046", "GF0060", "GF0061", "GF0073", "GF0082",
+    "GF0041", "GF0042", "GF0043", "GF0044", "GF0045", "GF0046", "GF0047", "GF0048", "GF0060", "GF0061",
+    "GF0073", "GF0082",
 ];
 
 /// A school's teachers free for the demo: (the most experienced first,
@@ -319,7 +415,7 @@ pub(crate) async fn more(
     let (mentors, young) = staff(store, primary, 0, today).await?;
     // Proposed (two), agreed, concluded, dissolved: mentors with
     // apprentices of their own subject.
-    let m = matched(&mentors, &young, &[1, 2, 1, 1, 1]);
+    let m = matched(&mentors, &young, &[1, 2, 1, 1, 1, 1, 2, 1, 1, 2, 1, 1]);
     if m.len() < 5 {
         return Ok(());
     }
@@ -354,6 +450,17 @@ pub(crate) async fn more(
         "徒弟调往外校任教，结对解除。",
     )
     .await?;
+    // Running since the start of this semester (the school's programme for
+    // its new teachers): meetings every few weeks, a first cycle begun;
+    // the last pair has not met since it began (a quiet pair).
+    for (i, (mentor, apprentices)) in m.iter().enumerate().skip(5) {
+        let mut running = pair(*mentor, apprentices, this_start, 36, this_start + Days::new(7));
+        running.under_way = true;
+        let id = pairs::create(store, scope, &running).await?;
+        if i + 1 < m.len() {
+            running_activity(store, scope, id, apprentices[0], i, this_start, today).await?;
+        }
+    }
     // Within the kindergarten, and across schools: a primary master
     // teacher takes a young kindergarten teacher (the first ten of the
     // kindergarten's staff are left to the tests).

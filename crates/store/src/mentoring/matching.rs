@@ -38,7 +38,7 @@ pub struct Suggestion {
 pub const CANDIDATES: usize = 5;
 
 /// Young: under 35; new: in their first three years of teaching.
-fn young_or_new(t: &teacher::Model, today: NaiveDate) -> bool {
+pub(crate) fn young_or_new(t: &teacher::Model, today: NaiveDate) -> bool {
     let young = t.birth_date.is_some_and(|b| b > today - Months::new(35 * 12));
     let new = t.work_start.is_some_and(|w| w > today - Months::new(36));
     young || new

@@ -9,6 +9,7 @@ pub mod cycles;
 pub(crate) mod demo;
 pub mod log;
 pub mod matching;
+pub mod overview;
 pub mod pairs;
 
 use crate::entity::{mentor_pair, teacher};

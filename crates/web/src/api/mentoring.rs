@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(stage_candidates))
         .routes(routes!(fill_stage, clear_stage))
         .routes(routes!(board))
+        .routes(routes!(overview))
         .routes(routes!(get_district_rules, put_district_rules))
         .routes(routes!(get_school_rules, put_school_rules))
         .routes(routes!(district_history))
@@ -890,4 +891,128 @@ async fn board(
             .collect(),
         completed,
     }))
+}
+
+/// A young or new teacher without a mentor.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnpairedDto {
+    pub teacher_id: i64,
+    pub name: String,
+    pub staff_no: Option<String>,
+}
+
+/// The cycle a pair has under way.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnderWayDto {
+    pub title: String,
+    /// The next stage's code.
+    pub next: String,
+    /// Who owes it, by name.
+    pub owed_by: String,
+}
+
+/// A running pair's activity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PairActivityDto {
+    pub pair_id: i64,
+    pub mentor: PairPersonDto,
+    pub apprentices: Vec<PairPersonDto>,
+    pub subject: String,
+    pub starts_on: NaiveDate,
+    pub meetings: usize,
+    pub minutes: i64,
+    pub cycles_done: usize,
+    pub under_way: Option<UnderWayDto>,
+    pub last_activity: Option<NaiveDate>,
+    /// Days since the last activity (or since the pair began).
+    pub quiet_days: i64,
+    /// More than 30 days without a meeting or a stage.
+    pub quiet: bool,
+}
+
+/// A school's mentoring at a glance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverviewDto {
+    pub school_id: i64,
+    pub on: NaiveDate,
+    /// Young (under 35) or new (first three years) teachers.
+    pub young_or_new: usize,
+    /// Of them, those with a running pair.
+    pub with_mentor: usize,
+    /// `with_mentor` of `young_or_new`, in percent.
+    pub share: u32,
+    pub unpaired: Vec<UnpairedDto>,
+    /// Running pairs, the quietest first.
+    pub pairs: Vec<PairActivityDto>,
+    pub cycles_done: usize,
+    pub meetings: usize,
+    pub minutes: i64,
+    pub quiet: usize,
+}
+
+impl From<lingyan_store::mentoring::overview::Overview> for OverviewDto {
+    fn from(o: lingyan_store::mentoring::overview::Overview) -> Self {
+        Self {
+            school_id: o.school_id,
+            on: o.on,
+            young_or_new: o.young_or_new,
+            with_mentor: o.with_mentor,
+            share: o.share(),
+            quiet: o.quiet(),
+            unpaired: o
+                .unpaired
+                .into_iter()
+                .map(|u| UnpairedDto {
+                    teacher_id: u.teacher_id,
+                    name: u.name,
+                    staff_no: u.staff_no,
+                })
+                .collect(),
+            pairs: o
+                .pairs
+                .into_iter()
+                .map(|a| PairActivityDto {
+                    pair_id: a.pair.id,
+                    mentor: a.pair.mentor.into(),
+                    apprentices: a.pair.apprentices.into_iter().map(Into::into).collect(),
+                    subject: a.pair.subject,
+                    starts_on: a.pair.starts_on,
+                    meetings: a.meetings,
+                    minutes: a.minutes,
+                    cycles_done: a.cycles_done,
+                    under_way: a.open_cycle.map(|(title, next, owed_by)| UnderWayDto {
+                        title,
+                        next: next.code().into(),
+                        owed_by,
+                    }),
+                    last_activity: a.last_activity,
+                    quiet_days: a.quiet_days,
+                    quiet: a.quiet,
+                })
+                .collect(),
+            cycles_done: o.cycles_done,
+            meetings: o.meetings,
+            minutes: o.minutes,
+        }
+    }
+}
+
+/// A school's mentoring at a glance (师徒结对情况): the share of young and
+/// new teachers with a mentor, each running pair's meetings, cycles and
+/// last activity, and the pairs without activity for 30 days.
+#[utoipa::path(get, path = "/api/v1/schools/{id}/mentoring/overview", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 200, body = OverviewDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn overview(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<OverviewDto>> {
+    let o = lingyan_store::mentoring::overview::overview(
+        &state.store,
+        &caller.scope,
+        id,
+        lingyan_store::calendar::today(),
+    )
+    .await?;
+    Ok(Json(o.into()))
 }

@@ -15,7 +15,7 @@ mod dto;
 mod duties;
 mod evidence;
 mod me;
-mod mentoring;
+pub mod mentoring;
 mod org;
 mod orgs;
 mod projects;

@@ -43,3 +43,50 @@ pub(super) async fn own(
     }
     Ok((mentors, apprentices))
 }
+
+/// A school's mentoring on the leaders' dashboards.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MentoringGlance {
+    pub school_id: i64,
+    /// Young (under 35) or new (first three years) teachers.
+    pub young_or_new: usize,
+    /// Of them, those with a running pair.
+    pub with_mentor: usize,
+    /// `with_mentor` of `young_or_new`, in percent.
+    pub share: u32,
+    pub running: usize,
+    /// Running pairs without a meeting or a cycle stage for 30 days.
+    pub quiet: usize,
+    pub cycles_done: usize,
+    /// Cycles under way.
+    pub cycles_open: usize,
+}
+
+/// The glance, for callers who read the school's teachers.
+pub(super) async fn glance(
+    state: &AppState,
+    caller: &Caller,
+    school_id: i64,
+    today: NaiveDate,
+) -> lingyan_store::Result<Option<MentoringGlance>> {
+    let o = match lingyan_store::mentoring::overview::overview(&state.store, &caller.scope, school_id, today)
+        .await
+    {
+        Ok(o) => o,
+        Err(lingyan_store::Error::Forbidden | lingyan_store::Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if o.pairs.is_empty() && o.young_or_new == 0 {
+        return Ok(None);
+    }
+    Ok(Some(MentoringGlance {
+        school_id,
+        young_or_new: o.young_or_new,
+        with_mentor: o.with_mentor,
+        share: o.share(),
+        running: o.pairs.len(),
+        quiet: o.quiet(),
+        cycles_done: o.cycles_done,
+        cycles_open: o.pairs.iter().filter(|p| p.open_cycle.is_some()).count(),
+    }))
+}

@@ -87,6 +87,8 @@ pub struct SchoolGlance {
     pub recent_records: Vec<RecordLine>,
     /// Present for those who read the whole school's staff.
     pub staff: Option<StaffSummary>,
+    /// The school's mentoring, for those who read its teachers.
+    pub mentoring: Option<mentoring::MentoringGlance>,
 }
 
 /// A district's schools.
@@ -304,6 +306,11 @@ async fn school(
         recent_records: records::recent(state, caller, school_id, tr, today).await?,
         staff: if whole {
             staff::summary(state, caller, school_id, today).await?
+        } else {
+            None
+        },
+        mentoring: if whole {
+            mentoring::glance(state, caller, school_id, today).await?
         } else {
             None
         },

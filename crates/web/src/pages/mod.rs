@@ -18,7 +18,7 @@ pub mod people;
 mod place;
 mod projects;
 mod province;
-mod roster;
+pub(crate) mod roster;
 pub(crate) mod rule_sets;
 mod schools;
 mod settings;
@@ -53,6 +53,7 @@ pub use duties::{matrix_text as duties_text, matrix_xlsx as duties_xlsx};
 pub use evidence::ReportQuery;
 pub(crate) use evidence::{attachment_response, download, file_response};
 pub use mentoring::documents::{agreements_file, ceremony as ceremony_pairs};
+pub use mentoring::overview::{tables as mentoring_overview_tables, text as mentoring_overview_text};
 pub use mentoring::suggest::{reason as mentoring_reason, rows as suggestion_rows};
 pub(crate) use roster::{headers as roster_headers, xlsx_response as xlsx_download};
 

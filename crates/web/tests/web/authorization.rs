@@ -311,7 +311,11 @@ async fn objects(
     let (_, v) = director.get("/api/v1/projects").await;
     o.insert("project", first_id(&v));
     // The teacher's own pair (the mentor's "one-two-two").
-    let (_, v) = director.get("/api/v1/mentoring/pairs?status=active").await;
+    let (_, v) = director
+        .get(&format!(
+            "/api/v1/mentoring/pairs?status=active&teacher_id={teacher}"
+        ))
+        .await;
     let pair = v
         .as_array()
         .and_then(|a| a.iter().find(|p| p["kind"] == "one_two_two"))

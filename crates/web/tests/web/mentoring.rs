@@ -24,6 +24,20 @@ fn pair_body(mentor: i64, apprentices: &[i64], kind: &str) -> Value {
            "mentor_goals": "每学期听徒弟课并点评", "apprentice_goals": "上好汇报课"})
 }
 
+/// The demo's "one-two-two" pair: the mentor account with the teacher
+/// account (GF0005), as the director reads it.
+async fn demo_pair(app: &TestApp) -> Value {
+    let gf5 = teacher(app, "GF0005").await;
+    let (_, v) = Api::new(app, "director")
+        .await
+        .get(&format!("/api/v1/mentoring/pairs?status=active&teacher_id={gf5}"))
+        .await;
+    v.as_array()
+        .and_then(|a| a.iter().find(|p| p["kind"] == "one_two_two"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no demo pair in {v}"))
+}
+
 fn ids(v: &Value) -> Vec<i64> {
     v.as_array()
         .unwrap()
@@ -37,13 +51,8 @@ async fn who_sees_a_pair_and_its_lifecycle(app: TestApp) {
     let (s, all) = director.get("/api/v1/mentoring/pairs").await;
     assert_eq!(s, StatusCode::OK);
     // The demo's "one-two-two" pair: the mentor account with the teacher.
-    let demo = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "one_two_two" && p["status"] == "active")
-        .expect("the demo pair")
-        .clone();
+    let demo = demo_pair(&app).await;
+    assert!(ids(&all).contains(&demo["id"].as_i64().unwrap()));
     assert_eq!(demo["status"], "active");
     assert_eq!(demo["actions"], json!(["conclude", "dissolve"]));
     let demo_id = demo["id"].as_i64().unwrap();
@@ -277,13 +286,8 @@ async fn pages_and_agreements(app: TestApp) {
     assert_eq!(s, StatusCode::OK);
     let api = Api::new(&app, "director").await;
     let (_, all) = api.get("/api/v1/mentoring/pairs").await;
-    let demo = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "one_two_two" && p["status"] == "active")
-        .expect("the demo pair")
-        .clone();
+    let demo = demo_pair(&app).await;
+    assert!(ids(&all).contains(&demo["id"].as_i64().unwrap()));
     let id = demo["id"].as_i64().unwrap();
     let mentor = demo["mentor"]["name"].as_str().unwrap().to_string();
     let apprentices: Vec<String> = demo["apprentices"]
@@ -429,14 +433,8 @@ both_dbs!(the_rules_page_saves_a_version);
 async fn private_and_shared_notes(app: TestApp) {
     let director = Api::new(&app, "director").await;
     let (_, all) = director.get("/api/v1/mentoring/pairs?status=active").await;
-    let pair = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["kind"] == "one_two_two")
-        .expect("the demo pair")["id"]
-        .as_i64()
-        .unwrap();
+    assert!(all.as_array().is_some());
+    let pair = demo_pair(&app).await["id"].as_i64().unwrap();
     let path = format!("/api/v1/mentoring/pairs/{pair}/meetings");
     // A private note of the demo's log, as each reader sees it.
     let secret = "导入环节用时过长";
@@ -860,3 +858,97 @@ async fn the_two_way_cycle_over_api_and_pages(app: TestApp) {
     );
 }
 both_dbs!(the_two_way_cycle_over_api_and_pages);
+
+async fn the_school_overview(app: TestApp) {
+    let director = Api::new(&app, "director").await;
+    let school = lingyan_store::schools::get_by_code(&app.store, &lingyan_store::Scope::system("t"), "GFSY")
+        .await
+        .unwrap()
+        .id;
+    let path = format!("/api/v1/schools/{school}/mentoring/overview");
+    let (s, o) = director.get(&path).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    let pairs = o["pairs"].as_array().unwrap();
+    // The share counts the apprentices of running pairs among the young
+    // and new, and names the rest.
+    let unpaired = o["unpaired"].as_array().unwrap().len() as u64;
+    assert_eq!(
+        o["with_mentor"].as_u64().unwrap() + unpaired,
+        o["young_or_new"].as_u64().unwrap()
+    );
+    let unpaired_ids: Vec<i64> = o["unpaired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["teacher_id"].as_i64().unwrap())
+        .collect();
+    assert!(pairs.iter().all(|p| {
+        p["apprentices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| !unpaired_ids.contains(&a["teacher_id"].as_i64().unwrap()))
+    }));
+    // The demo's quiet pair (no meeting, no cycle) comes first and is
+    // counted; the mentor account's pair has its completed cycle.
+    assert_eq!(pairs[0]["quiet"], true, "{}", pairs[0]);
+    assert!(pairs[0]["last_activity"].is_null());
+    assert_eq!(
+        o["quiet"].as_u64().unwrap(),
+        pairs.iter().filter(|p| p["quiet"] == true).count() as u64
+    );
+    let demo = pairs
+        .iter()
+        .find(|p| p["apprentices"].as_array().unwrap().len() == 2 && p["meetings"] == 6)
+        .expect("the demo pair");
+    assert_eq!(demo["cycles_done"], 1);
+    assert_eq!(demo["under_way"]["next"], "review");
+    // A meeting today moves the pair's last activity to today.
+    let today = lingyan_store::calendar::today();
+    let id = demo["pair_id"].as_i64().unwrap();
+    let (s, _) = director
+        .post(
+            &format!("/api/v1/mentoring/pairs/{id}/meetings"),
+            json!({"met_on": today, "minutes": 20, "topic": "检查结对情况"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, o) = director.get(&path).await;
+    let demo = o["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["pair_id"] == id)
+        .unwrap()
+        .clone();
+    assert_eq!(demo["last_activity"], json!(today));
+    assert_eq!(demo["quiet_days"], 0);
+    // Teachers and another school's director do not read it.
+    let (s, _) = Api::new(&app, "teacher").await.get(&path).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = Api::new(&app, "kgdirector").await.get(&path).await;
+    assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND, "{s}");
+    // The page (with the home card) and the workbook.
+    let c = app
+        .login_with(app.client_with_lang(Some("zh-CN")), "director")
+        .await;
+    let (s, page) = c.get_text(&format!("/schools/{school}/mentoring/overview")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("青年及新任教师") && page.contains("state-rejected"),
+        "the quiet pair is marked"
+    );
+    let (_, home) = c.get_text("/").await;
+    assert!(home.contains("id=\"mentoring-card\""));
+    let r = c.get(&format!("/schools/{school}/mentoring/overview.xlsx")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let strings = zip_entry(&bytes, "xl/sharedStrings.xml");
+    assert!(
+        strings.contains("青年及新任教师") && strings.contains("姓名"),
+        "{strings}"
+    );
+    let book = zip_entry(&bytes, "xl/workbook.xml");
+    assert!(book.contains("结对中") && book.contains("尚未结对"), "{book}");
+}
+both_dbs!(the_school_overview);

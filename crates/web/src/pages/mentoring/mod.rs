@@ -4,6 +4,7 @@
 
 mod cycles;
 pub(crate) mod documents;
+pub(crate) mod overview;
 mod rules;
 pub(crate) mod suggest;
 
@@ -68,6 +69,14 @@ pub fn router() -> Router<AppState> {
             get(suggest::view_suggestions_get),
         )
         .route("/mentoring/meetings/{id}/delete", post(view_meeting_delete_post))
+        .route(
+            "/schools/{id}/mentoring/overview",
+            get(overview::view_overview_get),
+        )
+        .route(
+            "/schools/{id}/mentoring/overview.xlsx",
+            get(overview::view_overview_xlsx_get),
+        )
         .route(
             "/mentoring/{id}/agreement.docx",
             get(documents::view_agreement_docx_get),
@@ -182,6 +191,8 @@ struct ListPage {
     rules: String,
     /// The caller's school's suggestions (none for district staff).
     suggestions: String,
+    /// (link, school) of each school overview the caller reads.
+    overviews: Vec<(String, String)>,
 }
 
 /// `GET /mentoring`: the pairs the caller sees, by status.
@@ -219,6 +230,17 @@ async fn view_mentoring_get(
         .school_id
         .map(|s| format!("/schools/{s}/mentoring/suggestions"))
         .unwrap_or_default();
+    let overviews = lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::ReadTeachers)
+        .await?
+        .into_iter()
+        .filter(|s| home.school_id.is_none_or(|h| h == s.id))
+        .map(|s| {
+            (
+                format!("/schools/{}/mentoring/overview", s.id),
+                tr.name(&s.name, &s.name_en).to_string(),
+            )
+        })
+        .collect();
     Ok(render(&ListPage {
         ctx,
         rows,
@@ -226,6 +248,7 @@ async fn view_mentoring_get(
         can_manage: manages_any(&caller),
         rules,
         suggestions,
+        overviews,
     }))
 }
 
