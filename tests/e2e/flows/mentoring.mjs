@@ -1,5 +1,6 @@
 // Mentoring on a phone: a teacher opens their pair from the home page
-// (goals and the agreement, nothing to manage); a director sees the pairs,
+// (goals and the agreement, nothing to manage) and fills their stage of a
+// two-way cycle on the spot; a director sees the pairs,
 // the coming ceremony with its agreements to print, and records a
 // proposed pair's agreement as signed.
 import { login } from "./session.mjs";
@@ -17,6 +18,23 @@ export const mentoring = {
     t.expect(agreement.includes(t.zh ? "师徒结对协议书" : "Mentoring Agreement"), `the agreement: ${agreement}`);
     await t.fitsPhone();
     await t.shot("mentor-pair");
+
+    // Their turn in a two-way cycle, from the home card: recorded on the
+    // spot on the phone, and the cycle moves on.
+    await page.goto(`${t.base}/`);
+    await page.waitForSelector("#my-mentoring .owed-stage a");
+    await Promise.all([page.waitForLoadState("load"), page.click("#my-mentoring .owed-stage a")]);
+    await page.waitForSelector("#record-form");
+    const doneBefore = (await page.$$("#stages li.stage.done")).length;
+    await page.fill('#record-form textarea[name="text"]', t.zh ? "按师傅的建议调整了导入环节。" : "Shortened the opening as suggested.");
+    await t.fitsPhone();
+    await t.shot("mentor-cycle-stage");
+    await Promise.all([page.waitForLoadState("load"), page.click("#record-form button[type=submit]")]);
+    await page.waitForSelector("#stages");
+    const doneAfter = (await page.$$("#stages li.stage.done")).length;
+    t.expect(doneAfter === doneBefore + 1, `a stage done: ${doneBefore} → ${doneAfter}`);
+    await t.fitsPhone();
+    await t.shot("mentor-cycle");
 
     // A director: the pairs, by status.
     await login(page, t, t.zh ? "director" : "principal", "/");

@@ -120,6 +120,9 @@ coded_enum!(
         NewTeacherTraining = "new_teacher_training", "新教师培训", ["新任教师培训", "新教师"];
         /// 校外培训 (recorded in the portfolio, claimed or imported)
         OutsideTraining = "outside_training", "校外培训", ["外出培训", "外部培训"];
+        /// 师徒结对: a pair's meetings and two-way cycle stages, for the
+        /// mentor and the apprentices alike
+        Mentoring = "mentoring", "师徒结对", ["青蓝工程", "师徒带教", "传帮带"];
     }
 );
 

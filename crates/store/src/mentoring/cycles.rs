@@ -467,6 +467,7 @@ async fn link_in<C: ConnectionTrait>(
         },
     )
     .await?;
+    super::hours::sync(conn, p.id).await?;
     Ok(())
 }
 
@@ -645,6 +646,7 @@ pub async fn unlink(store: &Store, scope: &Scope, id: i64, stage: CycleStage) ->
         },
     )
     .await?;
+    super::hours::sync(&txn, p.id).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -671,6 +673,7 @@ pub async fn remove(store: &Store, scope: &Scope, id: i64) -> Result<i64> {
         },
     )
     .await?;
+    super::hours::sync(&txn, p.id).await?;
     txn.commit().await?;
     Ok(p.id)
 }

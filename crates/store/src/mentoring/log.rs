@@ -204,6 +204,7 @@ pub async fn add(store: &Store, scope: &Scope, pair: i64, input: &MeetingInput) 
         },
     )
     .await?;
+    super::hours::sync(&txn, p.id).await?;
     txn.commit().await?;
     Ok(m.id)
 }
@@ -234,6 +235,7 @@ pub async fn remove(store: &Store, scope: &Scope, id: i64) -> Result<i64> {
         },
     )
     .await?;
+    super::hours::sync(&txn, p.id).await?;
     txn.commit().await?;
     Ok(p.id)
 }

@@ -7,6 +7,7 @@
 
 pub mod cycles;
 pub(crate) mod demo;
+pub mod hours;
 pub mod log;
 pub mod matching;
 pub mod overview;

@@ -405,6 +405,8 @@ async fn check_free<C: ConnectionTrait>(
 /// Makes the pair's links again: one per apprentice for the days it ran
 /// (none while proposed or agreed, or when it ended before it began).
 async fn sync_links<C: ConnectionTrait>(conn: &C, m: &mentorship::Model) -> Result<()> {
+    // The pair's hours on its teachers' credit ledgers follow it too.
+    super::hours::sync(conn, m.id).await?;
     mentor_pair::Entity::delete_many()
         .filter(mentor_pair::Column::MentorshipId.eq(m.id))
         .exec(conn)

@@ -703,6 +703,49 @@ async fn a_cycle_goes_stage_by_stage_with_the_owing_teachers_records(db: Db) {
     assert_eq!((open.len(), completed), (0, 1));
     // A finished cycle does not block the next.
     cycles::create(&store, &scope, pair, &again).await.unwrap();
+
+    // The hours reach both teachers' credit ledgers: a lesson period for
+    // each stage they fulfilled, and every meeting for both.
+    let hours = |store: Store, t: i64| async move {
+        lingyan_store::credits::transcript_of(&store, &Scope::system("t"), t, today, None)
+            .await
+            .unwrap()
+            .entries
+            .iter()
+            .filter(|e| e.source == "mentoring")
+            .map(|e| e.hours.in_hundredths())
+            .sum::<i64>()
+    };
+    assert_eq!(
+        hours(store.clone(), apprentice).await,
+        300,
+        "four stages of 45 minutes"
+    );
+    assert_eq!(hours(store.clone(), mentor).await, 150, "two stages");
+    let meeting = lingyan_store::mentoring::log::add(
+        &store,
+        &scope,
+        pair,
+        &lingyan_domain::mentoring::MeetingInput {
+            met_on: today,
+            minutes: 60,
+            topic: "评课".into(),
+            notes: String::new(),
+            private: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(hours(store.clone(), apprentice).await, 400);
+    assert_eq!(hours(store.clone(), mentor).await, 250);
+    lingyan_store::mentoring::log::remove(&store, &scope, meeting)
+        .await
+        .unwrap();
+    assert_eq!(
+        hours(store.clone(), mentor).await,
+        150,
+        "a meeting removed is taken off"
+    );
 }
 both_dbs!(a_cycle_goes_stage_by_stage_with_the_owing_teachers_records);
 

@@ -237,6 +237,11 @@ fn page_of(
                 },
                 what: {
                     let mut parts = vec![tr.label("credit_forms", e.form.code())];
+                    // Mentoring entries are named by their pair; the kind
+                    // says what they are.
+                    if e.source == lingyan_store::mentoring::hours::SOURCE {
+                        parts.insert(0, tr.label("earnings", e.what.code()));
+                    }
                     if let Some(level) = e.level {
                         parts.push(tr.label("levels", level.code()));
                     }
