@@ -342,37 +342,67 @@ fn text_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
+/// The narrowest a cell's text sets without breaking a word: its longest
+/// word of Latin letters or digits, or three characters of Chinese (which
+/// wraps between any two characters).
+fn word_width(s: &str) -> usize {
+    s.split_whitespace()
+        .map(|w| {
+            if w.is_ascii() {
+                text_width(w)
+            } else {
+                text_width(w).min(6)
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
 /// Column widths (twips) summing to at most the text width: each column
-/// as wide as its longest cell (header included), shrunk proportionally
-/// when they do not fit, never narrower than four characters.
+/// as wide as its longest cell (header included); when they do not fit,
+/// each keeps room for its longest word (so "Apprentice" or "李秀英" is
+/// not broken) and the rest is shared by what each wanted; never narrower
+/// than four characters.
 pub fn column_widths(headers: &[String], rows: &[Vec<String>]) -> Vec<usize> {
     const CHAR: usize = 115; // 五号 half-width character
     const PADDING: usize = 230; // the cell's margins, left and right
     const MIN: usize = 4 * CHAR + PADDING;
     let n = headers.len().max(1);
+    let cells = |i: usize| {
+        std::iter::once(headers.get(i).map(String::as_str).unwrap_or("")).chain(
+            rows.iter()
+                .map(move |r| r.get(i).map(String::as_str).unwrap_or("")),
+        )
+    };
     let want: Vec<usize> = (0..n)
         .map(|i| {
-            let longest = std::iter::once(headers.get(i).map_or(0, |h| text_width(h)))
-                .chain(rows.iter().map(|r| r.get(i).map_or(0, |c| text_width(c))))
-                .max()
-                .unwrap_or(0);
+            let longest = cells(i).map(text_width).max().unwrap_or(0);
             // A long text wraps: no column asks for more than half the page.
-            (longest * CHAR + PADDING).clamp(MIN, TEXT_WIDTH / 2)
+            // One character more: capitals are wider than the average.
+            ((longest + 1) * CHAR + PADDING).clamp(MIN, TEXT_WIDTH / 2)
         })
         .collect();
     let total: usize = want.iter().sum();
     if total <= TEXT_WIDTH {
         return want;
     }
-    let floor = MIN * n;
-    if floor >= TEXT_WIDTH {
-        return vec![TEXT_WIDTH / n; n];
-    }
-    // Give every column its minimum and share the rest by what it wanted.
+    let least: Vec<usize> = (0..n)
+        .map(|i| {
+            let word = cells(i).map(word_width).max().unwrap_or(0);
+            ((word + 1) * CHAR + PADDING).clamp(MIN, want[i])
+        })
+        .collect();
+    let (floor, least) = match least.iter().sum::<usize>() {
+        f if f < TEXT_WIDTH => (f, least),
+        _ if MIN * n < TEXT_WIDTH => (MIN * n, vec![MIN; n]),
+        _ => return vec![TEXT_WIDTH / n; n],
+    };
+    // Give every column its least and share the rest by what it wanted more.
     let spare = TEXT_WIDTH - floor;
-    let extra: usize = want.iter().map(|w| w - MIN).sum();
+    let extra: usize = want.iter().zip(&least).map(|(w, l)| w - l).sum();
     want.iter()
-        .map(|w| MIN + (w - MIN) * spare / extra.max(1))
+        .zip(&least)
+        .map(|(w, l)| l + (w - l) * spare / extra.max(1))
         .collect()
 }
 
@@ -507,6 +537,12 @@ mod tests {
         assert!(w.iter().sum::<usize>() <= TEXT_WIDTH);
         assert!(w[1] > w[0] && w[0] >= 690);
         assert_eq!(column_widths(&["x".into()], &[]), vec![690]);
+        // Short words are not broken when a long column takes the rest.
+        let h: Vec<String> = vec!["As".into(), "With".into(), "Activity".into()];
+        let rows = vec![vec!["Apprentice".into(), "李秀英".into(), "x ".repeat(300)]];
+        let w = column_widths(&h, &rows);
+        assert!(w.iter().sum::<usize>() <= TEXT_WIDTH);
+        assert!(w[0] >= 10 * 115 + 230 && w[1] >= 6 * 115 + 230, "{w:?}");
         assert!(is_number("43%") && is_number("5 / 100 (5%)") && is_number("-2"));
         assert!(!is_number("2026-12-03") && !is_number("三（2）班"));
     }

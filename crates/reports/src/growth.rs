@@ -7,6 +7,7 @@ use crate::docx::Document;
 use crate::{date, t, typeset};
 use chrono::NaiveDate;
 use lingyan_domain::evidence::{Details, FieldType};
+use lingyan_domain::mentoring::PairStatus;
 use lingyan_domain::{
     Education, EvidenceKind, EvidenceStatus, Gender, HonourKind, HonourStatus, Level, Locale, ProjectRole,
     ProjectStage,
@@ -71,6 +72,23 @@ pub struct ProjectLine {
     pub status: EvidenceStatus,
 }
 
+/// A mentor pair the teacher was in, as mentor or apprentice.
+#[derive(Debug, Clone)]
+pub struct MentoringLine {
+    /// Whether the teacher was the mentor.
+    pub as_mentor: bool,
+    /// The other side, by name (the mentor, or the apprentices).
+    pub others: Vec<String>,
+    pub subject: String,
+    pub starts_on: NaiveDate,
+    /// The day it ended, or its planned end.
+    pub ends_on: Option<NaiveDate>,
+    pub status: PairStatus,
+    pub meetings: usize,
+    pub minutes: i64,
+    pub cycles_done: usize,
+}
+
 /// Everything the report shows.
 #[derive(Debug, Clone)]
 pub struct GrowthReport {
@@ -78,6 +96,8 @@ pub struct GrowthReport {
     pub honours: Vec<HonourLine>,
     pub records: Vec<Record>,
     pub projects: Vec<ProjectLine>,
+    /// The teacher's mentor pairs, newest first.
+    pub mentoring: Vec<MentoringLine>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub generated_on: NaiveDate,
@@ -100,6 +120,8 @@ struct Prepared {
     sections: Vec<Section>,
     projects_head: Vec<String>,
     projects: Vec<Vec<String>>,
+    mentoring_head: Vec<String>,
+    mentoring: Vec<Vec<String>>,
     summary: String,
 }
 
@@ -362,6 +384,49 @@ fn prepare(r: &GrowthReport, l: Locale) -> Prepared {
             ]
         })
         .collect();
+    let mentoring_head = vec![
+        t(l, "growth.mentoring_role", &[]),
+        t(l, "growth.mentoring_with", &[]),
+        t(l, "fields.subject", &[]),
+        t(l, "growth.mentoring_term", &[]),
+        t(l, "fields.status", &[]),
+        t(l, "growth.mentoring_activity", &[]),
+    ];
+    let mentoring = r
+        .mentoring
+        .iter()
+        .map(|m| {
+            let sep = if l == Locale::ZhCn { "、" } else { ", " };
+            vec![
+                t(
+                    l,
+                    if m.as_mentor {
+                        "growth.as_mentor"
+                    } else {
+                        "growth.as_apprentice"
+                    },
+                    &[],
+                ),
+                m.others.join(sep),
+                m.subject.clone(),
+                format!(
+                    "{} – {}",
+                    short_date(l, m.starts_on),
+                    m.ends_on.map(|d| short_date(l, d)).unwrap_or_else(|| "…".into())
+                ),
+                label(l, "mentoring.status", m.status.code()),
+                t(
+                    l,
+                    "growth.mentoring_counts",
+                    &[
+                        ("meetings", m.meetings.to_string()),
+                        ("hours", format!("{:.1}", m.minutes as f64 / 60.0)),
+                        ("cycles", m.cycles_done.to_string()),
+                    ],
+                ),
+            ]
+        })
+        .collect();
     let period = match (r.from, r.to) {
         (None, None) => t(l, "growth.period_all", &[]),
         (f, to) => t(
@@ -379,6 +444,7 @@ fn prepare(r: &GrowthReport, l: Locale) -> Prepared {
         "honours",
         "records",
         "projects",
+        "mentoring",
         "chart",
         "legend_verified",
         "legend_other",
@@ -404,6 +470,8 @@ fn prepare(r: &GrowthReport, l: Locale) -> Prepared {
         sections,
         projects_head,
         projects,
+        mentoring_head,
+        mentoring,
         summary: t(
             l,
             "growth.summary",
@@ -501,6 +569,12 @@ pub fn docx(r: &GrowthReport, l: Locale) -> Result<Vec<u8>, crate::Error> {
         d = d.note(&p.labels["none"]);
     } else {
         d = d.table(&p.projects_head, &p.projects);
+    }
+    d = d.heading(&p.labels["mentoring"]);
+    if p.mentoring.is_empty() {
+        d = d.note(&p.labels["none"]);
+    } else {
+        d = d.table(&p.mentoring_head, &p.mentoring);
     }
     d.closing(&r.profile.school, &crate::date(l, r.generated_on))
         .bytes()
@@ -627,6 +701,17 @@ mod tests {
                     (ProjectStage::Approved, day("2025-12-01")),
                 ],
                 status: EvidenceStatus::Verified,
+            }],
+            mentoring: vec![MentoringLine {
+                as_mentor: false,
+                others: vec!["李秀英".into()],
+                subject: "语文".into(),
+                starts_on: day("2025-09-01"),
+                ends_on: Some(day("2028-08-31")),
+                status: PairStatus::Active,
+                meetings: 6,
+                minutes: 270,
+                cycles_done: 1,
             }],
             from: None,
             to: None,

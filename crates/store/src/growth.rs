@@ -16,6 +16,8 @@ pub struct Growth {
     /// name for observations.
     pub records: Vec<(evidence::Evidence, Option<String>)>,
     pub projects: Vec<crate::projects::Project>,
+    /// The teacher's mentor pairs (proposed ones aside), newest first.
+    pub mentoring: Vec<crate::mentoring::overview::History>,
 }
 
 /// Loads a growth report's contents for a portfolio the caller may see.
@@ -77,9 +79,11 @@ pub async fn load(
         })
         .collect();
     let projects = crate::projects::list(store, scope, Some(teacher_id), None, today).await?;
+    let mentoring = crate::mentoring::overview::history(store, teacher_id).await?;
     Ok(Growth {
         teacher,
         records,
         projects,
+        mentoring,
     })
 }

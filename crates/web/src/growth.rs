@@ -109,6 +109,25 @@ pub async fn make(
                 observed_name,
             })
             .collect(),
+        mentoring: g
+            .mentoring
+            .into_iter()
+            .map(|h| lingyan_reports::growth::MentoringLine {
+                others: if h.as_mentor {
+                    h.pair.apprentices.iter().map(|a| a.name.clone()).collect()
+                } else {
+                    vec![h.pair.mentor.name.clone()]
+                },
+                as_mentor: h.as_mentor,
+                subject: h.pair.subject,
+                starts_on: h.pair.starts_on,
+                ends_on: h.pair.ended_on.or(h.pair.ends_on),
+                status: h.pair.status,
+                meetings: h.meetings,
+                minutes: h.minutes,
+                cycles_done: h.cycles_done,
+            })
+            .collect(),
         projects: g
             .projects
             .into_iter()

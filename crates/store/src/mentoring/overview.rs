@@ -182,3 +182,58 @@ pub async fn overview(store: &Store, scope: &Scope, school_id: i64, today: Naive
         pairs: pairs_out,
     })
 }
+
+/// A pair in a teacher's history (their growth report).
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    pub pair: Pair,
+    pub as_mentor: bool,
+    pub meetings: usize,
+    pub minutes: i64,
+    pub cycles_done: usize,
+}
+
+/// The pairs a teacher was in, as mentor or apprentice, newest first; those
+/// still only proposed are left out. For a caller who reads the teacher's
+/// portfolio (checked by the growth report): the pairs' facts, counts of
+/// meetings and completed cycles, never their notes.
+pub async fn history(store: &Store, teacher_id: i64) -> Result<Vec<History>> {
+    let conn = store.conn();
+    let rows = crate::entity::mentorship::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(crate::entity::mentorship::Column::MentorTeacherId.eq(teacher_id))
+                .add(crate::entity::mentorship::Column::ApprenticeTeacherId.eq(teacher_id))
+                .add(crate::entity::mentorship::Column::SecondApprenticeTeacherId.eq(teacher_id)),
+        )
+        .filter(crate::entity::mentorship::Column::Status.ne(PairStatus::Proposed.code()))
+        .order_by_desc(crate::entity::mentorship::Column::StartsOn)
+        .order_by_desc(crate::entity::mentorship::Column::Id)
+        .all(conn)
+        .await?;
+    let all = pairs::named(conn, rows).await?;
+    let mut by_pair: HashMap<i64, (usize, i64)> = HashMap::new();
+    for m in meeting::Entity::find()
+        .filter(meeting::Column::MentorshipId.is_in(all.iter().map(|p| p.id)))
+        .all(conn)
+        .await?
+    {
+        let e = by_pair.entry(m.mentorship_id).or_default();
+        e.0 += 1;
+        e.1 += i64::from(m.minutes);
+    }
+    let cycles = cycles::of_pairs(store, &Scope::system("growth"), &all).await?;
+    Ok(all
+        .into_iter()
+        .map(|p| {
+            let (meetings, minutes) = by_pair.get(&p.id).copied().unwrap_or_default();
+            History {
+                as_mentor: p.mentor.teacher_id == teacher_id,
+                meetings,
+                minutes,
+                cycles_done: cycles.iter().filter(|c| c.pair_id == p.id && c.done()).count(),
+                pair: p,
+            }
+        })
+        .collect())
+}

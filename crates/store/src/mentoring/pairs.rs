@@ -130,7 +130,7 @@ pub(crate) async fn people_named<C: ConnectionTrait>(
 }
 
 /// Names the people of pairs.
-async fn named<C: ConnectionTrait>(conn: &C, rows: Vec<mentorship::Model>) -> Result<Vec<Pair>> {
+pub(crate) async fn named<C: ConnectionTrait>(conn: &C, rows: Vec<mentorship::Model>) -> Result<Vec<Pair>> {
     let ids: Vec<i64> = rows
         .iter()
         .flat_map(|r| std::iter::once(r.mentor_teacher_id).chain(apprentices_of(r)))

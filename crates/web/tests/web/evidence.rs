@@ -1241,11 +1241,21 @@ async fn growth_report_downloads(app: TestApp) {
     ] {
         assert!(text.contains(must), "{must} in the Chinese report");
     }
+    // Her pair: with her mentor, as apprentice, with its activity.
+    for must in ["师徒结对", "徒弟", "李秀英", "完成双向互动 1 轮"] {
+        assert!(text.contains(must), "{must} in the mentoring section");
+    }
     let r = page
         .get(&format!("/teachers/{me}/report?format=docx&lang=en"))
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    let doc = crate::helpers::zip_entry(&bytes, "word/document.xml");
+    assert!(
+        doc.contains("Mentoring") && doc.contains("Apprentice"),
+        "the pair in English"
+    );
     // The API, in English, for a period; the mentor may; another school not.
     for user in ["mentor", "director"] {
         let api = Api::new(&app, user).await;
