@@ -579,7 +579,21 @@ pub async fn generate(
                 ]);
             }
         }
-        crate::bulk::insert(&txn, "mentorships", &PAIR_COLUMNS, pairs).await?;
+        let made_pairs: Vec<(i64, i64, i64, NaiveDate)> = pairs
+            .iter()
+            .map(|r| {
+                let id = |v: &Value| match v {
+                    Value::BigInt(Some(x)) => *x,
+                    _ => 0,
+                };
+                let day = match &r[7] {
+                    Value::ChronoDate(Some(d)) => *d,
+                    _ => today,
+                };
+                (id(&r[1]), id(&r[2]), id(&r[4]), day)
+            })
+            .collect();
+        let pair_ids = crate::bulk::insert_returning_ids(&txn, "mentorships", &PAIR_COLUMNS, pairs).await?;
         sea_orm::ConnectionTrait::execute_unprepared(&txn, &format!(
             "INSERT INTO mentor_pairs (district_id, school_id, mentor_teacher_id, apprentice_teacher_id, \
              starts_on, ends_on, created_at, mentorship_id) SELECT district_id, school_id, mentor_teacher_id, \
@@ -587,6 +601,20 @@ pub async fn generate(
              AND NOT EXISTS (SELECT 1 FROM mentor_pairs p WHERE p.mentorship_id = mentorships.id)",
             district.id
         ))
+        .await?;
+
+        // Each pair's log (a meeting every few weeks this term) and a
+        // two-way cycle somewhere along its six stages, with the records
+        // that fulfil them; then their hours on the credit ledgers.
+        mentoring_activity(
+            &txn,
+            &mut rng,
+            district.id,
+            &calendar,
+            &pair_ids.iter().copied().zip(made_pairs).collect::<Vec<_>>(),
+            today,
+            now,
+        )
         .await?;
 
         // Research projects: one per 25 teachers, a host and three members,
@@ -778,6 +806,178 @@ pub async fn generate(
     Ok(report)
 }
 
+const MEETING_COLUMNS: [&str; 11] = [
+    "district_id",
+    "school_id",
+    "mentorship_id",
+    "met_on",
+    "minutes",
+    "topic",
+    "notes",
+    "private",
+    "created_by",
+    "created_by_teacher",
+    "created_at",
+];
+
+const CYCLE_COLUMNS: [&str; 8] = [
+    "district_id",
+    "school_id",
+    "mentorship_id",
+    "apprentice_teacher_id",
+    "title",
+    "started_on",
+    "created_by",
+    "created_at",
+];
+
+const CYCLE_STAGE_COLUMNS: [&str; 6] = [
+    "cycle_id",
+    "mentorship_id",
+    "stage",
+    "evidence_id",
+    "linked_by",
+    "linked_at",
+];
+
+const MEETING_TOPICS: &[&str] = &[
+    "制订结对计划",
+    "听课后交流",
+    "作业设计研讨",
+    "教学反思交流",
+    "期中小结",
+];
+const LESSONS: &[&str] = &[
+    "《认识钟表》",
+    "《小蝌蚪找妈妈》",
+    "《找规律》",
+    "《坐井观天》",
+    "《圆的认识》",
+];
+
+/// Meetings, a cycle with its stage records, and the hours, for each
+/// `(pair id, (school, mentor, apprentice, starts))`.
+async fn mentoring_activity<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    rng: &mut StdRng,
+    district_id: i64,
+    calendar: &lingyan_domain::Calendar,
+    pairs: &[(i64, (i64, i64, i64, NaiveDate))],
+    today: NaiveDate,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    use lingyan_domain::mentoring::cycle::CycleStage;
+    let mut meetings = Vec::new();
+    let mut cycles = Vec::new();
+    let mut planned: Vec<(i64, i64, i64, NaiveDate, usize, &str)> = Vec::new();
+    for (n, (pair, (school, mentor, apprentice, starts))) in pairs.iter().enumerate() {
+        let from = (*starts).max(today - Days::new(120));
+        let span = (today - from).num_days().max(1) as u64;
+        // One pair in five has gone quiet; the others met in the last
+        // three weeks.
+        let quiet = n % 5 == 4;
+        for k in 0..rng.random_range(2..=6) {
+            let met_on = match (k, quiet) {
+                (0, false) => today - Days::new(rng.random_range(0..21).min(span - 1)),
+                (_, true) => from + Days::new(rng.random_range(0..span.min(30))),
+                _ => from + Days::new(rng.random_range(0..span)),
+            };
+            meetings.push(vec![
+                Value::from(district_id),
+                Value::from(*school),
+                Value::from(*pair),
+                Value::from(met_on),
+                Value::from(rng.random_range(3..=9) * 10),
+                Value::from(MEETING_TOPICS[rng.random_range(0..MEETING_TOPICS.len())]),
+                Value::from(""),
+                Value::from(false),
+                Value::from(None::<i64>),
+                Value::from(Some(*mentor)),
+                Value::from(now),
+            ]);
+        }
+        let started = from.max(today - Days::new(60 + rng.random_range(0..30)));
+        let lesson = LESSONS[rng.random_range(0..LESSONS.len())];
+        cycles.push(vec![
+            Value::from(district_id),
+            Value::from(*school),
+            Value::from(*pair),
+            Value::from(*apprentice),
+            Value::from(lesson),
+            Value::from(started),
+            Value::from(None::<i64>),
+            Value::from(now),
+        ]);
+        let done = if quiet { 0 } else { rng.random_range(1..=6) };
+        planned.push((*pair, *mentor, *apprentice, started, done, lesson));
+    }
+    crate::bulk::insert(txn, "mentoring_meetings", &MEETING_COLUMNS, meetings).await?;
+    let cycle_ids =
+        crate::bulk::insert_returning_ids(txn, "mentoring_cycles", &CYCLE_COLUMNS, cycles).await?;
+    // The stages' records, then the links.
+    let mut rows = Vec::new();
+    let mut owners = Vec::new();
+    let mut links = Vec::new();
+    for (cycle, (pair, mentor, apprentice, started, done, lesson)) in cycle_ids.iter().zip(&planned) {
+        let school = pairs
+            .iter()
+            .find(|p| p.0 == *pair)
+            .map(|p| p.1.0)
+            .unwrap_or_default();
+        for (i, stage) in CycleStage::ALL.iter().take(*done).enumerate() {
+            let day = *started + Days::new(7 * i as u64 + 1);
+            if day > today {
+                break;
+            }
+            let input = lingyan_domain::EvidenceInput {
+                kind: stage.kind(),
+                date: day.to_string(),
+                title: (*lesson).into(),
+                level: "school".into(),
+                text: String::new(),
+                details: stage.record_details(*apprentice),
+            };
+            let Ok(d) = input.parse() else { continue };
+            let owner = if stage.by_mentor() { *mentor } else { *apprentice };
+            let details = serde_json::to_string(&d.details).unwrap_or_default();
+            rows.push(record_row(
+                district_id,
+                school,
+                owner,
+                &d,
+                day,
+                calendar.semester_of(day),
+                EvidenceStatus::Verified,
+                Some("school".into()),
+                &details,
+                now,
+            ));
+            owners.push((owner, school));
+            links.push((*cycle, *pair, stage.code()));
+        }
+    }
+    let ids = insert_records(txn, district_id, rows, &owners).await?;
+    let link_rows: Vec<Vec<Value>> = ids
+        .iter()
+        .zip(&links)
+        .map(|(e, (cycle, pair, stage))| {
+            vec![
+                Value::from(*cycle),
+                Value::from(*pair),
+                Value::from(*stage),
+                Value::from(*e),
+                Value::from(None::<i64>),
+                Value::from(now),
+            ]
+        })
+        .collect();
+    crate::bulk::insert(txn, "mentoring_cycle_stages", &CYCLE_STAGE_COLUMNS, link_rows).await?;
+    for (pair, _) in pairs {
+        crate::mentoring::hours::sync(txn, *pair).await?;
+    }
+    Ok(())
+}
+
 /// One `evidence` row for [`insert_records`]: a parsed record of `owner`
 /// on `day`, in `sem`, with `status` (verified and returned ones stamped
 /// `now`), `level` overriding the draft's, `details` its details as JSON.
@@ -825,7 +1025,7 @@ pub(crate) async fn insert_records<C: sea_orm::ConnectionTrait>(
     district_id: i64,
     rows: Vec<Vec<Value>>,
     owners: &[(i64, i64)],
-) -> Result<()> {
+) -> Result<Vec<i64>> {
     let ids = crate::bulk::insert_returning_ids(txn, "evidence", &EVIDENCE_COLUMNS, rows).await?;
     let people: Vec<Vec<Value>> = ids
         .iter()
@@ -841,7 +1041,7 @@ pub(crate) async fn insert_records<C: sea_orm::ConnectionTrait>(
         })
         .collect();
     crate::bulk::insert(txn, "evidence_people", &PEOPLE_COLUMNS, people).await?;
-    Ok(())
+    Ok(ids)
 }
 
 const ACTIVITY_COLUMNS: [&str; 26] = [
