@@ -7,6 +7,7 @@
 
 pub mod cycle;
 pub mod matching;
+pub mod review;
 
 use crate::activities::plan::text;
 use crate::codes::coded_enum;

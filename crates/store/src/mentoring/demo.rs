@@ -56,7 +56,73 @@ pub(crate) async fn pairs(
     input.under_way = true;
     let id = pairs::create(store, scope, &input).await?;
     log(store, id, mentor, apprentices[0], today).await?;
-    cycles(store, scope, id, apprentices, today).await
+    cycles(store, scope, id, apprentices, today).await?;
+    // The mentor's mid-term summary is in; the apprentices' are not yet.
+    reviews(store, id, &[(mentor, MENTOR_SUMMARY)], None).await
+}
+
+const MENTOR_SUMMARY: &str = "本学期两位徒弟各上公开课一节、汇报课一节，张晓雨完成了《圆的认识》一轮双向互动，课堂节奏和提问设计进步明显；梁莉萍的《秋天的雨》一轮正在进行。下学期重点指导两人撰写教学论文，并准备区级公开课。";
+const APPRENTICE_SUMMARY: &str = "一年来听师傅课四十余节，完成双向互动两轮，汇报课获校级一等奖；学会了从学生的问题出发设计教学，反思习惯已经养成。不足是论文写作尚待提高。";
+
+/// Summaries written by `authors` (teacher, text) for the period, and a
+/// leader's evaluation when `grade` is given (scores, grade), as final.
+async fn reviews(
+    store: &Store,
+    pair: i64,
+    authors: &[(i64, &str)],
+    evaluation: Option<([u32; 5], &str)>,
+) -> Result<()> {
+    use crate::entity::{
+        mentoring_evaluation as evaluation_row, mentoring_summary as summary_row, mentorship,
+    };
+    use lingyan_domain::mentoring::review::DIMENSIONS;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let Some(p) = mentorship::Entity::find_by_id(pair).one(store.conn()).await? else {
+        return Ok(());
+    };
+    let now = chrono::Utc::now();
+    let period = if evaluation.is_some() { "final" } else { "mid_term" };
+    for (teacher, text) in authors {
+        summary_row::ActiveModel {
+            district_id: Set(p.district_id),
+            school_id: Set(p.school_id),
+            mentorship_id: Set(pair),
+            period: Set(period.into()),
+            teacher_id: Set(*teacher),
+            body: Set((*text).into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(store.conn())
+        .await?;
+    }
+    if let Some((scores, grade)) = evaluation {
+        // Evaluated by the school's training director (the demo account).
+        let director = crate::entity::user::Entity::find()
+            .filter(crate::entity::user::Column::Username.eq("director"))
+            .one(store.conn())
+            .await?;
+        let map: std::collections::BTreeMap<&str, u32> = DIMENSIONS.iter().copied().zip(scores).collect();
+        evaluation_row::ActiveModel {
+            district_id: Set(p.district_id),
+            school_id: Set(p.school_id),
+            mentorship_id: Set(pair),
+            period: Set(period.into()),
+            scores: Set(serde_json::to_string(&map).unwrap_or_default()),
+            total: Set(scores.iter().sum::<u32>() as i32),
+            grade: Set(grade.into()),
+            comment: Set("师徒配合默契，目标全部达成，徒弟已能独立承担校级公开课。".into()),
+            evaluated_by: Set(director.as_ref().map(|u| u.id)),
+            evaluator_name: Set(director.map(|u| u.display_name).unwrap_or_default()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(store.conn())
+        .await?;
+    }
+    Ok(())
 }
 
 /// The demo pair's two-way cycles: the demo teacher's finished one on
@@ -437,6 +503,15 @@ pub(crate) async fn more(
     done.under_way = true;
     let id = pairs::create(store, scope, &done).await?;
     pairs::act(store, scope, id, PairAction::Conclude, Some(done.ends_on), "").await?;
+    // Summed up at the end by both, and evaluated.
+    let closing = [
+        (
+            m[3].0,
+            "一年来坚持每周听徒弟课并及时点评，指导其完成两轮双向互动和一篇教学案例。",
+        ),
+        (m[3].1[0], APPRENTICE_SUMMARY),
+    ];
+    reviews(store, id, &closing, Some(([19, 18, 18, 19, 19], "excellent"))).await?;
     // Dissolved: the apprentice moved away in the first semester.
     let mut gone = pair(m[4].0, &m[4].1, this_start, 12, this_start + Days::new(7));
     gone.under_way = true;

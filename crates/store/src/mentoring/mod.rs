@@ -12,6 +12,7 @@ pub mod log;
 pub mod matching;
 pub mod overview;
 pub mod pairs;
+pub mod reviews;
 
 use crate::entity::{mentor_pair, teacher};
 use crate::{Result, Scope, Store};

@@ -22,6 +22,7 @@ mod m20261212_000015_claim_prior_approval;
 mod m20261213_000016_mentorships;
 mod m20261214_000017_mentoring_meetings;
 mod m20261215_000018_mentoring_cycles;
+mod m20261216_000019_mentoring_reviews;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000016_mentorships::Migration),
             Box::new(m20261214_000017_mentoring_meetings::Migration),
             Box::new(m20261215_000018_mentoring_cycles::Migration),
+            Box::new(m20261216_000019_mentoring_reviews::Migration),
         ]
     }
 }

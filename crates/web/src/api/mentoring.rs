@@ -34,6 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(fill_stage, clear_stage))
         .routes(routes!(board))
         .routes(routes!(overview))
+        .routes(routes!(list_reviews))
+        .routes(routes!(save_summary))
+        .routes(routes!(save_evaluation))
         .routes(routes!(get_district_rules, put_district_rules))
         .routes(routes!(get_school_rules, put_school_rules))
         .routes(routes!(district_history))
@@ -1015,4 +1018,119 @@ async fn overview(
     )
     .await?;
     Ok(Json(o.into()))
+}
+
+/// A teacher's summary of a period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummaryDto {
+    /// `mid_term` or `final`.
+    pub period: String,
+    pub teacher_id: i64,
+    pub name: String,
+    pub as_mentor: bool,
+    pub text: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A leader's evaluation of a period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationDto {
+    pub period: String,
+    /// 0–20 for each of `goals`, `meetings`, `cycles`, `growth`,
+    /// `commitment`.
+    pub scores: std::collections::BTreeMap<String, u32>,
+    pub total: u32,
+    /// `excellent`, `good`, `pass` or `fail`.
+    pub grade: String,
+    pub comment: String,
+    pub by: String,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A pair's summaries and evaluations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewsDto {
+    pub summaries: Vec<SummaryDto>,
+    pub evaluations: Vec<EvaluationDto>,
+    /// Whether the caller may write their own summary.
+    pub may_write_summary: bool,
+    pub may_evaluate: bool,
+}
+
+/// A pair's summaries (师徒结对活动小结) by its teachers and evaluations by
+/// leaders, per period.
+#[utoipa::path(get, path = "/api/v1/mentoring/pairs/{id}/reviews", tag = "mentoring", params(("id" = i64, Path)),
+    responses((status = 200, body = ReviewsDto), (status = 404, body = ErrorBody)))]
+async fn list_reviews(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ReviewsDto>> {
+    let r = lingyan_store::mentoring::reviews::list(&state.store, &caller.scope, id).await?;
+    Ok(Json(ReviewsDto {
+        summaries: r
+            .summaries
+            .into_iter()
+            .map(|s| SummaryDto {
+                period: s.period.code().into(),
+                teacher_id: s.teacher_id,
+                name: s.name,
+                as_mentor: s.as_mentor,
+                text: s.text,
+                updated_at: s.updated_at,
+            })
+            .collect(),
+        evaluations: r
+            .evaluations
+            .into_iter()
+            .map(|e| EvaluationDto {
+                period: e.period.code().into(),
+                scores: e.scores,
+                total: e.total,
+                grade: e.grade.code().into(),
+                comment: e.comment,
+                by: e.by,
+                updated_at: e.updated_at,
+            })
+            .collect(),
+        may_write_summary: r.writer.is_some(),
+        may_evaluate: r.may_evaluate,
+    }))
+}
+
+fn period(s: &str) -> Result<lingyan_domain::mentoring::review::ReviewPeriod, lingyan_store::Error> {
+    lingyan_domain::mentoring::review::ReviewPeriod::parse("review_period", s)
+        .map_err(lingyan_store::Error::Invalid)
+}
+
+/// Writes (or rewrites) the caller's summary of a period (`mid_term`,
+/// `final`): the pair's own teachers, once it has run.
+#[utoipa::path(put, path = "/api/v1/mentoring/pairs/{id}/summaries/{period}", tag = "mentoring",
+    params(("id" = i64, Path), ("period" = String, Path)), request_body = lingyan_domain::mentoring::review::SummaryInput,
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn save_summary(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, p)): Path<(i64, String)>,
+    ApiJson(b): ApiJson<lingyan_domain::mentoring::review::SummaryInput>,
+) -> ApiResult<StatusCode> {
+    let p = period(&p)?;
+    lingyan_store::mentoring::reviews::save_summary(&state.store, &caller.scope, id, p, &b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Evaluates the pair for a period (or changes it): a score of 0–20 per
+/// dimension and a grade; leaders who verify the school's records.
+#[utoipa::path(put, path = "/api/v1/mentoring/pairs/{id}/evaluations/{period}", tag = "mentoring",
+    params(("id" = i64, Path), ("period" = String, Path)), request_body = lingyan_domain::mentoring::review::EvaluationInput,
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn save_evaluation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, p)): Path<(i64, String)>,
+    ApiJson(b): ApiJson<lingyan_domain::mentoring::review::EvaluationInput>,
+) -> ApiResult<StatusCode> {
+    let p = period(&p)?;
+    lingyan_store::mentoring::reviews::save_evaluation(&state.store, &caller.scope, id, p, &b).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -758,6 +758,8 @@ async fn every_route_has_a_decision_and_keeps_it(app: TestApp) {
         }
         // The stage {cycle} waits for: the teacher's class.
         out = out.replace("{stage}", "apprentice_class");
+        // A period of the pair's summaries and evaluation.
+        out = out.replace("{period}", "mid_term");
         assert!(!out.contains('{'), "no object for a placeholder in {path}");
         out
     };

@@ -952,3 +952,146 @@ async fn the_school_overview(app: TestApp) {
     assert!(book.contains("结对中") && book.contains("尚未结对"), "{book}");
 }
 both_dbs!(the_school_overview);
+
+async fn summaries_and_evaluation(app: TestApp) {
+    let pair = demo_pair(&app).await["id"].as_i64().unwrap();
+    let teacher = Api::new(&app, "teacher").await;
+    let mentor = Api::new(&app, "mentor").await;
+    let director = Api::new(&app, "director").await;
+    let summary = |p: &str| format!("/api/v1/mentoring/pairs/{pair}/summaries/{p}");
+    let evaluation = |p: &str| format!("/api/v1/mentoring/pairs/{pair}/evaluations/{p}");
+    // Each teacher of the pair writes their own; writing again replaces it.
+    let (s, _) = teacher
+        .put(&summary("mid_term"), json!({"text": "本学期听师傅课 15 节。"}))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = teacher
+        .put(
+            &summary("mid_term"),
+            json!({"text": "本学期听师傅课 16 节，完成双向互动一轮。"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = mentor
+        .put(&summary("mid_term"), json!({"text": "徒弟进步明显。"}))
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    // Not a leader's, nor another teacher's; an empty text or an unknown
+    // period is named.
+    let (s, _) = director.put(&summary("mid_term"), json!({"text": "代写"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = teacher.put(&summary("final"), json!({"text": " "})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "summary");
+    let (s, v) = teacher.put(&summary("autumn"), json!({"text": "x"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "review_period");
+    account(&app, "colleague", "GF0061", "teacher").await;
+    let (s, _) = Api::new(&app, "colleague")
+        .await
+        .put(&summary("mid_term"), json!({"text": "x"}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The leader evaluates: every dimension out of 20, and a grade.
+    let scores = json!({"goals": 18, "meetings": 17, "cycles": 16, "growth": 19, "commitment": 20});
+    let (s, _) = teacher
+        .put(
+            &evaluation("mid_term"),
+            json!({"scores": scores, "grade": "excellent"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "not the teacher's");
+    let (s, v) = director
+        .put(
+            &evaluation("mid_term"),
+            json!({"scores": {"goals": 21, "meetings": 17, "cycles": 16, "growth": 19}, "grade": "good"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(fields.contains(&"goals") && fields.contains(&"commitment"), "{v}");
+    let (s, _) = director
+        .put(
+            &evaluation("mid_term"),
+            json!({"scores": scores, "grade": "excellent", "comment": "师徒配合默契。"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, r) = teacher
+        .get(&format!("/api/v1/mentoring/pairs/{pair}/reviews"))
+        .await;
+    let sums = r["summaries"].as_array().unwrap();
+    assert_eq!(sums.len(), 2, "one each: {r}");
+    assert!(
+        sums.iter()
+            .any(|x| x["as_mentor"] == false && x["text"].as_str().unwrap().contains("16 节"))
+    );
+    assert_eq!(r["evaluations"][0]["total"], 90);
+    assert_eq!(r["evaluations"][0]["grade"], "excellent");
+    assert_eq!(r["may_write_summary"], true);
+    assert_eq!(r["may_evaluate"], false);
+    // A proposed pair is not summed up yet.
+    let (_, proposed) = director.get("/api/v1/mentoring/pairs?status=proposed").await;
+    let p = proposed[0]["id"].as_i64().unwrap();
+    let (s, v) = director
+        .put(
+            &format!("/api/v1/mentoring/pairs/{p}/evaluations/final"),
+            json!({"scores": scores, "grade": "pass"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["error"]["field"], "status");
+
+    // The page: both summaries and the grade; the leader's form refused by
+    // name, then saved.
+    let c = app
+        .login_with(app.client_with_lang(Some("zh-CN")), "director")
+        .await;
+    let (_, page) = c.get_text(&format!("/mentoring/{pair}")).await;
+    assert!(page.contains("徒弟进步明显") && page.contains("优秀") && page.contains("总分 90/100"));
+    let path = format!("/mentoring/{pair}");
+    let action = format!("/mentoring/{pair}/evaluations");
+    let r = c
+        .post_form(
+            &path,
+            &action,
+            &[
+                ("period", "final"),
+                ("goals", "30"),
+                ("meetings", "15"),
+                ("cycles", "15"),
+                ("growth", "15"),
+                ("commitment", "15"),
+                ("grade", "good"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("目标达成"), "the dimension is named");
+    let r = c
+        .post_form(
+            &path,
+            &action,
+            &[
+                ("period", "final"),
+                ("goals", "15"),
+                ("meetings", "15"),
+                ("cycles", "15"),
+                ("growth", "15"),
+                ("commitment", "15"),
+                ("grade", "good"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, r) = director
+        .get(&format!("/api/v1/mentoring/pairs/{pair}/reviews"))
+        .await;
+    assert_eq!(r["evaluations"].as_array().unwrap().len(), 2);
+}
+both_dbs!(summaries_and_evaluation);

@@ -50,6 +50,8 @@ pub fn router() -> Router<AppState> {
         .route("/mentoring/{id}/status", post(view_pair_status_post))
         .route("/mentoring/{id}/meetings", post(view_meetings_post))
         .route("/mentoring/{id}/cycles", post(cycles::view_cycles_post))
+        .route("/mentoring/{id}/summaries", post(view_summary_post))
+        .route("/mentoring/{id}/evaluations", post(view_evaluation_post))
         .route("/mentoring/board", get(cycles::view_board_get))
         .route("/mentoring/cycles/{id}", get(cycles::view_cycle_get))
         .route(
@@ -561,9 +563,39 @@ struct DetailPage {
     cycle_apprentices: Vec<(i64, String)>,
     cycle: cycles::NewCycleForm,
     cycle_error: Option<FormError>,
+    reviews: lingyan_store::mentoring::reviews::Reviews,
+    review: ReviewForm,
+    review_error: Option<FormError>,
+    periods: Vec<(String, String)>,
+    dimensions: Vec<(String, String)>,
+    grades: Vec<(String, String)>,
 }
 
 impl DetailPage {
+    fn summaries_of(&self, period: &str) -> Vec<&lingyan_store::mentoring::reviews::Summary> {
+        self.reviews
+            .summaries
+            .iter()
+            .filter(|s| s.period.code() == period)
+            .collect()
+    }
+
+    fn evaluation_of(&self, period: &str) -> Option<&lingyan_store::mentoring::reviews::Evaluation> {
+        self.reviews
+            .evaluations
+            .iter()
+            .find(|e| e.period.code() == period)
+    }
+
+    fn grade(&self, g: &lingyan_domain::mentoring::review::PairGrade) -> String {
+        self.ctx.tr.label("mentoring.grade", g.code())
+    }
+
+    /// The value a score field shows: what was typed, else nothing.
+    fn score_value(&self, d: &str) -> String {
+        self.review.scores.get(d).cloned().unwrap_or_default()
+    }
+
     fn stage(&self, s: &lingyan_domain::mentoring::cycle::CycleStage) -> String {
         cycles::stage_label(self.ctx.tr, *s)
     }
@@ -580,6 +612,60 @@ struct Forms {
     meeting_error: Option<FormError>,
     cycle: cycles::NewCycleForm,
     cycle_error: Option<FormError>,
+    review: ReviewForm,
+    review_error: Option<FormError>,
+}
+
+/// The summary or evaluation form as typed.
+#[derive(Deserialize, Default, Clone)]
+pub struct ReviewForm {
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    grade: String,
+    #[serde(default)]
+    comment: String,
+    /// The dimensions' scores, by code.
+    #[serde(flatten)]
+    scores: std::collections::BTreeMap<String, String>,
+}
+
+impl ReviewForm {
+    fn period(&self) -> Result<lingyan_domain::mentoring::review::ReviewPeriod, FieldError> {
+        lingyan_domain::mentoring::review::ReviewPeriod::parse("review_period", &self.period)
+    }
+
+    fn evaluation(&self) -> Result<lingyan_domain::mentoring::review::EvaluationInput, Vec<FieldError>> {
+        use lingyan_domain::mentoring::review::{DIMENSION_MAX, DIMENSIONS, PairGrade};
+        let mut errors = Vec::new();
+        let mut scores = std::collections::BTreeMap::new();
+        for d in DIMENSIONS {
+            let raw = self.scores.get(d).map(|s| s.trim()).unwrap_or("");
+            match raw.parse::<u32>() {
+                Ok(n) => {
+                    scores.insert(d.to_string(), n);
+                }
+                Err(_) => errors.push(
+                    FieldError::new(d, "out_of_range")
+                        .with("min", 0)
+                        .with("max", DIMENSION_MAX),
+                ),
+            }
+        }
+        let grade = PairGrade::parse("grade", &self.grade)
+            .map_err(|e| errors.push(e))
+            .ok();
+        match grade {
+            Some(grade) if errors.is_empty() => Ok(lingyan_domain::mentoring::review::EvaluationInput {
+                scores,
+                grade,
+                comment: self.comment.clone(),
+            }),
+            _ => Err(errors),
+        }
+    }
 }
 
 /// The pair's page again with the new-cycle form refused.
@@ -635,6 +721,7 @@ async fn detail_with(
     let p = pairs::get(&state.store, &caller.scope, id).await?;
     let log = lingyan_store::mentoring::log::list(&state.store, &caller.scope, id).await?;
     let cycle_list = lingyan_store::mentoring::cycles::list(&state.store, &caller.scope, id).await?;
+    let reviews = lingyan_store::mentoring::reviews::list(&state.store, &caller.scope, id).await?;
     let own = lingyan_store::evidence::own_teacher_id(&state.store, &caller.scope, today()).await?;
     let tr = ctx.tr;
     let can_manage = pairs::may_manage(&caller.scope, &p);
@@ -692,11 +779,27 @@ async fn detail_with(
         cycle_apprentices,
         cycle: forms.cycle,
         cycle_error: forms.cycle_error,
+        reviews,
+        review: forms.review,
+        review_error: forms.review_error,
+        periods: lingyan_domain::mentoring::review::ReviewPeriod::ALL
+            .iter()
+            .map(|x| (x.code().to_string(), tr.label("mentoring.period", x.code())))
+            .collect(),
+        dimensions: lingyan_domain::mentoring::review::DIMENSIONS
+            .iter()
+            .map(|d| (d.to_string(), tr.label("mentoring.dimension", d)))
+            .collect(),
+        grades: lingyan_domain::mentoring::review::PairGrade::ALL
+            .iter()
+            .map(|g| (g.code().to_string(), tr.label("mentoring.grade", g.code())))
+            .collect(),
         p,
         ctx,
         error,
     };
-    let status = if page.meeting_error.is_some() || page.cycle_error.is_some() {
+    let status = if page.meeting_error.is_some() || page.cycle_error.is_some() || page.review_error.is_some()
+    {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
         super::form_status(&page.error)
@@ -849,4 +952,113 @@ async fn view_meeting_delete_post(
     let pair = lingyan_store::mentoring::log::remove(&state.store, &caller.scope, id).await?;
     flash(&session, "ok", ctx.tr.t("mentoring.meeting_removed")).await;
     Ok(redirect(&format!("/mentoring/{pair}#log")))
+}
+
+/// `POST /mentoring/{id}/summaries`: the caller's summary of a period.
+async fn view_summary_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, PageError> {
+    let r = lingyan_store::mentoring::reviews::list(&state.store, &caller.scope, id).await?;
+    if r.writer.is_none() {
+        return Err(Error::Forbidden.into());
+    }
+    let input = lingyan_domain::mentoring::review::SummaryInput {
+        text: f.summary.clone(),
+    };
+    let result = match f.period() {
+        Ok(period) => {
+            lingyan_store::mentoring::reviews::save_summary(&state.store, &caller.scope, id, period, &input)
+                .await
+        }
+        Err(e) => Err(Error::Invalid(e)),
+    };
+    review_done(
+        &state,
+        &caller,
+        ctx,
+        &session,
+        id,
+        f,
+        result,
+        "mentoring.summary_saved",
+    )
+    .await
+}
+
+/// `POST /mentoring/{id}/evaluations`: a leader's evaluation of a period.
+async fn view_evaluation_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: PageCtx,
+    session: Session,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, PageError> {
+    let r = lingyan_store::mentoring::reviews::list(&state.store, &caller.scope, id).await?;
+    if !r.may_evaluate {
+        return Err(Error::Forbidden.into());
+    }
+    let result = match (f.period(), f.evaluation()) {
+        (Ok(period), Ok(input)) => {
+            lingyan_store::mentoring::reviews::save_evaluation(
+                &state.store,
+                &caller.scope,
+                id,
+                period,
+                &input,
+            )
+            .await
+        }
+        (Err(e), Ok(_)) => Err(Error::Invalid(e)),
+        (Ok(_), Err(es)) => Err(Error::InvalidAll(es)),
+        (Err(e), Err(mut es)) => {
+            es.insert(0, e);
+            Err(Error::InvalidAll(es))
+        }
+    };
+    review_done(
+        &state,
+        &caller,
+        ctx,
+        &session,
+        id,
+        f,
+        result,
+        "mentoring.evaluation_saved",
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn review_done(
+    state: &AppState,
+    caller: &Caller,
+    ctx: PageCtx,
+    session: &Session,
+    id: i64,
+    f: ReviewForm,
+    result: Result<(), Error>,
+    done: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => {
+            flash(session, "ok", ctx.tr.t(done)).await;
+            Ok(redirect(&format!("/mentoring/{id}#reviews")))
+        }
+        Err(e) if refused(&e) => {
+            let msg = message_for(&e);
+            let forms = Forms {
+                review: f,
+                review_error: Some(msg),
+                ..Default::default()
+            };
+            detail_with(state, caller, ctx, id, None, forms).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
