@@ -579,7 +579,7 @@ pub async fn generate(
                 ]);
             }
         }
-        let made_pairs: Vec<(i64, i64, i64, NaiveDate)> = pairs
+        let made_pairs: Vec<MadePair> = pairs
             .iter()
             .map(|r| {
                 let id = |v: &Value| match v {
@@ -855,6 +855,9 @@ const LESSONS: &[&str] = &[
     "《圆的认识》",
 ];
 
+/// A generated pair: its school, mentor, apprentice and first day.
+type MadePair = (i64, i64, i64, NaiveDate);
+
 /// Meetings, a cycle with its stage records, and the hours, for each
 /// `(pair id, (school, mentor, apprentice, starts))`.
 async fn mentoring_activity<C: sea_orm::ConnectionTrait>(
@@ -862,7 +865,7 @@ async fn mentoring_activity<C: sea_orm::ConnectionTrait>(
     rng: &mut StdRng,
     district_id: i64,
     calendar: &lingyan_domain::Calendar,
-    pairs: &[(i64, (i64, i64, i64, NaiveDate))],
+    pairs: &[(i64, MadePair)],
     today: NaiveDate,
     now: chrono::DateTime<Utc>,
 ) -> Result<()> {

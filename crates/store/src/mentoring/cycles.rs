@@ -224,7 +224,7 @@ async fn assemble<C: ConnectionTrait>(
                 .max()
                 .unwrap_or(r.started_on);
             let owes = next.map(|s| if s.by_mentor() { &mentor } else { &apprentice });
-            let may_fill = running && owes.is_some_and(|o| may_act(o));
+            let may_fill = running && owes.is_some_and(may_act);
             let removable =
                 w.manager || (done.is_empty() && r.created_by.is_some() && r.created_by == scope.user_id());
             Some(Cycle {

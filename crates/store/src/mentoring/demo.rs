@@ -347,7 +347,7 @@ async fn running_activity(
         },
     )
     .await?;
-    let stages: &[(CycleStage, u64)] = if n % 2 == 0 {
+    let stages: &[(CycleStage, u64)] = if n.is_multiple_of(2) {
         &[(CycleStage::MentorClass, 5), (CycleStage::ApprenticeClass, 12)]
     } else {
         &[(CycleStage::MentorClass, 5)]

@@ -118,7 +118,7 @@ pub(crate) async fn sync<C: ConnectionTrait>(conn: &C, pair: i64) -> Result<()> 
             start_date: Set(first),
             end_date: Set(last),
             year: Set(year),
-            title: Set(title),
+            title: Set(title.clone()),
             organiser: Set(organiser.clone()),
             what: Set(What::Earning(Earning::Mentoring).code().into()),
             form: Set(Form::SchoolBased.code().into()),
@@ -129,7 +129,9 @@ pub(crate) async fn sync<C: ConnectionTrait>(conn: &C, pair: i64) -> Result<()> 
             pool: Set(None),
             marked_training: Set(false),
             note: Set(None),
-            dedup_key: Set(format!("mentoring:{pair}:{year}")),
+            // As the national format keys it (start and title), so that a
+            // ledger exported and imported again finds it recorded.
+            dedup_key: Set(lingyan_domain::credits::national::dedup_key(first, &title)),
             created_at: Set(Utc::now()),
             created_by: Set(None),
             ..Default::default()

@@ -33,6 +33,8 @@ fn texts(v: &serde_json::Value) -> Vec<String> {
 }
 
 async fn completion_report(app: TestApp) {
+    // The arithmetic is pinned on the fixture ledger alone.
+    crate::helpers::without_mentoring_hours(&app).await;
     let district = lingyan_store::districts::find_by_code(&app.store, "GF")
         .await
         .unwrap()
@@ -237,6 +239,8 @@ both_dbs!(completion_report, without_duties);
 /// A transcript printed as a PDF carries a code whose public page shows
 /// what it said; the workbook has the parts and the ledger.
 async fn transcript_documents_and_verification(app: TestApp) {
+    // The arithmetic is pinned on the fixture ledger alone.
+    crate::helpers::without_mentoring_hours(&app).await;
     let district = lingyan_store::districts::find_by_code(&app.store, "GF")
         .await
         .unwrap()

@@ -316,3 +316,12 @@ pub fn row_codes(report: &serde_json::Value) -> Vec<(i64, String, String)> {
         })
         .collect()
 }
+
+/// Takes the demo pairs' mentoring hours off the credit ledger, for tests
+/// that pin the credit arithmetic on a fixture ledger of their own.
+pub async fn without_mentoring_hours(app: &TestApp) {
+    app.store
+        .execute_unprepared("DELETE FROM credit_entries WHERE source = 'mentoring'")
+        .await
+        .expect("delete");
+}
