@@ -628,7 +628,7 @@ struct ImportParams {
 
 /// One problem in an evidence file.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ImportIssue {
+pub struct EvidenceImportIssue {
     pub sheet: String,
     pub row: usize,
     pub column: String,
@@ -645,7 +645,7 @@ pub struct EvidenceImportDto {
     pub skipped: usize,
     /// Records added by kind.
     pub by_kind: BTreeMap<String, usize>,
-    pub errors: Vec<ImportIssue>,
+    pub errors: Vec<EvidenceImportIssue>,
     pub unknown_columns: Vec<String>,
     /// A problem with the whole file.
     pub file_error: Option<String>,
@@ -693,7 +693,7 @@ async fn import_evidence(
             errors: r
                 .errors
                 .iter()
-                .map(|i| ImportIssue {
+                .map(|i| EvidenceImportIssue {
                     sheet: i.sheet.clone(),
                     row: i.row,
                     column: if i.column_is_field {

@@ -593,7 +593,7 @@ pub struct StageRecordDto {
 
 /// One stage of a cycle.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StageDto {
+pub struct CycleStageDto {
     /// `mentor_class`, `apprentice_class`, `review`, `reflection`,
     /// `revised_plan`, `report_class`.
     pub stage: String,
@@ -617,7 +617,7 @@ pub struct CycleDto {
     pub started_on: NaiveDate,
     pub mentor: CycleTeacherDto,
     pub apprentice: CycleTeacherDto,
-    pub stages: Vec<StageDto>,
+    pub stages: Vec<CycleStageDto>,
     /// The next stage's code; absent once all six are done.
     pub next: Option<String>,
     /// Who owes the next stage.
@@ -641,7 +641,7 @@ fn cycle_dto(tr: crate::i18n::Tr, c: cycles::Cycle) -> CycleDto {
         stages: c
             .stages
             .into_iter()
-            .map(|s| StageDto {
+            .map(|s| CycleStageDto {
                 stage: s.stage.code().into(),
                 number: s.number,
                 label: tr.label("mentoring.stage", s.stage.code()),
@@ -757,7 +757,7 @@ async fn stage_candidates(
 /// stage.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StageRecordBody {
+pub struct CycleStageRecordBody {
     pub date: NaiveDate,
     pub title: String,
     /// `school`, `district`, … (classes need one).
@@ -772,11 +772,11 @@ pub struct StageRecordBody {
 /// one.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StageBody {
+pub struct CycleStageBody {
     #[serde(default)]
     pub evidence_id: Option<i64>,
     #[serde(default)]
-    pub record: Option<StageRecordBody>,
+    pub record: Option<CycleStageRecordBody>,
 }
 
 /// Fulfils the cycle's next stage (by the teacher who owes it, or a
@@ -786,13 +786,13 @@ pub struct StageBody {
 /// rejected, already in a cycle of the pair or dated before the stage it
 /// follows.
 #[utoipa::path(put, path = "/api/v1/mentoring/cycles/{id}/stages/{stage}", tag = "mentoring",
-    params(("id" = i64, Path), ("stage" = String, Path)), request_body = StageBody,
+    params(("id" = i64, Path), ("stage" = String, Path)), request_body = CycleStageBody,
     responses((status = 200, body = CycleDto), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn fill_stage(
     State(state): State<AppState>,
     caller: Caller,
     Path((id, stage)): Path<(i64, String)>,
-    ApiJson(b): ApiJson<StageBody>,
+    ApiJson(b): ApiJson<CycleStageBody>,
 ) -> ApiResult<Json<CycleDto>> {
     let stage = CycleStage::parse("stage", &stage).map_err(lingyan_store::Error::Invalid)?;
     match (b.evidence_id, b.record) {

@@ -16,6 +16,7 @@ mod evidence;
 mod home;
 mod i18n;
 mod mentoring;
+mod openapi;
 mod platform;
 mod province;
 mod reliability;
