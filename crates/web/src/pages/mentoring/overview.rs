@@ -236,6 +236,8 @@ struct OverviewPage {
     school: String,
     summary: Vec<String>,
     lines: Vec<Line>,
+    /// Whether the caller may open the suggestions (the school's managers).
+    can_suggest: bool,
 }
 
 /// `GET /schools/{id}/mentoring/overview`
@@ -251,6 +253,10 @@ pub(crate) async fn view_overview_get(
         school: tr.name(&o.school_name, &o.school_name_en).to_string(),
         summary: summary(tr, &o),
         lines: o.pairs.iter().map(|a| line(tr, a)).collect(),
+        can_suggest: caller.scope.allows(
+            lingyan_domain::Capability::ManageTeachers,
+            lingyan_domain::Tenant::school(caller_district(&state, id).await?, id),
+        ),
         o,
         ctx,
     }))
@@ -273,4 +279,11 @@ pub(crate) async fn view_overview_xlsx_get(
         tr.t("mentoring.overview_title")
     );
     Ok(crate::pages::roster::xlsx_response(bytes, &name))
+}
+
+/// The district of a school, for the capability check.
+async fn caller_district(state: &AppState, school: i64) -> Result<i64, PageError> {
+    let sc =
+        lingyan_store::schools::get(&state.store, &lingyan_store::Scope::system("overview"), school).await?;
+    Ok(sc.district_id)
 }
