@@ -118,13 +118,6 @@ struct Who {
     manager: bool,
 }
 
-async fn who(store: &Store, scope: &Scope, p: &Pair) -> Result<Who> {
-    Ok(Who {
-        own: own(store, scope).await?,
-        manager: pairs::may_manage(scope, p),
-    })
-}
-
 /// The caller's own teacher record, if any.
 async fn own(store: &Store, scope: &Scope) -> Result<Option<i64>> {
     Ok(
@@ -260,6 +253,12 @@ pub async fn list(store: &Store, scope: &Scope, pair: i64) -> Result<Vec<Cycle>>
 
 /// One cycle with its pair.
 pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<(Pair, Cycle)> {
+    let (p, c, _) = load(store, scope, id).await?;
+    Ok((p, c))
+}
+
+/// One cycle with its pair and the caller's standing, the viewer read once.
+async fn load(store: &Store, scope: &Scope, id: i64) -> Result<(Pair, Cycle, Who)> {
     let row = cycle::Entity::find_by_id(id)
         .one(store.conn())
         .await?
@@ -270,7 +269,11 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<(Pair, Cycle)>
         .await?
         .pop()
         .ok_or(Error::NotFound)?;
-    Ok((p, c))
+    let w = Who {
+        own,
+        manager: pairs::may_manage(scope, &p),
+    };
+    Ok((p, c, w))
 }
 
 fn not_running(p: &Pair) -> Error {
@@ -473,8 +476,7 @@ async fn link_in<C: ConnectionTrait>(
 
 /// Fulfils the cycle's next stage with one of its teacher's records.
 pub async fn link(store: &Store, scope: &Scope, id: i64, stage: CycleStage, evidence_id: i64) -> Result<()> {
-    let (p, c) = get(store, scope, id).await?;
-    let w = who(store, scope, &p).await?;
+    let (p, c, w) = load(store, scope, id).await?;
     let owner = fill_check(&c, &p, stage, w.manager, w.own)?;
     let txn = store.begin().await?;
     link_in(&txn, scope, &p, &c, stage, &owner, evidence_id).await?;
@@ -501,8 +503,7 @@ pub async fn record(
     stage: CycleStage,
     r: &StageRecord,
 ) -> Result<i64> {
-    let (p, c) = get(store, scope, id).await?;
-    let w = who(store, scope, &p).await?;
+    let (p, c, w) = load(store, scope, id).await?;
     let owner = fill_check(&c, &p, stage, w.manager, w.own)?;
     // Order first, so that a record is not made for a stage not yet due.
     if let Some(next) = c.next
@@ -542,6 +543,11 @@ pub struct Candidate {
 /// first (at most 50).
 pub async fn candidates(store: &Store, scope: &Scope, id: i64) -> Result<Vec<Candidate>> {
     let (p, c) = get(store, scope, id).await?;
+    candidates_of(store, &p, &c).await
+}
+
+/// [`candidates`] for a cycle the caller has read already.
+pub async fn candidates_of(store: &Store, p: &Pair, c: &Cycle) -> Result<Vec<Candidate>> {
     let Some(stage) = c.next else {
         return Ok(Vec::new());
     };
@@ -560,7 +566,7 @@ pub async fn candidates(store: &Store, scope: &Scope, id: i64) -> Result<Vec<Can
         .into_tuple()
         .all(store.conn())
         .await?;
-    let done = done_of(&c);
+    let done = done_of(c);
     let rows = evidence::Entity::find()
         .filter(evidence::Column::OwnerTeacherId.eq(owner.teacher_id))
         .filter(evidence::Column::Kind.eq(stage.kind().code()))
@@ -608,9 +614,8 @@ pub async fn candidates(store: &Store, scope: &Scope, id: i64) -> Result<Vec<Can
 /// Takes the link off the last stage done (the record stays in the
 /// portfolio): by the stage's teacher or a manager.
 pub async fn unlink(store: &Store, scope: &Scope, id: i64, stage: CycleStage) -> Result<()> {
-    let (p, c) = get(store, scope, id).await?;
+    let (p, c, w) = load(store, scope, id).await?;
     // Who first: the stage's teacher or a manager, while the pair runs.
-    let w = who(store, scope, &p).await?;
     fill_check(&c, &p, stage, w.manager, w.own)?;
     let s = c
         .stages

@@ -99,7 +99,7 @@ async fn cycle_page(
     error: Option<FormError>,
 ) -> Result<Response, PageError> {
     let (p, c) = cycles::get(&state.store, &caller.scope, id).await?;
-    let candidates = cycles::candidates(&state.store, &caller.scope, id).await?;
+    let candidates = cycles::candidates_of(&state.store, &p, &c).await?;
     let tr = ctx.tr;
     let needs_level = c.next.is_some_and(|s| s.kind().level_use() != LevelUse::None);
     let page = CyclePage {
