@@ -422,11 +422,53 @@ async fn the_rules_page_saves_a_version(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, body) = director.get_text(&path).await;
     assert!(body.contains("rule-history") && body.contains('3'), "{body}");
+    // The weights: every field it cannot take is named, nothing is saved.
+    let mut weights: Vec<(&str, &str)> = vec![
+        ("year", &year),
+        ("same_subject", "55"),
+        ("same_section", "15"),
+        ("honour_step", "4"),
+        ("per_year", "1"),
+        ("max_years", "20"),
+        ("per_apprentice", "10"),
+        ("per_past_pair", "3"),
+        ("max_past_pairs", "3"),
+    ];
+    let mut bad = weights.clone();
+    bad[2].1 = "很多";
+    bad[4].1 = "-1";
+    let r = director.post_form(&path, &path, &bad).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("same_section") && body.contains("per_year") && body.contains("很多"),
+        "both fields named, the typed value kept: {body}"
+    );
+    let place = lingyan_store::rule_sets::Place::school(school.district_id, gf);
+    let in_force = |app: &TestApp| {
+        let store = app.store.clone();
+        let year: i32 = year.parse().unwrap();
+        async move {
+            lingyan_store::mentoring::pairs::rules(&store, &lingyan_store::Scope::system("t"), place, year)
+                .await
+                .unwrap()
+                .set
+        }
+    };
+    assert_eq!(in_force(&app).await.weights.same_subject, 40, "nothing saved");
+    weights[6].1 = "0";
+    let r = director.post_form(&path, &path, &weights).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let set = in_force(&app).await;
+    assert_eq!((set.weights.same_subject, set.weights.per_apprentice), (55, 0));
+    assert_eq!(set.max_apprentices, 3, "the limit stays as saved");
+    let (_, body) = director.get_text(&path).await;
+    assert!(body.contains("Same subject +55"), "{body}");
     // A teacher reads the rules but has no form.
     let teacher = app.login_as("teacher").await;
     let (s, body) = teacher.get_text(&path).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(!body.contains("mentoring-rules-form"));
+    assert!(!body.contains("mentoring-rules-form") && !body.contains("mentoring-weights-form"));
 }
 both_dbs!(the_rules_page_saves_a_version);
 

@@ -67,7 +67,45 @@ struct RulesPage {
     load: String,
     weights: String,
     max_apprentices: String,
+    /// The weights' fields as typed (or in force): name, label, value.
+    weight_fields: Vec<(&'static str, String, String)>,
+    /// Which form the error belongs to: "load" or "weights".
+    error_in: &'static str,
     error: Option<FormError>,
+}
+
+/// The weights' fields in the order the form shows them.
+const WEIGHT_FIELDS: [&str; 8] = [
+    "same_subject",
+    "same_section",
+    "honour_step",
+    "per_year",
+    "max_years",
+    "per_apprentice",
+    "per_past_pair",
+    "max_past_pairs",
+];
+
+fn weight_slot<'a>(w: &'a mut MatchWeights, field: &str) -> Option<&'a mut u32> {
+    Some(match field {
+        "same_subject" => &mut w.same_subject,
+        "same_section" => &mut w.same_section,
+        "honour_step" => &mut w.honour_step,
+        "per_year" => &mut w.per_year,
+        "max_years" => &mut w.max_years,
+        "per_apprentice" => &mut w.per_apprentice,
+        "per_past_pair" => &mut w.per_past_pair,
+        "max_past_pairs" => &mut w.max_past_pairs,
+        _ => return None,
+    })
+}
+
+/// What was typed into the forms, kept when a form is refused.
+#[derive(Default)]
+struct Typed {
+    max_apprentices: Option<String>,
+    weights: Option<std::collections::HashMap<String, String>>,
+    error_in: &'static str,
 }
 
 async fn page(
@@ -76,7 +114,7 @@ async fn page(
     ctx: PageCtx,
     place: Place,
     year: Option<i32>,
-    typed: Option<String>,
+    typed: Typed,
     error: Option<FormError>,
 ) -> Result<Response, PageError> {
     let tr = ctx.tr;
@@ -97,12 +135,29 @@ async fn page(
         rule_sets::head::<MentoringRules>(state, caller, tr, &place, year, v.source, v.version.as_ref())
             .await?;
     let status = crate::pages::form_status(&error);
+    let mut in_force = v.set.weights;
+    let weight_fields = WEIGHT_FIELDS
+        .iter()
+        .map(|f| {
+            let value = match typed.weights.as_ref().and_then(|w| w.get(*f)) {
+                Some(t) => t.clone(),
+                None => weight_slot(&mut in_force, f)
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            };
+            (*f, tr.t(&format!("fields.{f}")), value)
+        })
+        .collect();
     Ok(render_status(
         status,
         &RulesPage {
             load: tr.n("mentoring.load_text", &v.set.max_apprentices),
             weights: weights_text(tr, &v.set.weights),
-            max_apprentices: typed.unwrap_or_else(|| v.set.max_apprentices.to_string()),
+            max_apprentices: typed
+                .max_apprentices
+                .unwrap_or_else(|| v.set.max_apprentices.to_string()),
+            weight_fields,
+            error_in: typed.error_in,
             ctx,
             place,
             head,
@@ -120,15 +175,53 @@ pub(crate) async fn view_mentoring_rules_get(
     place: Place,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, PageError> {
-    page(&state, &caller, ctx, place, q.year, None, None).await
+    page(&state, &caller, ctx, place, q.year, Typed::default(), None).await
 }
 
+/// Either form of the page: the load (`max_apprentices`) or the weights
+/// (every field of [`WEIGHT_FIELDS`]); what is not sent stays as in force.
 #[derive(Deserialize)]
 pub(crate) struct RulesForm {
     #[serde(default)]
     year: String,
-    #[serde(default)]
-    max_apprentices: String,
+    max_apprentices: Option<String>,
+    #[serde(flatten)]
+    rest: std::collections::HashMap<String, String>,
+}
+
+/// The rules in force with what the form changes, or the first field it
+/// cannot read.
+fn changed(mut set: MentoringRules, f: &RulesForm) -> Result<MentoringRules, Error> {
+    if let Some(n) = &f.max_apprentices {
+        set.max_apprentices = n.trim().parse::<u8>().map_err(|_| {
+            Error::Invalid(
+                lingyan_domain::FieldError::new("max_apprentices", "out_of_range")
+                    .with("min", 1)
+                    .with("max", 10),
+            )
+        })?;
+    }
+    let mut problems = Vec::new();
+    for field in WEIGHT_FIELDS {
+        let Some(typed) = f.rest.get(field) else { continue };
+        match typed.trim().parse::<u32>() {
+            Ok(v) => {
+                if let Some(slot) = weight_slot(&mut set.weights, field) {
+                    *slot = v;
+                }
+            }
+            Err(_) => problems.push(
+                lingyan_domain::FieldError::new(field, "out_of_range")
+                    .with("min", 0)
+                    .with("max", 1000),
+            ),
+        }
+    }
+    match problems.len() {
+        0 => Ok(set),
+        1 => Err(Error::Invalid(problems.remove(0))),
+        _ => Err(Error::InvalidAll(problems)),
+    }
 }
 
 /// `POST …/mentoring/rules`: saves the year's rules as a new version.
@@ -146,20 +239,13 @@ pub(crate) async fn view_mentoring_rules_post(
         .trim()
         .parse::<i32>()
         .map_err(|_| Error::Invalid(lingyan_domain::FieldError::new("year", "invalid")))?;
-    let result = match f.max_apprentices.trim().parse::<u8>() {
-        Ok(n) => {
-            // The weights stay as they are in force.
-            let mut set = pairs::rules(&state.store, &caller.scope, place.rules(), year)
-                .await?
-                .set;
-            set.max_apprentices = n;
-            pairs::save_rules(&state.store, &caller.scope, place.rules(), year, set).await
-        }
-        Err(_) => Err(Error::Invalid(
-            lingyan_domain::FieldError::new("max_apprentices", "out_of_range")
-                .with("min", 1)
-                .with("max", 10),
-        )),
+    // What the form does not send stays as it is in force.
+    let in_force = pairs::rules(&state.store, &caller.scope, place.rules(), year)
+        .await?
+        .set;
+    let result = match changed(in_force, &f) {
+        Ok(set) => pairs::save_rules(&state.store, &caller.scope, place.rules(), year, set).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => {
@@ -168,16 +254,19 @@ pub(crate) async fn view_mentoring_rules_post(
         }
         Err(e @ (Error::Invalid(_) | Error::InvalidAll(_))) => {
             let msg = message_for(&e);
-            page(
-                &state,
-                &caller,
-                ctx,
-                place,
-                Some(year),
-                Some(f.max_apprentices),
-                Some(msg),
-            )
-            .await
+            let typed = match f.max_apprentices {
+                Some(n) => Typed {
+                    max_apprentices: Some(n),
+                    weights: None,
+                    error_in: "load",
+                },
+                None => Typed {
+                    max_apprentices: None,
+                    weights: Some(f.rest),
+                    error_in: "weights",
+                },
+            };
+            page(&state, &caller, ctx, place, Some(year), typed, Some(msg)).await
         }
         Err(e) => Err(e.into()),
     }
