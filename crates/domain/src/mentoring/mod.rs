@@ -8,6 +8,7 @@
 pub mod cycle;
 pub mod matching;
 pub mod review;
+pub mod week;
 
 use crate::activities::plan::text;
 use crate::codes::coded_enum;

@@ -29,6 +29,7 @@ pub mod mentoring_cycle_stage;
 pub mod mentoring_evaluation;
 pub mod mentoring_meeting;
 pub mod mentoring_summary;
+pub mod mentoring_week;
 pub mod mentorship;
 pub mod notice;
 pub mod org_group;

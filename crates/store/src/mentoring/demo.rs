@@ -558,5 +558,42 @@ pub(crate) async fn more(
             pairs::create(store, scope, &cross).await?;
         }
     }
+    weeks(store, scope, primary, today).await?;
+    Ok(())
+}
+
+/// The school's mentoring weeks: one held three weeks ago (Monday to
+/// Friday), collecting what the running pairs did, and the next one a
+/// fortnight on.
+async fn weeks(store: &Store, scope: &Scope, school_id: i64, today: NaiveDate) -> Result<()> {
+    use chrono::Datelike;
+    use lingyan_domain::mentoring::week::WeekInput;
+    let monday = |d: NaiveDate| d - Days::new(u64::from(d.weekday().num_days_from_monday()));
+    let held = monday(today - Days::new(24));
+    super::weeks::create(
+        store,
+        scope,
+        school_id,
+        &WeekInput {
+            title: "师徒活动周".into(),
+            theme: "本周师徒互相听课不少于两节，师傅对徒弟的课逐节点评，徒弟写出教学反思；各对师徒至少开展一次结对活动并记入活动记录。".into(),
+            starts_on: held,
+            ends_on: held + Days::new(4),
+        },
+    )
+    .await?;
+    let next = monday(today + Days::new(14));
+    super::weeks::create(
+        store,
+        scope,
+        school_id,
+        &WeekInput {
+            title: "期末师徒活动周".into(),
+            theme: "徒弟上汇报课，师徒共同完成期末小结。".into(),
+            starts_on: next,
+            ends_on: next + Days::new(4),
+        },
+    )
+    .await?;
     Ok(())
 }

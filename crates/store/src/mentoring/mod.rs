@@ -13,6 +13,7 @@ pub mod matching;
 pub mod overview;
 pub mod pairs;
 pub mod reviews;
+pub mod weeks;
 
 use crate::entity::{mentor_pair, teacher};
 use crate::{Result, Scope, Store};

@@ -23,6 +23,7 @@ mod m20261213_000016_mentorships;
 mod m20261214_000017_mentoring_meetings;
 mod m20261215_000018_mentoring_cycles;
 mod m20261216_000019_mentoring_reviews;
+mod m20261217_000020_mentoring_weeks;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000017_mentoring_meetings::Migration),
             Box::new(m20261215_000018_mentoring_cycles::Migration),
             Box::new(m20261216_000019_mentoring_reviews::Migration),
+            Box::new(m20261217_000020_mentoring_weeks::Migration),
         ]
     }
 }

@@ -796,3 +796,180 @@ async fn each_teacher_fills_only_their_own_stages(db: Db) {
     ));
 }
 both_dbs!(each_teacher_fills_only_their_own_stages);
+
+async fn a_mentoring_week_collects_what_the_running_pairs_did_in_it(db: Db) {
+    use lingyan_domain::mentoring::MeetingInput;
+    use lingyan_domain::mentoring::week::WeekInput;
+    use lingyan_store::mentoring::{log, weeks};
+    let (store, _dir) = demo(db, false).await;
+    let sys = Scope::system("t");
+    let director = scope_of(&store, "director").await;
+    let today = lingyan_store::calendar::today();
+    let ago = |n: u64| today - Days::new(n);
+    let gf = schools::get_by_code(&store, &sys, "GFSY").await.unwrap().id;
+    // A pair running for two months, with meetings inside and outside the
+    // week, a cycle started and a stage done in it.
+    let mentor = teacher(&store, "GF0008").await;
+    let apprentice = teacher(&store, "GF0040").await;
+    let mut i = input(mentor, &[apprentice]);
+    i.starts_on = ago(60);
+    i.under_way = true;
+    let pair = pairs::create(&store, &sys, &i).await.unwrap();
+    for (n, topic) in [(44, "制订结对计划"), (42, "评课：《圆的认识》"), (40, "周后交流")]
+    {
+        let m = MeetingInput {
+            met_on: ago(n),
+            minutes: 45,
+            topic: topic.into(),
+            notes: "只给师傅看的备注".into(),
+            private: true,
+        };
+        log::add(&store, &sys, pair, &m).await.unwrap();
+    }
+    let cycle = cycles::create(
+        &store,
+        &sys,
+        pair,
+        &CycleInput {
+            title: "《圆的认识》".into(),
+            apprentice_teacher_id: Some(apprentice),
+            started_on: ago(43),
+        },
+    )
+    .await
+    .unwrap();
+    cycles::record(
+        &store,
+        &sys,
+        cycle,
+        CycleStage::MentorClass,
+        &stage_record(ago(41), "示范课《圆的认识》"),
+    )
+    .await
+    .unwrap();
+    cycles::record(
+        &store,
+        &sys,
+        cycle,
+        CycleStage::ApprenticeClass,
+        &stage_record(ago(39), "公开课《圆的认识》"),
+    )
+    .await
+    .unwrap();
+    let week = |from: u64, to: u64| WeekInput {
+        title: "春季师徒活动周".into(),
+        theme: "师徒互相听课".into(),
+        starts_on: ago(from),
+        ends_on: ago(to),
+    };
+    let before = weeks::list(&store, &director, gf).await.unwrap().len();
+    let w = weeks::create(&store, &director, gf, &week(45, 41)).await.unwrap();
+    let r = weeks::report(&store, &director, w.id).await.unwrap();
+    let mine = r
+        .pairs
+        .iter()
+        .find(|p| p.pair.id == pair)
+        .expect("the pair ran in the week");
+    let topics: Vec<&str> = mine.meetings.iter().map(|m| m.topic.as_str()).collect();
+    assert_eq!(
+        topics,
+        ["制订结对计划", "评课：《圆的认识》"],
+        "the meeting after the week is not its"
+    );
+    assert_eq!(mine.minutes(), 90);
+    assert_eq!(mine.cycles_started.len(), 1);
+    let stages: Vec<(CycleStage, &str)> = mine.stages.iter().map(|s| (s.stage, s.record.as_str())).collect();
+    assert_eq!(
+        stages,
+        [(CycleStage::MentorClass, "示范课《圆的认识》")],
+        "the apprentice's class two days later is not the week's"
+    );
+    assert!(
+        !serde_json::to_string(&r).unwrap().contains("只给师傅看的备注"),
+        "notes stay in the log"
+    );
+    // Pairs that did nothing come first; proposed or ended pairs are not listed.
+    let firsts: Vec<bool> = r.pairs.iter().map(|p| p.active()).collect();
+    assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "{firsts:?}");
+    assert!(
+        r.pairs
+            .iter()
+            .all(|p| matches!(p.pair.status, PairStatus::Active | PairStatus::Concluded))
+    );
+    assert!(r.pairs.iter().all(|p| p.pair.starts_on <= ago(41)));
+    assert_eq!(r.active_pairs(), r.pairs.iter().filter(|p| p.active()).count());
+    // Refused by name, nothing written.
+    let e = weeks::create(&store, &director, gf, &week(43, 39))
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("starts_on", "week_overlaps"));
+    let e = weeks::create(&store, &director, gf, &week(80, 60))
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("ends_on", "week_too_long"));
+    let e = weeks::create(&store, &director, gf, &week(70, 72))
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ("ends_on", "end_before_start"));
+    let held = weeks::list(&store, &director, gf)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.title == "师徒活动周")
+        .expect("the demo's week");
+    let onto = WeekInput {
+        starts_on: held.ends_on,
+        ends_on: held.ends_on + Days::new(2),
+        ..week(45, 41)
+    };
+    let e = weeks::update(&store, &director, w.id, &onto).await.unwrap_err();
+    assert_eq!(code(e), ("starts_on", "week_overlaps"));
+    assert_eq!(
+        weeks::list(&store, &director, gf).await.unwrap().len(),
+        before + 1
+    );
+    // Who may: a teacher of the school neither sets nor reads a week's
+    // report; another school's director does not find it.
+    let teacher_scope = scope_of(&store, "teacher").await;
+    assert!(matches!(
+        weeks::create(&store, &teacher_scope, gf, &week(100, 96))
+            .await
+            .unwrap_err(),
+        Error::Forbidden
+    ));
+    assert!(matches!(
+        weeks::report(&store, &teacher_scope, w.id).await.unwrap_err(),
+        Error::Forbidden
+    ));
+    let other = scope_of(&store, "kgdirector").await;
+    assert!(matches!(
+        weeks::report(&store, &other, w.id).await.unwrap_err(),
+        Error::NotFound
+    ));
+    assert!(matches!(
+        weeks::delete(&store, &other, w.id).await.unwrap_err(),
+        Error::NotFound
+    ));
+    // The teacher is told of the week coming at their pair's school.
+    let coming = weeks::for_teacher(&store, &teacher_scope, apprentice, today, 14)
+        .await
+        .unwrap()
+        .expect("the demo's coming week");
+    assert!(coming.starts_on > today && coming.school_id == gf);
+    // Moved and removed; the pair's log stays.
+    let moved = weeks::update(&store, &director, w.id, &week(46, 44))
+        .await
+        .unwrap();
+    assert_eq!(moved.ends_on, ago(44));
+    let r = weeks::report(&store, &director, w.id).await.unwrap();
+    let mine = r.pairs.iter().find(|p| p.pair.id == pair).unwrap();
+    assert_eq!(mine.meetings.len(), 1);
+    weeks::delete(&store, &director, w.id).await.unwrap();
+    assert_eq!(weeks::list(&store, &director, gf).await.unwrap().len(), before);
+    assert_eq!(
+        log::list(&store, &sys, pair).await.unwrap().meetings.len(),
+        3,
+        "the meetings stay"
+    );
+}
+both_dbs!(a_mentoring_week_collects_what_the_running_pairs_did_in_it);

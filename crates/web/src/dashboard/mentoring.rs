@@ -60,6 +60,37 @@ pub struct MentoringGlance {
     pub cycles_done: usize,
     /// Cycles under way.
     pub cycles_open: usize,
+    /// The mentoring week running now, or the next within two weeks.
+    pub week: Option<WeekGlance>,
+}
+
+/// A mentoring week on the dashboards.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WeekGlance {
+    /// The week (`/api/v1/mentoring/weeks/{id}`).
+    pub id: i64,
+    pub title: String,
+    pub theme: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// Whether it runs today (else it is to come).
+    pub now: bool,
+}
+
+/// How far ahead a coming mentoring week is announced, in days.
+pub const WEEK_AHEAD: i64 = 14;
+
+impl WeekGlance {
+    pub fn of(w: lingyan_store::mentoring::weeks::Week, today: NaiveDate) -> Self {
+        Self {
+            now: w.contains(today),
+            id: w.id,
+            title: w.title,
+            theme: w.theme,
+            starts_on: w.starts_on,
+            ends_on: w.ends_on,
+        }
+    }
 }
 
 /// The glance, for callers who read the school's teachers.
@@ -88,5 +119,14 @@ pub(super) async fn glance(
         quiet: o.quiet(),
         cycles_done: o.cycles_done,
         cycles_open: o.pairs.iter().filter(|p| p.open_cycle.is_some()).count(),
+        week: lingyan_store::mentoring::weeks::current(
+            &state.store,
+            &caller.scope,
+            &[school_id],
+            today,
+            WEEK_AHEAD,
+        )
+        .await?
+        .map(|w| WeekGlance::of(w, today)),
     }))
 }

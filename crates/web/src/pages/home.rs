@@ -41,6 +41,8 @@ struct HomePage {
     /// The two-way cycle stages the caller's teacher owes: (cycle, lesson,
     /// stage).
     owed: Vec<(i64, String, String)>,
+    /// The mentoring week running or coming at the teacher's pairs' school.
+    week: Option<crate::dashboard::mentoring::WeekGlance>,
 }
 
 /// `GET /?district=`
@@ -91,7 +93,23 @@ async fn view_home_get(
         }
         _ => Vec::new(),
     };
+    let today = lingyan_store::calendar::today();
+    let week = match d.own.as_ref() {
+        Some(o) if !(o.mentors.is_empty() && o.apprentices.is_empty()) => {
+            lingyan_store::mentoring::weeks::for_teacher(
+                &state.store,
+                &caller.scope,
+                o.teacher_id,
+                today,
+                crate::dashboard::mentoring::WEEK_AHEAD,
+            )
+            .await?
+            .map(|w| crate::dashboard::mentoring::WeekGlance::of(w, today))
+        }
+        _ => None,
+    };
     Ok(render(&HomePage {
+        week,
         owed,
         role,
         province_link,

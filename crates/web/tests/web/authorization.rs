@@ -90,6 +90,7 @@ fn name_placeholders(path: &str) -> String {
             ("pairs" | "mentoring", "{id}") => "{pair}",
             ("meetings", "{id}") => "{meeting}",
             ("cycles", "{id}") => "{cycle}",
+            ("weeks", "{id}") => "{week}",
             ("tokens", "{id}") => "{token}",
             ("activities", "{id}") => "{activity}",
             ("sessions", "{id}") => "{session}",
@@ -364,6 +365,25 @@ async fn objects(
             .await
             .expect("stage");
         o.insert("cycle", c);
+    }
+    // A mentoring week of the school, made anew (a probe may remove it),
+    // clear of every other probe's.
+    {
+        let from = lingyan_store::calendar::today() + chrono::Days::new(400 + 20 * n as u64);
+        let w = lingyan_store::mentoring::weeks::create(
+            &app.store,
+            &sys,
+            school.id,
+            &lingyan_domain::mentoring::week::WeekInput {
+                title: format!("检查活动周{n}"),
+                theme: String::new(),
+                starts_on: from,
+                ends_on: from + chrono::Days::new(4),
+            },
+        )
+        .await
+        .expect("week");
+        o.insert("week", w.id);
     }
     // A role grant of an account of its own, whose removal changes nobody
     // who is probing.

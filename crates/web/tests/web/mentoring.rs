@@ -1137,3 +1137,172 @@ async fn summaries_and_evaluation(app: TestApp) {
     assert_eq!(r["evaluations"].as_array().unwrap().len(), 2);
 }
 both_dbs!(summaries_and_evaluation);
+
+async fn mentoring_weeks(app: TestApp) {
+    let school = app.school_id("GFSY").await;
+    let director = Api::new(&app, "director").await;
+    let list = format!("/api/v1/schools/{school}/mentoring/weeks");
+    let (s, weeks) = director.get(&list).await;
+    assert_eq!(s, StatusCode::OK);
+    let weeks = weeks.as_array().unwrap().clone();
+    assert_eq!(weeks.len(), 2, "the demo's held and coming weeks: {weeks:?}");
+    let today = lingyan_store::calendar::today();
+    let held = weeks
+        .iter()
+        .find(|w| w["ends_on"].as_str().unwrap() < today.to_string().as_str())
+        .expect("the week held");
+    let held_id = held["id"].as_i64().unwrap();
+    // What the pairs did in it: the demo pair met in it; meetings carry
+    // their topic, never their notes.
+    let (s, r) = director.get(&format!("/api/v1/mentoring/weeks/{held_id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    let pairs = r["pairs"].as_array().unwrap();
+    assert!(r["active_pairs"].as_u64().unwrap() >= 1, "{r}");
+    assert_eq!(
+        r["active_pairs"].as_u64().unwrap() as usize,
+        pairs.iter().filter(|p| p["active"] == true).count()
+    );
+    let demo = pairs
+        .iter()
+        .find(|p| p["apprentices"].as_array().unwrap().len() == 2)
+        .expect("the demo pair ran in the week");
+    assert!(!demo["meetings"].as_array().unwrap().is_empty(), "{demo}");
+    assert!(demo["meetings"][0].get("notes").is_none());
+    // Set, changed, refused by name, removed.
+    let body = |from: chrono::NaiveDate, to: chrono::NaiveDate| json!({"title": "秋季师徒活动周", "theme": "互相听课", "starts_on": from, "ends_on": to});
+    let from = today + chrono::Days::new(60);
+    let (s, v) = director
+        .post(&list, body(from, from - chrono::Days::new(1)))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v.to_string().contains("ends_on"), "{v}");
+    let (s, w) = director
+        .post(&list, body(from, from + chrono::Days::new(4)))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{w}");
+    let id = w["id"].as_i64().unwrap();
+    let (s, v) = director
+        .post(
+            &list,
+            body(from + chrono::Days::new(2), from + chrono::Days::new(6)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        v.to_string().contains("overlaps") && v.to_string().contains("秋季师徒活动周"),
+        "{v}"
+    );
+    let (s, w) = director
+        .put(
+            &format!("/api/v1/mentoring/weeks/{id}"),
+            body(from + chrono::Days::new(7), from + chrono::Days::new(11)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(w["starts_on"], json!(from + chrono::Days::new(7)));
+    let teacher = Api::new(&app, "teacher").await;
+    let (s, _) = teacher
+        .post(
+            &list,
+            body(from + chrono::Days::new(30), from + chrono::Days::new(31)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = teacher.get(&format!("/api/v1/mentoring/weeks/{id}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = Api::new(&app, "kgdirector")
+        .await
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/mentoring/weeks/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = director
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/mentoring/weeks/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    // The pages, in Chinese: the overview lists the weeks, the week page
+    // names each pair, the form refuses by name.
+    let c = app
+        .login_with(app.client_with_lang(Some("zh-CN")), "director")
+        .await;
+    let (_, page) = c.get_text(&format!("/schools/{school}/mentoring/overview")).await;
+    assert!(page.contains("id=\"overview-weeks\"") && page.contains(&format!("/mentoring/weeks/{held_id}")));
+    let (s, page) = c.get_text(&format!("/mentoring/weeks/{held_id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("各对师徒开展情况") && page.contains("结对活动"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("导入环节用时过长"),
+        "a private note stays in the log"
+    );
+    let new = format!("/schools/{school}/mentoring/weeks/new");
+    let post = format!("/schools/{school}/mentoring/weeks");
+    let (s, form) = c.get_text(&new).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(form.contains("id=\"week-form\""));
+    let d = |x: chrono::NaiveDate| x.to_string();
+    let r = c
+        .post_form(
+            &new,
+            &post,
+            &[
+                ("title", "冬季师徒活动周"),
+                ("starts_on", &d(from)),
+                ("ends_on", &d(from + chrono::Days::new(20))),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body_text = r.text().await.unwrap();
+    assert!(
+        body_text.contains("最长 14 天") && body_text.contains("冬季师徒活动周"),
+        "{body_text}"
+    );
+    let r = c
+        .post_form(
+            &new,
+            &post,
+            &[
+                ("title", "冬季师徒活动周"),
+                ("starts_on", &d(from)),
+                ("ends_on", &d(from + chrono::Days::new(4))),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().unwrap().to_string();
+    let (s, page) = c.get_text(&at).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("活动周期间本校没有在进行的师徒结对") || page.contains("week-pairs"));
+    // The workbook, in English.
+    let en = app.login_with(app.client_with_lang(Some("en")), "director").await;
+    let r = en.get(&format!("/mentoring/weeks/{held_id}/workbook.xlsx")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let strings = zip_entry(&bytes, "xl/sharedStrings.xml");
+    assert!(
+        strings.contains("Detail") && strings.contains("Meeting") && strings.contains("Name of the week"),
+        "{strings}"
+    );
+    // The leaders' card and the teacher's home announce the coming week.
+    let (_, home) = c.get_text("/").await;
+    assert!(home.contains("id=\"mentoring-week-glance\""), "director's card");
+    let t = app.login_with(app.client_with_lang(Some("en")), "teacher").await;
+    let (_, home) = t.get_text("/").await;
+    assert!(
+        home.contains("id=\"mentoring-week-notice\"") && home.contains("Mentoring week coming"),
+        "{home}"
+    );
+    let (s, _) = t.get_text(&format!("/mentoring/weeks/{held_id}")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+both_dbs!(mentoring_weeks);

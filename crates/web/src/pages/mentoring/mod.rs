@@ -7,6 +7,7 @@ pub(crate) mod documents;
 pub(crate) mod overview;
 mod rules;
 pub(crate) mod suggest;
+pub(crate) mod weeks;
 
 use super::people::{PersonChoice, choices};
 use super::place::both;
@@ -79,6 +80,18 @@ pub fn router() -> Router<AppState> {
             "/schools/{id}/mentoring/overview.xlsx",
             get(overview::view_overview_xlsx_get),
         )
+        .route("/schools/{id}/mentoring/weeks", post(weeks::view_weeks_post))
+        .route("/schools/{id}/mentoring/weeks/new", get(weeks::view_week_new_get))
+        .route("/mentoring/weeks/{id}", get(weeks::view_week_get))
+        .route(
+            "/mentoring/weeks/{id}/workbook.xlsx",
+            get(weeks::view_week_xlsx_get),
+        )
+        .route(
+            "/mentoring/weeks/{id}/edit",
+            get(weeks::view_week_edit_get).post(weeks::view_week_edit_post),
+        )
+        .route("/mentoring/weeks/{id}/delete", post(weeks::view_week_delete_post))
         .route(
             "/mentoring/{id}/agreement.docx",
             get(documents::view_agreement_docx_get),

@@ -238,6 +238,8 @@ struct OverviewPage {
     lines: Vec<Line>,
     /// Whether the caller may open the suggestions (the school's managers).
     can_suggest: bool,
+    /// The school's mentoring weeks: (id, title, days).
+    weeks: Vec<(i64, String, String)>,
 }
 
 /// `GET /schools/{id}/mentoring/overview`
@@ -249,7 +251,13 @@ pub(crate) async fn view_overview_get(
 ) -> Result<Response, PageError> {
     let tr = ctx.tr;
     let o = overview::overview(&state.store, &caller.scope, id, today()).await?;
+    let weeks = lingyan_store::mentoring::weeks::list(&state.store, &caller.scope, id)
+        .await?
+        .iter()
+        .map(|w| (w.id, w.title.clone(), super::weeks::days(tr, w)))
+        .collect();
     Ok(render(&OverviewPage {
+        weeks,
         school: tr.name(&o.school_name, &o.school_name_en).to_string(),
         summary: summary(tr, &o),
         lines: o.pairs.iter().map(|a| line(tr, a)).collect(),

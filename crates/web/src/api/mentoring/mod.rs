@@ -20,6 +20,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub mod weeks;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_pairs, create_pair))
@@ -43,6 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(district_version))
         .routes(routes!(school_history))
         .routes(routes!(school_version))
+        .merge(weeks::router())
 }
 
 /// A teacher in a pair.
