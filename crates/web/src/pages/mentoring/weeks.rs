@@ -119,29 +119,32 @@ pub fn summary(tr: Tr, r: &WeekReport) -> Vec<String> {
         r.pairs.len(),
         &[("active", r.active_pairs().to_string())],
     )];
-    if !r.pairs.is_empty() {
-        out.push(i18n::t_args(
+    // What was done, leaving out what was not.
+    let mut parts = Vec::new();
+    if r.meetings() > 0 {
+        parts.push(i18n::t_count(
             tr.0,
-            "mentoring.week_figures",
-            &[
-                (
-                    "meetings",
-                    i18n::t_count(
-                        tr.0,
-                        "mentoring.meetings_time",
-                        r.meetings(),
-                        &[("time", super::duration(tr, r.minutes()))],
-                    ),
-                ),
-                (
-                    "cycles",
-                    i18n::t_count(tr.0, "mentoring.week_n_cycles", r.cycles_started(), &[]),
-                ),
-                (
-                    "stages",
-                    i18n::t_count(tr.0, "mentoring.week_n_stages", r.stages(), &[]),
-                ),
-            ],
+            "mentoring.week_n_meetings",
+            r.meetings(),
+            &[("time", super::duration(tr, r.minutes()))],
+        ));
+    }
+    if r.cycles_started() > 0 {
+        parts.push(i18n::t_count(
+            tr.0,
+            "mentoring.week_n_cycles",
+            r.cycles_started(),
+            &[],
+        ));
+    }
+    if r.stages() > 0 {
+        parts.push(i18n::t_count(tr.0, "mentoring.week_n_stages", r.stages(), &[]));
+    }
+    if !parts.is_empty() {
+        out.push(format!(
+            "{}{}",
+            parts.join(&tr.t("punct.semicolon")),
+            if tr.is_zh() { "。" } else { "." }
         ));
     }
     let idle = r.pairs.len() - r.active_pairs();
