@@ -26,6 +26,7 @@ pub mod paging;
 pub mod roles;
 pub mod rule_sets;
 pub mod status;
+pub mod studios;
 pub mod teacher;
 pub mod tiers;
 

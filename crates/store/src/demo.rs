@@ -160,6 +160,7 @@ pub async fn load_with(store: &Store, duties: bool) -> Result<Option<Vec<DemoLog
     organise(store, &scope, primary.id, today).await?;
     portfolio(store, &scope, today).await?;
     crate::mentoring::demo::more(store, &scope, district.id, primary.id, kindergarten.id, today).await?;
+    crate::studios::demo(store, &scope, district.id, today).await?;
     if duties {
         duty_sets(store, &scope, district.id, primary.id, kindergarten.id).await?;
         // The district asks seed 002's 48 credits a year of every teacher.

@@ -38,6 +38,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod stats;
 pub mod status;
+pub mod studios;
 pub mod teachers;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -24,6 +24,7 @@ mod m20261214_000017_mentoring_meetings;
 mod m20261215_000018_mentoring_cycles;
 mod m20261216_000019_mentoring_reviews;
 mod m20261217_000020_mentoring_weeks;
+mod m20261218_000021_studios;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000018_mentoring_cycles::Migration),
             Box::new(m20261216_000019_mentoring_reviews::Migration),
             Box::new(m20261217_000020_mentoring_weeks::Migration),
+            Box::new(m20261218_000021_studios::Migration),
         ]
     }
 }

@@ -8,4 +8,5 @@ mod mentoring;
 mod roster;
 mod rule_sets;
 mod speed;
+mod studios;
 mod tiers;

@@ -273,7 +273,7 @@ async fn the_load_limit_is_a_rule_and_refusals_write_nothing(db: Db) {
 }
 both_dbs!(the_load_limit_is_a_rule_and_refusals_write_nothing);
 
-async fn another_district_teacher(store: &Store) -> i64 {
+pub(crate) async fn another_district_teacher(store: &Store) -> i64 {
     use lingyan_store::districts::{self, DistrictChanges};
     use lingyan_store::schools::SchoolChanges;
     let scope = Scope::system("t");
@@ -439,7 +439,7 @@ async fn an_active_mentor_meets_the_mentor_duty_and_sees_cross_school(db: Db) {
 }
 both_dbs!(an_active_mentor_meets_the_mentor_duty_and_sees_cross_school);
 
-async fn scope_of(store: &Store, username: &str) -> Scope {
+pub(crate) async fn scope_of(store: &Store, username: &str) -> Scope {
     let u = lingyan_store::users::find_by_username(store, &Scope::system("t"), username)
         .await
         .unwrap();

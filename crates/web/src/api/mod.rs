@@ -24,6 +24,7 @@ mod roster;
 mod rule_sets;
 mod settings;
 mod status;
+pub mod studios;
 mod teachers;
 mod teachers_dto;
 mod users;
@@ -62,6 +63,7 @@ caller's language (their saved language, else Accept-Language)."
         (name = "activities", description = "Training activities: calendar, sessions, registration and waitlist, QR sign-in, check-off, leave, feedback"),
         (name = "credits", description = "Continuing-education credits: the preset library and the requirement per district (or school) and year"),
         (name = "mentoring", description = "Mentoring (师徒结对): pairs, their lifecycle and the mentoring rules per district (or school) and year"),
+        (name = "studios", description = "Master-teacher studios (名师工作室): a district's studios, their members from its schools and their activities, send-teaching among them"),
         (name = "audit", description = "The audit log")
     )
 )]
@@ -107,6 +109,7 @@ fn openapi_router(upload_limit: usize) -> OpenApiRouter<AppState> {
         .merge(evidence::router(upload_limit))
         .merge(projects::router(upload_limit))
         .merge(mentoring::router())
+        .merge(studios::router())
         .merge(duties::router())
         .merge(credits::router(upload_limit))
         .merge(completion::router())

@@ -43,6 +43,11 @@ struct HomePage {
     owed: Vec<(i64, String, String)>,
     /// The mentoring week running or coming at the teacher's pairs' school.
     week: Option<crate::dashboard::mentoring::WeekGlance>,
+    /// The studios the caller's teacher leads or belongs to: (id, name,
+    /// as master).
+    my_studios: Vec<(i64, String, bool)>,
+    /// The studios leaders and district staff see, at a glance.
+    studios: Option<lingyan_store::studios::Glance>,
 }
 
 /// `GET /?district=`
@@ -108,7 +113,21 @@ async fn view_home_get(
         }
         _ => None,
     };
+    let my_studios = match d.own.as_ref() {
+        Some(o) => lingyan_store::studios::of_teacher(&state.store, o.teacher_id, today).await?,
+        None => Vec::new(),
+    };
+    let studios = match role {
+        Role::TrainingDirector
+        | Role::Principal
+        | Role::DistrictAdmin
+        | Role::Inspector
+        | Role::SystemAdmin => lingyan_store::studios::glance(&state.store, &caller.scope, today).await?,
+        _ => None,
+    };
     Ok(render(&HomePage {
+        my_studios,
+        studios,
         week,
         owed,
         role,

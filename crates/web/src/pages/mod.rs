@@ -23,6 +23,7 @@ pub(crate) mod rule_sets;
 mod schools;
 mod settings;
 mod status;
+mod studios;
 mod teachers;
 pub(crate) mod users;
 
@@ -53,6 +54,7 @@ pub use duties::{matrix_text as duties_text, matrix_xlsx as duties_xlsx};
 pub use evidence::ReportQuery;
 pub(crate) use evidence::{attachment_response, download, file_response};
 pub use mentoring::documents::{agreements_file, ceremony as ceremony_pairs};
+pub(crate) use mentoring::duration as mentoring_duration;
 pub use mentoring::overview::{tables as mentoring_overview_tables, text as mentoring_overview_text};
 pub use mentoring::suggest::{reason as mentoring_reason, rows as suggestion_rows};
 pub(crate) use roster::{headers as roster_headers, xlsx_response as xlsx_download};
@@ -74,6 +76,7 @@ pub fn router(config: &crate::Config) -> Router<AppState> {
         .merge(evidence::router(crate::upload_limit(config)))
         .merge(projects::router(crate::upload_limit(config)))
         .merge(mentoring::router())
+        .merge(studios::router())
         .merge(evidence_import::router(crate::upload_limit(config)))
         .merge(duties::router())
         .merge(credits::router(crate::upload_limit(config)))

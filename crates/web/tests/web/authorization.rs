@@ -91,6 +91,8 @@ fn name_placeholders(path: &str) -> String {
             ("meetings", "{id}") => "{meeting}",
             ("cycles", "{id}") => "{cycle}",
             ("weeks", "{id}") => "{week}",
+            ("studios", "{id}") => "{studio}",
+            ("studio-activities", "{id}") => "{studioactivity}",
             ("tokens", "{id}") => "{token}",
             ("activities", "{id}") => "{activity}",
             ("sessions", "{id}") => "{session}",
@@ -384,6 +386,60 @@ async fn objects(
         .await
         .expect("week");
         o.insert("week", w.id);
+    }
+    // A studio of the district led by the mentor with the teacher as a
+    // member and one activity, made anew (a probe may take the member off
+    // or remove the activity).
+    {
+        use lingyan_domain::studios::{MemberInput, StudioActivityInput, StudioActivityKind, StudioInput};
+        let today = lingyan_store::calendar::today();
+        let master = lingyan_store::testing::teacher_by_staff_no(&app.store, "GF0004").await;
+        let id = lingyan_store::studios::create(
+            &app.store,
+            &sys,
+            school.district_id,
+            &StudioInput {
+                name: format!("检查工作室{n}"),
+                master_teacher_id: master,
+                subject: String::new(),
+                starts_on: today,
+                ends_on: None,
+                aims: String::new(),
+            },
+        )
+        .await
+        .expect("studio");
+        lingyan_store::studios::add_member(
+            &app.store,
+            &sys,
+            id,
+            &MemberInput {
+                teacher_id: teacher,
+                joined_on: None,
+            },
+        )
+        .await
+        .expect("member");
+        let a = lingyan_store::studios::add_activity(
+            &app.store,
+            &sys,
+            id,
+            &StudioActivityInput {
+                held_on: today,
+                kind: StudioActivityKind::Seminar,
+                title: "检查研讨".into(),
+                place: String::new(),
+                minutes: 60,
+                led_by_teacher_id: None,
+                receiving_school_id: None,
+                receiving_school_name: String::new(),
+                summary: String::new(),
+            },
+        )
+        .await
+        .expect("studio activity");
+        o.insert("studio", id);
+        o.insert("studioactivity", a);
     }
     // A role grant of an account of its own, whose removal changes nobody
     // who is probing.

@@ -21,6 +21,7 @@ mod platform;
 mod province;
 mod reliability;
 mod rule_sets;
+mod studios;
 mod teachers;
 mod tenancy;
 mod tokens;

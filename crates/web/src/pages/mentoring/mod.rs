@@ -699,7 +699,7 @@ async fn detail_cycle_refused(
 }
 
 /// Minutes as hours and minutes.
-fn duration(tr: Tr, minutes: i64) -> String {
+pub(crate) fn duration(tr: Tr, minutes: i64) -> String {
     let (h, m) = (minutes / 60, minutes % 60);
     match (h, m) {
         (0, m) => tr.t1("mentoring.minutes", "n", &m),
