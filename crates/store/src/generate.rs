@@ -617,6 +617,9 @@ pub async fn generate(
         )
         .await?;
 
+        // Master-teacher studios and mentoring weeks.
+        studios_and_weeks(&txn, &mut rng, district.id, &school_ids, &made, today, now).await?;
+
         // Research projects: one per 25 teachers, a host and three members,
         // approved (立项) and verified.
         for &school in &school_ids {
@@ -980,6 +983,180 @@ async fn mentoring_activity<C: sea_orm::ConnectionTrait>(
     }
     Ok(())
 }
+
+/// Studio activities a generated studio runs: (kind, title, minutes).
+const STUDIO_ACTIVITIES: &[(&str, &str, i32)] = &[
+    ("lecture", "专题讲座：大单元教学设计", 90),
+    ("demonstration", "示范课", 40),
+    ("seminar", "课例研讨", 120),
+    ("online", "网络研修", 60),
+    ("reading", "读书分享", 60),
+];
+
+/// One master-teacher studio per two schools (at least one), led by a
+/// backbone teacher, with eight members from three schools, a fortnightly
+/// activity this school year and a send-teaching visit to another school
+/// every second month; and a mentoring week at every school three weeks
+/// ago.
+async fn studios_and_weeks<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    rng: &mut StdRng,
+    district_id: i64,
+    schools: &[i64],
+    made: &[Made],
+    today: NaiveDate,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    let start = crate::studios::year_start(today);
+    let n = (schools.len() / 2).max(1);
+    let mut studios = Vec::new();
+    let mut plans = Vec::new();
+    for i in 0..n {
+        let home = schools[(2 * i) % schools.len()];
+        let Some(master) = made.iter().find(|m| m.school == home && m.backbone) else {
+            continue;
+        };
+        studios.push(vec![
+            Value::from(district_id),
+            Value::from(format!("名师工作室{}", i + 1)),
+            Value::from(master.id),
+            Value::from(home),
+            Value::from(SUBJECTS[master.subject % SUBJECTS.len()]),
+            Value::from(start),
+            Value::from(start.checked_add_months(chrono::Months::new(36))),
+            Value::from(""),
+            Value::from(None::<i64>),
+            Value::from(now),
+            Value::from(now),
+        ]);
+        let members: Vec<(i64, i64)> = (0..3)
+            .flat_map(|k| {
+                let school = schools[(2 * i + k) % schools.len()];
+                made.iter()
+                    .filter(move |m| m.school == school && m.id != master.id)
+                    .skip(rng_free_offset(i, k))
+                    .take(if k == 0 { 4 } else { 2 })
+                    .map(|m| (m.id, m.school))
+            })
+            .collect();
+        plans.push((master.id, members, schools[(2 * i + 1) % schools.len()]));
+    }
+    let ids = crate::bulk::insert_returning_ids(txn, "studios", &STUDIO_COLUMNS, studios).await?;
+    let mut members = Vec::new();
+    let mut activities = Vec::new();
+    for (id, (master, people, other)) in ids.iter().zip(&plans) {
+        let mut seen = std::collections::BTreeSet::new();
+        for (t, school) in people {
+            if seen.insert(*t) {
+                members.push(vec![
+                    Value::from(*id),
+                    Value::from(*t),
+                    Value::from(*school),
+                    Value::from(start),
+                    Value::from(None::<NaiveDate>),
+                ]);
+            }
+        }
+        let mut day = start + Days::new(7);
+        let mut k = 0usize;
+        while day <= today {
+            let send = k % 4 == 3;
+            let (kind, title, minutes) = if send {
+                ("send_teaching", "送教下乡", 90)
+            } else {
+                STUDIO_ACTIVITIES[rng.random_range(0..STUDIO_ACTIVITIES.len())]
+            };
+            activities.push(vec![
+                Value::from(*id),
+                Value::from(district_id),
+                Value::from(day),
+                Value::from(kind),
+                Value::from(title),
+                Value::from(""),
+                Value::from(minutes),
+                Value::from(Some(*master)),
+                Value::from(if send { Some(*other) } else { None }),
+                Value::from(""),
+                Value::from(""),
+                Value::from(None::<i64>),
+                Value::from(now),
+            ]);
+            day = day + Days::new(14);
+            k += 1;
+        }
+    }
+    crate::bulk::insert(txn, "studio_members", &STUDIO_MEMBER_COLUMNS, members).await?;
+    crate::bulk::insert(txn, "studio_activities", &STUDIO_ACTIVITY_COLUMNS, activities).await?;
+    let held = today - Days::new(21);
+    let weeks = schools
+        .iter()
+        .map(|s| {
+            vec![
+                Value::from(district_id),
+                Value::from(*s),
+                Value::from("师徒活动周"),
+                Value::from(""),
+                Value::from(held),
+                Value::from(held + Days::new(4)),
+                Value::from(None::<i64>),
+                Value::from(now),
+                Value::from(now),
+            ]
+        })
+        .collect();
+    crate::bulk::insert(txn, "mentoring_weeks", &WEEK_COLUMNS, weeks).await?;
+    Ok(())
+}
+
+/// Where a studio's members start in a school's staff, so studios sharing
+/// a school take different teachers.
+fn rng_free_offset(studio: usize, k: usize) -> usize {
+    10 + 7 * studio + 3 * k
+}
+
+const STUDIO_COLUMNS: [&str; 11] = [
+    "district_id",
+    "name",
+    "master_teacher_id",
+    "master_school_id",
+    "subject",
+    "starts_on",
+    "ends_on",
+    "aims",
+    "created_by",
+    "created_at",
+    "updated_at",
+];
+
+const STUDIO_MEMBER_COLUMNS: [&str; 5] = ["studio_id", "teacher_id", "school_id", "joined_on", "left_on"];
+
+const STUDIO_ACTIVITY_COLUMNS: [&str; 13] = [
+    "studio_id",
+    "district_id",
+    "held_on",
+    "kind",
+    "title",
+    "place",
+    "minutes",
+    "led_by_teacher_id",
+    "receiving_school_id",
+    "receiving_school_name",
+    "summary",
+    "created_by",
+    "created_at",
+];
+
+const WEEK_COLUMNS: [&str; 9] = [
+    "district_id",
+    "school_id",
+    "title",
+    "theme",
+    "starts_on",
+    "ends_on",
+    "created_by",
+    "created_at",
+    "updated_at",
+];
 
 /// One `evidence` row for [`insert_records`]: a parsed record of `owner`
 /// on `day`, in `sem`, with `status` (verified and returned ones stamped
