@@ -2,7 +2,8 @@
 // (goals and the agreement, nothing to manage) and fills their stage of a
 // two-way cycle on the spot; a director sees the pairs,
 // the coming ceremony with its agreements to print, and records a
-// proposed pair's agreement as signed.
+// proposed pair's agreement as signed; a master teacher records their
+// studio's send-teaching.
 import { login } from "./session.mjs";
 
 export const mentoring = {
@@ -64,5 +65,27 @@ export const mentoring = {
     t.expect(after === (t.zh ? "已签约" : "Agreed"), `agreed: ${after}`);
     await t.fitsPhone();
     await t.shot("mentor-pair-agreed");
+
+    // The master teacher records the studio's send-teaching on the phone,
+    // from "My studio" on the home page.
+    await login(page, t, "mentor", "/");
+    await page.waitForSelector("#my-studios");
+    await Promise.all([page.waitForLoadState("load"), page.click('#my-studios a[href^="/studios/"]')]);
+    await page.waitForSelector("#activity-form");
+    t.expect((await page.$("#member-form")) === null, "the master does not name members");
+    const activitiesBefore = (await page.$$("#activities li[data-activity]")).length;
+    await page.selectOption('#activity-form select[name="kind"]', "send_teaching");
+    await page.fill('#activity-form input[name="title"]', t.zh ? "送教《姥姥的剪纸》" : "Send-teaching: a reading lesson");
+    await page.fill('#activity-form input[name="receiving_school_name"]', "沈官小学");
+    await t.fitsPhone();
+    await t.shot("studio-activity-form");
+    await Promise.all([page.waitForLoadState("load"), page.click("#activity-form button[type=submit]")]);
+    await page.waitForSelector("#activities");
+    const activitiesAfter = (await page.$$("#activities li[data-activity]")).length;
+    t.expect(activitiesAfter === activitiesBefore + 1, `an activity recorded: ${activitiesBefore} → ${activitiesAfter}`);
+    const sent = await page.textContent("#send-teaching");
+    t.expect(sent.includes("沈官小学"), `send-teaching sums up the schools: ${sent}`);
+    await t.fitsPhone();
+    await t.shot("studio");
   },
 };
