@@ -19,7 +19,6 @@ use lingyan_domain::studios::{MemberInput, StudioActivityInput, StudioActivityKi
 use lingyan_domain::{Capability, FieldError};
 use lingyan_store::Error;
 use lingyan_store::calendar::today;
-use lingyan_store::mentoring::pairs::Person;
 use lingyan_store::studios::{self, Activity, Row, Studio, StudioPage};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -40,16 +39,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/studios/{id}/activities", post(view_activities_post))
         .route("/studio-activities/{id}/delete", post(view_activity_delete_post))
-}
-
-/// A teacher with their school: "张晓雨（阳光幼儿园）".
-fn with_school(tr: Tr, p: &Person) -> String {
-    let school = tr.name(&p.school_name, &p.school_name_en);
-    if tr.is_zh() {
-        format!("{}（{school}）", p.name)
-    } else {
-        format!("{} ({school})", p.name)
-    }
 }
 
 /// A term as written; an open end as "—".
@@ -76,7 +65,7 @@ fn list_line(tr: Tr, r: &Row) -> ListLine {
     ListLine {
         id: s.id,
         name: s.name.clone(),
-        master: with_school(tr, &s.master),
+        master: super::mentoring::with_school(tr, &s.master),
         subject: s.subject.clone(),
         term: term(tr, s),
         members: i18n::t_count(
@@ -592,7 +581,7 @@ async fn detail(
     Ok(render_status(
         status,
         &DetailPage {
-            master: with_school(tr, &s.master),
+            master: super::mentoring::with_school(tr, &s.master),
             term: term(tr, s),
             members: s.members.iter().map(|m| member_line(tr, m)).collect(),
             former: s.former.iter().map(|m| member_line(tr, m)).collect(),

@@ -146,6 +146,25 @@ pub(crate) fn with_school(tr: Tr, p: &lingyan_store::mentoring::pairs::Person) -
     }
 }
 
+/// The mentor as a list names them: with their school when it is not the
+/// pair's.
+pub(crate) fn mentor_named(tr: Tr, p: &Pair) -> String {
+    if p.cross_school() {
+        with_school(tr, &p.mentor)
+    } else {
+        p.mentor.name.clone()
+    }
+}
+
+/// "（x）" in Chinese, " (x)" in English.
+pub(crate) fn bracket(tr: Tr, x: &str) -> String {
+    if tr.is_zh() {
+        format!("（{x}）")
+    } else {
+        format!(" ({x})")
+    }
+}
+
 /// A pair as a list shows it.
 pub struct Row {
     pub id: i64,
@@ -161,11 +180,7 @@ pub struct Row {
 
 fn row(tr: Tr, p: &Pair) -> Row {
     let (status, tone) = status_label(tr, p.status);
-    let mentor = if p.cross_school() {
-        with_school(tr, &p.mentor)
-    } else {
-        p.mentor.name.clone()
-    };
+    let mentor = mentor_named(tr, p);
     Row {
         id: p.id,
         mentor,

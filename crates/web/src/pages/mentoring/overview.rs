@@ -30,24 +30,11 @@ pub struct Line {
     pub quiet_days: String,
 }
 
-/// "（x）" in Chinese, " (x)" in English.
-fn bracket(tr: Tr, x: &str) -> String {
-    if tr.is_zh() {
-        format!("（{x}）")
-    } else {
-        format!(" ({x})")
-    }
-}
-
 fn line(tr: Tr, a: &PairActivity) -> Line {
     let p = &a.pair;
     Line {
         pair_id: p.id,
-        mentor: if p.cross_school() {
-            super::with_school(tr, &p.mentor)
-        } else {
-            p.mentor.name.clone()
-        },
+        mentor: super::mentor_named(tr, p),
         apprentices: super::joined(tr, p.apprentices.iter().map(|x| x.name.clone())),
         subject: p.subject.clone(),
         meetings: i18n::t_count(
@@ -65,7 +52,7 @@ fn line(tr: Tr, a: &PairActivity) -> Line {
                     "{title}{}{}{}",
                     tr.t("punct.colon"),
                     super::cycles::stage_label(tr, *stage),
-                    bracket(tr, who)
+                    super::bracket(tr, who)
                 )
             })
             .unwrap_or_default(),
@@ -219,7 +206,7 @@ pub fn text(tr: Tr, o: &Overview) -> String {
             .unpaired
             .iter()
             .map(|u| match &u.staff_no {
-                Some(no) => format!("{}{}", u.name, bracket(tr, no)),
+                Some(no) => format!("{}{}", u.name, super::bracket(tr, no)),
                 None => u.name.clone(),
             })
             .collect();

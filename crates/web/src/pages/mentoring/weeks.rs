@@ -51,7 +51,11 @@ fn done(tr: Tr, p: &PairWeek) -> Vec<(NaiveDate, Done)> {
             Done {
                 on: tr.date(&m.met_on),
                 what: tr.t("mentoring.week_meeting"),
-                detail: format!("{}{}", m.topic, bracket(tr, &super::duration(tr, m.minutes))),
+                detail: format!(
+                    "{}{}",
+                    m.topic,
+                    super::bracket(tr, &super::duration(tr, m.minutes))
+                ),
             },
         ));
     }
@@ -71,7 +75,7 @@ fn done(tr: Tr, p: &PairWeek) -> Vec<(NaiveDate, Done)> {
             Done {
                 on: tr.date(&s.on),
                 what: super::cycles::stage_label(tr, s.stage),
-                detail: format!("{}{}", s.record, bracket(tr, &s.teacher)),
+                detail: format!("{}{}", s.record, super::bracket(tr, &s.teacher)),
             },
         ));
     }
@@ -79,23 +83,11 @@ fn done(tr: Tr, p: &PairWeek) -> Vec<(NaiveDate, Done)> {
     out
 }
 
-fn bracket(tr: Tr, x: &str) -> String {
-    if tr.is_zh() {
-        format!("（{x}）")
-    } else {
-        format!(" ({x})")
-    }
-}
-
 fn line(tr: Tr, p: &PairWeek) -> PairLine {
     let pair = &p.pair;
     PairLine {
         pair_id: pair.id,
-        mentor: if pair.cross_school() {
-            super::with_school(tr, &pair.mentor)
-        } else {
-            pair.mentor.name.clone()
-        },
+        mentor: super::mentor_named(tr, pair),
         apprentices: super::joined(tr, pair.apprentices.iter().map(|a| a.name.clone())),
         subject: pair.subject.clone(),
         done: done(tr, p).into_iter().map(|(_, d)| d).collect(),
