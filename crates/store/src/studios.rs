@@ -55,11 +55,14 @@ pub struct Studio {
 }
 
 impl Studio {
-    /// The schools of the master and the members now, the master's first.
+    /// The schools of the members now, the master's first where members
+    /// teach there.
     pub fn schools(&self) -> Vec<(i64, String, Option<String>)> {
         let mut seen = BTreeSet::new();
-        std::iter::once(&self.master)
-            .chain(self.members.iter().map(|m| &m.person))
+        let mut people: Vec<&Person> = self.members.iter().map(|m| &m.person).collect();
+        people.sort_by_key(|p| p.school_id != self.master.school_id);
+        people
+            .into_iter()
             .filter(|p| seen.insert(p.school_id))
             .map(|p| (p.school_id, p.school_name.clone(), p.school_name_en.clone()))
             .collect()
@@ -498,6 +501,26 @@ pub async fn update(store: &Store, scope: &Scope, id: i64, input: &StudioInput) 
     checked(input.problems())?;
     let txn = store.begin().await?;
     let master = master_of(&txn, s.district_id, input.master_teacher_id).await?;
+    // A new term keeps what was recorded inside it.
+    let outside = |d: NaiveDate| d < input.starts_on || input.ends_on.is_some_and(|e| d > e);
+    let earliest_member = s.members.iter().chain(&s.former).map(|m| m.joined_on).min();
+    let held: Vec<NaiveDate> = activity::Entity::find()
+        .filter(activity::Column::StudioId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|a| a.held_on)
+        .collect();
+    if let Some(d) = earliest_member.into_iter().chain(held).find(|d| outside(*d)) {
+        let field = if d < input.starts_on {
+            "starts_on"
+        } else {
+            "ends_on"
+        };
+        return Err(Error::Invalid(
+            FieldError::new(field, "studio_term_leaves_records").with("value", d),
+        ));
+    }
     let row = studio::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -670,19 +693,42 @@ pub async fn add_activity(store: &Store, scope: &Scope, id: i64, input: &StudioA
         return Err(Error::Forbidden);
     }
     checked(input.problems())?;
+    if input.held_on < s.starts_on || s.ends_on.is_some_and(|e| input.held_on > e) {
+        return Err(Error::Invalid(
+            FieldError::new("held_on", "studio_outside_term")
+                .with("from", s.starts_on)
+                .with(
+                    "to",
+                    s.ends_on.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
+                ),
+        ));
+    }
     let led_by = input.led_by_teacher_id.unwrap_or(s.master.teacher_id);
-    if led_by != s.master.teacher_id && !s.members.iter().any(|m| m.person.teacher_id == led_by) {
+    // A member on the day it was held (one who has left since led it then).
+    let member_then = s.members.iter().chain(&s.former).any(|m| {
+        m.person.teacher_id == led_by
+            && m.joined_on <= input.held_on
+            && m.left_on.is_none_or(|l| l >= input.held_on)
+    });
+    if led_by != s.master.teacher_id && !member_then {
         return Err(Error::Invalid(
             FieldError::new("led_by", "studio_not_member").with("value", led_by),
         ));
     }
     let txn = store.begin().await?;
     if let Some(rs) = input.receiving_school_id {
-        let sc = school::Entity::find_by_id(rs).one(&txn).await?;
-        if sc.is_none_or(|sc| sc.district_id != s.district_id) {
-            return Err(Error::Invalid(
-                FieldError::new("receiving_school", "studio_other_district").with("value", rs),
-            ));
+        match school::Entity::find_by_id(rs).one(&txn).await? {
+            Some(sc) if sc.district_id == s.district_id => {}
+            Some(sc) => {
+                return Err(Error::Invalid(
+                    FieldError::new("receiving_school", "studio_other_district").with("value", sc.name),
+                ));
+            }
+            None => {
+                return Err(Error::Invalid(
+                    FieldError::new("receiving_school", "not_found").with("value", rs),
+                ));
+            }
         }
     }
     let m = activity::ActiveModel {

@@ -189,35 +189,51 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<Week> {
     Ok(Week::of(m, manage))
 }
 
-/// The week running today at one of the schools, or else the next to
-/// begin within `ahead` days: for anyone who reads the school (a teacher
-/// of it is told of the week; what the pairs did is the report's).
-pub async fn current(
+/// The first week running today at one of the schools, or else the next
+/// to begin within `ahead` days.
+async fn first_week(
     store: &Store,
-    scope: &Scope,
     school_ids: &[i64],
     today: NaiveDate,
     ahead: i64,
-) -> Result<Option<Week>> {
-    let m = week::Entity::find()
+) -> Result<Option<week::Model>> {
+    Ok(week::Entity::find()
         .filter(week::Column::SchoolId.is_in(school_ids.iter().copied()))
         .filter(week::Column::EndsOn.gte(today))
         .filter(week::Column::StartsOn.lte(today + chrono::Duration::days(ahead)))
         .order_by_asc(week::Column::StartsOn)
         .order_by_asc(week::Column::Id)
         .one(store.conn())
-        .await?;
-    Ok(
-        m.filter(|m| scope.allows(Capability::Read, Tenant::school(m.district_id, m.school_id)))
-            .map(|m| {
-                let manage = may_manage(scope, m.district_id, m.school_id);
-                Week::of(m, manage)
-            }),
-    )
+        .await?)
+}
+
+/// The school's week running today, or else the next to begin within
+/// `ahead` days: for anyone who reads the school (what the pairs did is
+/// the report's).
+pub async fn current(
+    store: &Store,
+    scope: &Scope,
+    school_id: i64,
+    today: NaiveDate,
+    ahead: i64,
+) -> Result<Option<Week>> {
+    let sc = school::Entity::find_by_id(school_id)
+        .one(store.conn())
+        .await?
+        .ok_or(Error::NotFound)?;
+    if !scope.allows(Capability::Read, Tenant::school(sc.district_id, sc.id)) {
+        return Ok(None);
+    }
+    let manage = may_manage(scope, sc.district_id, sc.id);
+    Ok(first_week(store, &[school_id], today, ahead)
+        .await?
+        .map(|m| Week::of(m, manage)))
 }
 
 /// The week running or coming at the schools of a teacher's standing
-/// pairs (active or agreed), as [`current`].
+/// pairs (active or agreed): the teacher is told of it wherever the pair
+/// belongs (a cross-school mentor of the apprentices' school), its title,
+/// days and theme only.
 pub async fn for_teacher(
     store: &Store,
     scope: &Scope,
@@ -242,7 +258,10 @@ pub async fn for_teacher(
     if schools.is_empty() {
         return Ok(None);
     }
-    current(store, scope, &schools, today, ahead).await
+    Ok(first_week(store, &schools, today, ahead).await?.map(|m| {
+        let manage = may_manage(scope, m.district_id, m.school_id);
+        Week::of(m, manage)
+    }))
 }
 
 /// Refuses a week that shares a day with another of the school's.

@@ -233,6 +233,16 @@ async fn a_studio_is_set_up_staffed_and_recorded_by_its_master(db: Db) {
         .unwrap_err(),
         Error::Forbidden
     ));
+    let mut before_term = activity(StudioActivityKind::Lecture, "讲座");
+    before_term.held_on = today - Days::new(101);
+    assert_eq!(
+        code(
+            studios::add_activity(&store, &mentor, id, &before_term)
+                .await
+                .unwrap_err()
+        ),
+        ("held_on", "studio_outside_term")
+    );
     let mut village = activity(StudioActivityKind::SendTeaching, "送教《植树问题》");
     village.receiving_school_name = "水寨中心小学".into();
     studios::add_activity(&store, &mentor, id, &village)
@@ -241,7 +251,7 @@ async fn a_studio_is_set_up_staffed_and_recorded_by_its_master(db: Db) {
     let mut to_kg = activity(StudioActivityKind::SendTeaching, "送教：家长课堂");
     to_kg.receiving_school_id = Some(kg.id);
     to_kg.led_by_teacher_id = Some(gf_member);
-    to_kg.held_on = today - Days::new(1);
+    to_kg.held_on = today;
     let kg_visit = studios::add_activity(&store, &mentor, id, &to_kg).await.unwrap();
     studios::add_activity(
         &store,
@@ -265,6 +275,13 @@ async fn a_studio_is_set_up_staffed_and_recorded_by_its_master(db: Db) {
         .find(|r| r.studio.id == id)
         .unwrap();
     assert_eq!((row.activities, row.send_teaching, row.minutes), (3, 2, 270));
+    // A new term keeps what was recorded inside it.
+    let mut later = input("数学名师工作室", master);
+    later.starts_on = today - Days::new(2);
+    assert_eq!(
+        code(studios::update(&store, &district, id, &later).await.unwrap_err()),
+        ("starts_on", "studio_term_leaves_records")
+    );
     // A member leaves (kept as former); the master becoming another member
     // takes them off the members.
     studios::remove_member(&store, &district, id, kg_member)

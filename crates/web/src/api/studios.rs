@@ -155,7 +155,16 @@ pub struct StudioPageDto {
     pub activities: Vec<StudioActivityDto>,
     /// How often it sent teaching, and the schools reached.
     pub send_teaching: usize,
-    pub schools_reached: Vec<String>,
+    /// The schools reached, each once, in order of the first visit.
+    pub schools_reached: Vec<ReachedSchoolDto>,
+}
+
+/// A school send-teaching reached.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReachedSchoolDto {
+    pub name: String,
+    /// Its English name, where one is stored.
+    pub name_en: Option<String>,
 }
 
 /// The studios the caller sees (名师工作室): district staff every studio of
@@ -197,7 +206,10 @@ async fn get_studio(
     let (send_teaching, schools_reached) = p.send_teaching();
     Ok(Json(StudioPageDto {
         send_teaching,
-        schools_reached: schools_reached.into_iter().map(|s| s.0).collect(),
+        schools_reached: schools_reached
+            .into_iter()
+            .map(|(name, name_en)| ReachedSchoolDto { name, name_en })
+            .collect(),
         activities: p.activities.into_iter().map(Into::into).collect(),
         studio: p.studio.into(),
     }))

@@ -122,7 +122,7 @@ pub(super) async fn glance(
         week: lingyan_store::mentoring::weeks::current(
             &state.store,
             &caller.scope,
-            &[school_id],
+            school_id,
             today,
             WEEK_AHEAD,
         )

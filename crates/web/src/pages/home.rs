@@ -48,6 +48,8 @@ struct HomePage {
     my_studios: Vec<(i64, String, bool)>,
     /// The studios leaders and district staff see, at a glance.
     studios: Option<lingyan_store::studios::Glance>,
+    /// Their schools, counted in words.
+    studio_schools: String,
 }
 
 /// `GET /?district=`
@@ -125,7 +127,9 @@ async fn view_home_get(
         | Role::SystemAdmin => lingyan_store::studios::glance(&state.store, &caller.scope, today).await?,
         _ => None,
     };
+    let studio_schools = crate::pages::studios_schools_count(tr, studios.as_ref().map_or(0, |g| g.schools));
     Ok(render(&HomePage {
+        studio_schools,
         my_studios,
         studios,
         week,

@@ -58,6 +58,7 @@ pub(crate) use mentoring::duration as mentoring_duration;
 pub use mentoring::overview::{tables as mentoring_overview_tables, text as mentoring_overview_text};
 pub use mentoring::suggest::{reason as mentoring_reason, rows as suggestion_rows};
 pub(crate) use roster::{headers as roster_headers, xlsx_response as xlsx_download};
+pub(crate) use studios::schools_count as studios_schools_count;
 
 pub fn router(config: &crate::Config) -> Router<AppState> {
     Router::new()

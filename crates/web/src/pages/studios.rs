@@ -60,6 +60,25 @@ pub struct ListLine {
     pub last: String,
 }
 
+/// "5 members from 2 schools", "1 member from one school", "No members
+/// yet".
+fn members_from(tr: Tr, s: &Studio) -> String {
+    match s.members.len() {
+        0 => tr.t("studios.no_members"),
+        n => i18n::t_count(
+            tr.0,
+            "studios.members_from",
+            n,
+            &[("schools", schools_count(tr, s.schools().len()))],
+        ),
+    }
+}
+
+/// "one school", "2 schools" (in Chinese "1 所学校").
+pub(crate) fn schools_count(tr: Tr, n: usize) -> String {
+    i18n::t_count(tr.0, "studios.n_schools", n, &[])
+}
+
 fn list_line(tr: Tr, r: &Row) -> ListLine {
     let s = &r.studio;
     ListLine {
@@ -68,18 +87,16 @@ fn list_line(tr: Tr, r: &Row) -> ListLine {
         master: super::mentoring::with_school(tr, &s.master),
         subject: s.subject.clone(),
         term: term(tr, s),
-        members: i18n::t_count(
-            tr.0,
-            "studios.members_from",
-            s.members.len(),
-            &[("schools", s.schools().len().to_string())],
-        ),
-        year: i18n::t_count(
-            tr.0,
-            "studios.year_activities",
-            r.activities,
-            &[("send", r.send_teaching.to_string())],
-        ),
+        members: members_from(tr, s),
+        year: match r.send_teaching {
+            0 => i18n::t_count(tr.0, "studios.year_activities_only", r.activities, &[]),
+            send => i18n::t_count(
+                tr.0,
+                "studios.year_activities",
+                r.activities,
+                &[("send", send.to_string())],
+            ),
+        },
         last: r.last_activity.map(|d| tr.date(&d)).unwrap_or_else(|| "—".into()),
     }
 }
@@ -366,12 +383,13 @@ async fn view_studio_edit_post(
 
 /// A member as shown.
 pub struct MemberLine {
+    /// "苏涛（广府实验小学，2025-09-01 – 2026-08-31）" for former members.
+    pub former: String,
     pub teacher_id: i64,
     pub name: String,
     pub school: String,
     pub subjects: String,
     pub since: String,
-    pub left: String,
 }
 
 /// An activity as shown.
@@ -500,7 +518,21 @@ struct DetailPage {
 }
 
 fn member_line(tr: Tr, m: &studios::Member) -> MemberLine {
+    let school = tr.name(&m.person.school_name, &m.person.school_name_en);
+    let days = format!(
+        "{} – {}",
+        tr.date(&m.joined_on),
+        m.left_on.map(|d| tr.date(&d)).unwrap_or_default()
+    );
     MemberLine {
+        former: format!(
+            "{}{}",
+            m.person.name,
+            super::mentoring::bracket(
+                tr,
+                &format!("{school}{}{days}", if tr.is_zh() { "，" } else { ", " })
+            )
+        ),
         teacher_id: m.person.teacher_id,
         name: m.person.name.clone(),
         school: tr
@@ -508,7 +540,6 @@ fn member_line(tr: Tr, m: &studios::Member) -> MemberLine {
             .to_string(),
         subjects: m.person.subjects.join(if tr.is_zh() { "、" } else { ", " }),
         since: tr.date(&m.joined_on),
-        left: m.left_on.map(|d| tr.date(&d)).unwrap_or_default(),
     }
 }
 
@@ -562,13 +593,19 @@ async fn detail(
     } else {
         Vec::new()
     };
+    // Every school of the district may receive send-teaching, whichever
+    // the recorder reads (a school's name is not personal data).
     let schools = if s.may_record {
-        lingyan_store::schools::all_with(&state.store, &caller.scope, Capability::Read)
-            .await?
-            .into_iter()
-            .filter(|sc| sc.district_id == s.district_id)
-            .map(|sc| (sc.id, tr.name(&sc.name, &sc.name_en).to_string()))
-            .collect()
+        lingyan_store::schools::all_with(
+            &state.store,
+            &lingyan_store::Scope::system("studio-schools"),
+            Capability::Read,
+        )
+        .await?
+        .into_iter()
+        .filter(|sc| sc.district_id == s.district_id)
+        .map(|sc| (sc.id, tr.name(&sc.name, &sc.name_en).to_string()))
+        .collect()
     } else {
         Vec::new()
     };
@@ -585,12 +622,7 @@ async fn detail(
             term: term(tr, s),
             members: s.members.iter().map(|m| member_line(tr, m)).collect(),
             former: s.former.iter().map(|m| member_line(tr, m)).collect(),
-            member_count: i18n::t_count(
-                tr.0,
-                "studios.members_from",
-                s.members.len(),
-                &[("schools", s.schools().len().to_string())],
-            ),
+            member_count: members_from(tr, s),
             activities: p.activities.iter().map(|a| activity_line(tr, a)).collect(),
             send_teaching,
             candidates,
