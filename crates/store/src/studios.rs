@@ -220,17 +220,7 @@ async fn assemble<C: ConnectionTrait>(
             .collect(),
     )
     .await?;
-    let person = |id: i64| {
-        people.get(&id).cloned().unwrap_or(Person {
-            teacher_id: id,
-            name: String::new(),
-            staff_no: None,
-            school_id: 0,
-            school_name: String::new(),
-            school_name_en: None,
-            subjects: Vec::new(),
-        })
-    };
+    let person = |id: i64| people.get(&id).cloned().unwrap_or_else(|| Person::unknown(id));
     let today = crate::calendar::today();
     Ok(rows
         .into_iter()
@@ -318,7 +308,9 @@ pub async fn list(store: &Store, scope: &Scope, today: NaiveDate) -> Result<Vec<
         .collect())
 }
 
-async fn load(store: &Store, scope: &Scope, id: i64) -> Result<Studio> {
+/// One studio with its people, without its activities (what a write
+/// checks the caller's standing against).
+pub async fn load(store: &Store, scope: &Scope, id: i64) -> Result<Studio> {
     let row = studio::Entity::find_by_id(id)
         .filter(visible(store, scope).await?)
         .one(store.conn())

@@ -22,6 +22,26 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// A school whose mentoring the caller reads: not found to those who do
+/// not read the school, refused to those who do not read its teachers.
+pub(crate) async fn readable_school(
+    store: &Store,
+    scope: &Scope,
+    school_id: i64,
+) -> Result<crate::entity::school::Model> {
+    use lingyan_domain::{Capability, Tenant};
+    let sc = crate::entity::school::Entity::find_by_id(school_id)
+        .one(store.conn())
+        .await?
+        .ok_or(crate::Error::NotFound)?;
+    let tenant = Tenant::school(sc.district_id, sc.id);
+    if !scope.allows(Capability::Read, tenant) {
+        return Err(crate::Error::NotFound);
+    }
+    scope.require(Capability::ReadTeachers, tenant)?;
+    Ok(sc)
+}
+
 /// A mentor and an apprentice for the days their pair runs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {

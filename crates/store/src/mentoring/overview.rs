@@ -6,12 +6,11 @@
 use super::cycles::{self, Cycle};
 use super::matching::young_or_new;
 use super::pairs::{self, Filter, Pair};
-use crate::entity::{mentoring_meeting as meeting, school, teacher};
-use crate::{Error, Result, Scope, Store};
+use crate::entity::{mentoring_meeting as meeting, teacher};
+use crate::{Result, Scope, Store};
 use chrono::NaiveDate;
 use lingyan_domain::mentoring::PairStatus;
 use lingyan_domain::mentoring::cycle::CycleStage;
-use lingyan_domain::{Capability, Tenant};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -79,15 +78,7 @@ impl Overview {
 /// The overview of one school, for those who read its teachers.
 pub async fn overview(store: &Store, scope: &Scope, school_id: i64, today: NaiveDate) -> Result<Overview> {
     let conn = store.conn();
-    let sc = school::Entity::find_by_id(school_id)
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let tenant = Tenant::school(sc.district_id, sc.id);
-    if !scope.allows(Capability::Read, tenant) {
-        return Err(Error::NotFound);
-    }
-    scope.require(Capability::ReadTeachers, tenant)?;
+    let sc = super::readable_school(store, scope, school_id).await?;
     let f = Filter {
         school_id: Some(school_id),
         status: Some(PairStatus::Active),

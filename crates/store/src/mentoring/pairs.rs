@@ -34,6 +34,21 @@ pub struct Person {
     pub subjects: Vec<String>,
 }
 
+impl Person {
+    /// A teacher whose record could not be read: the id, nothing else.
+    pub(crate) fn unknown(teacher_id: i64) -> Self {
+        Self {
+            teacher_id,
+            name: String::new(),
+            staff_no: None,
+            school_id: 0,
+            school_name: String::new(),
+            school_name_en: None,
+            subjects: Vec::new(),
+        }
+    }
+}
+
 /// A pair with its people named.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pair {
@@ -136,17 +151,7 @@ pub(crate) async fn named<C: ConnectionTrait>(conn: &C, rows: Vec<mentorship::Mo
         .flat_map(|r| std::iter::once(r.mentor_teacher_id).chain(apprentices_of(r)))
         .collect();
     let people = people_named(conn, ids).await?;
-    let person = |id: i64| {
-        people.get(&id).cloned().unwrap_or(Person {
-            teacher_id: id,
-            name: String::new(),
-            staff_no: None,
-            school_id: 0,
-            school_name: String::new(),
-            school_name_en: None,
-            subjects: Vec::new(),
-        })
-    };
+    let person = |id: i64| people.get(&id).cloned().unwrap_or_else(|| Person::unknown(id));
     Ok(rows
         .into_iter()
         .map(|r| Pair {

@@ -145,27 +145,13 @@ impl WeekReport {
     }
 }
 
-/// The school, for a caller who reads its teachers (as the overview).
-async fn readable_school(store: &Store, scope: &Scope, school_id: i64) -> Result<school::Model> {
-    let sc = school::Entity::find_by_id(school_id)
-        .one(store.conn())
-        .await?
-        .ok_or(Error::NotFound)?;
-    let tenant = Tenant::school(sc.district_id, sc.id);
-    if !scope.allows(Capability::Read, tenant) {
-        return Err(Error::NotFound);
-    }
-    scope.require(Capability::ReadTeachers, tenant)?;
-    Ok(sc)
-}
-
 fn may_manage(scope: &Scope, district_id: i64, school_id: i64) -> bool {
     scope.allows(Capability::ManageTeachers, Tenant::school(district_id, school_id))
 }
 
 /// The school's mentoring weeks, the latest first.
 pub async fn list(store: &Store, scope: &Scope, school_id: i64) -> Result<Vec<Week>> {
-    let sc = readable_school(store, scope, school_id).await?;
+    let sc = super::readable_school(store, scope, school_id).await?;
     let manage = may_manage(scope, sc.district_id, sc.id);
     Ok(week::Entity::find()
         .filter(week::Column::SchoolId.eq(school_id))
@@ -184,7 +170,7 @@ pub async fn get(store: &Store, scope: &Scope, id: i64) -> Result<Week> {
         .one(store.conn())
         .await?
         .ok_or(Error::NotFound)?;
-    let sc = readable_school(store, scope, m.school_id).await?;
+    let sc = super::readable_school(store, scope, m.school_id).await?;
     let manage = may_manage(scope, sc.district_id, sc.id);
     Ok(Week::of(m, manage))
 }
@@ -300,7 +286,7 @@ fn checked(input: &WeekInput) -> Result<()> {
 
 /// Sets a mentoring week for the school: those who manage its pairs.
 pub async fn create(store: &Store, scope: &Scope, school_id: i64, input: &WeekInput) -> Result<Week> {
-    let sc = readable_school(store, scope, school_id).await?;
+    let sc = super::readable_school(store, scope, school_id).await?;
     let tenant = Tenant::school(sc.district_id, sc.id);
     scope.require(Capability::ManageTeachers, tenant)?;
     checked(input)?;

@@ -378,6 +378,36 @@ pub fn message_for(e: &lingyan_store::Error) -> FormError {
     }
 }
 
+/// A form's optional date: none when empty, else the day or the problem
+/// (kept with the form's others).
+pub(crate) fn form_date(
+    field: &'static str,
+    s: &str,
+    errors: &mut Vec<lingyan_domain::FieldError>,
+) -> Option<chrono::NaiveDate> {
+    match s.trim() {
+        "" => None,
+        v => lingyan_domain::dates::parse_date(field, v)
+            .map_err(|e| errors.push(e))
+            .ok(),
+    }
+}
+
+/// A form's optional id (a picker's value): none when empty.
+pub(crate) fn form_id(
+    field: &'static str,
+    s: &str,
+    errors: &mut Vec<lingyan_domain::FieldError>,
+) -> Option<i64> {
+    match s.trim() {
+        "" => None,
+        v => v
+            .parse::<i64>()
+            .map_err(|_| errors.push(lingyan_domain::FieldError::new(field, "invalid")))
+            .ok(),
+    }
+}
+
 /// A form error from one field problem found by the page itself.
 pub fn field_message(tr: Tr, e: &lingyan_domain::FieldError) -> FormError {
     FormError {

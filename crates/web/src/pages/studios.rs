@@ -14,7 +14,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::NaiveDate;
 use lingyan_domain::studios::{MemberInput, StudioActivityInput, StudioActivityKind, StudioInput};
 use lingyan_domain::{Capability, FieldError};
 use lingyan_store::Error;
@@ -161,24 +160,7 @@ pub(crate) struct StudioForm {
     aims: String,
 }
 
-fn parse_date(field: &'static str, s: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    match s.trim() {
-        "" => None,
-        v => lingyan_domain::dates::parse_date(field, v)
-            .map_err(|e| errors.push(e))
-            .ok(),
-    }
-}
-
-fn parse_id(field: &'static str, s: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
-    match s.trim() {
-        "" => None,
-        v => v
-            .parse::<i64>()
-            .map_err(|_| errors.push(FieldError::new(field, "invalid")))
-            .ok(),
-    }
-}
+use super::{form_date as parse_date, form_id as parse_id};
 
 impl StudioForm {
     fn of(s: &Studio) -> Self {
@@ -344,11 +326,11 @@ async fn view_studio_edit_get(
     ctx: PageCtx,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let p = studios::get(&state.store, &caller.scope, id).await?;
-    if !p.studio.may_manage {
+    let studio = studios::load(&state.store, &caller.scope, id).await?;
+    if !studio.may_manage {
         return Err(Error::Forbidden.into());
     }
-    form_page(&state, &caller, ctx, Some(id), StudioForm::of(&p.studio), None).await
+    form_page(&state, &caller, ctx, Some(id), StudioForm::of(&studio), None).await
 }
 
 /// `POST /studios/{id}/edit`
@@ -360,11 +342,11 @@ async fn view_studio_edit_post(
     Path(id): Path<i64>,
     Form(mut f): Form<StudioForm>,
 ) -> Result<Response, PageError> {
-    let p = studios::get(&state.store, &caller.scope, id).await?;
-    if !p.studio.may_manage {
+    let studio = studios::load(&state.store, &caller.scope, id).await?;
+    if !studio.may_manage {
         return Err(Error::Forbidden.into());
     }
-    f.district = p.studio.district_id.to_string();
+    f.district = studio.district_id.to_string();
     let result = match f.input() {
         Ok(input) => studios::update(&state.store, &caller.scope, id, &input).await,
         Err(e) => Err(e),
@@ -671,8 +653,8 @@ async fn view_members_post(
     Path(id): Path<i64>,
     Form(f): Form<MemberForm>,
 ) -> Result<Response, PageError> {
-    let p = studios::get(&state.store, &caller.scope, id).await?;
-    if !p.studio.may_manage {
+    let studio = studios::load(&state.store, &caller.scope, id).await?;
+    if !studio.may_manage {
         return Err(Error::Forbidden.into());
     }
     let mut errors = Vec::new();
@@ -734,8 +716,8 @@ async fn view_activities_post(
     Path(id): Path<i64>,
     Form(f): Form<ActivityForm>,
 ) -> Result<Response, PageError> {
-    let p = studios::get(&state.store, &caller.scope, id).await?;
-    if !p.studio.may_record {
+    let studio = studios::load(&state.store, &caller.scope, id).await?;
+    if !studio.may_record {
         return Err(Error::Forbidden.into());
     }
     let result = match f.input() {

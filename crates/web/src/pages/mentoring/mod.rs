@@ -337,13 +337,7 @@ impl PairForm {
     /// The input, or every field that cannot be read.
     fn input(&self) -> Result<PairInput, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let id = |field: &'static str, s: &str, errors: &mut Vec<FieldError>| match s.trim() {
-            "" => None,
-            v => v
-                .parse::<i64>()
-                .map_err(|_| errors.push(FieldError::new(field, "invalid")))
-                .ok(),
-        };
+        let id = crate::pages::form_id;
         let date = |field: &'static str, s: &str, errors: &mut Vec<FieldError>| {
             lingyan_domain::dates::parse_date(field, s.trim())
                 .map_err(|e| errors.push(e))

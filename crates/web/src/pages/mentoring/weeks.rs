@@ -284,14 +284,11 @@ impl WeekForm {
     /// The input, or every field that cannot be read.
     fn input(&self) -> Result<WeekInput, Error> {
         let mut errors: Vec<FieldError> = Vec::new();
-        let mut date = |field: &'static str, s: &str| match s.trim() {
-            "" => {
+        let mut date = |field: &'static str, s: &str| {
+            if s.trim().is_empty() {
                 errors.push(FieldError::new(field, "required"));
-                None
             }
-            v => lingyan_domain::dates::parse_date(field, v)
-                .map_err(|e| errors.push(e))
-                .ok(),
+            crate::pages::form_date(field, s, &mut errors)
         };
         let starts_on = date("starts_on", &self.starts_on);
         let ends_on = date("ends_on", &self.ends_on);
